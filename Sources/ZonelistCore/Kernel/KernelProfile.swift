@@ -1,0 +1,147 @@
+/// The rules one kernel generation follows when it builds zonelists.
+///
+/// Kernel: the code of `mm/page_alloc.c` (`build_all_zonelists()` and helpers) at that
+/// version, together with Debian's amd64 configuration (`CONFIG_NODES_SHIFT=10`,
+/// `CONFIG_ZONE_DMA`, `CONFIG_ZONE_DMA32`, `CONFIG_ZONE_DEVICE`, no HighMem). Each rule
+/// below names the release where it changed; see `Docs/kernel-generations.md`.
+public struct KernelProfile: Hashable, Sendable, Codable {
+  /// The release the rules are taken from.
+  public var version: KernelVersion
+  /// Zone types the kernel has, in `enum zone_type` order.
+  public var zoneTypes: [ZoneType]
+  /// Kernel: `MAX_NUMNODES`.
+  public var maxNumNodes: Int
+  /// Kernel: `PENALTY_FOR_NODE_WITH_CPUS`.
+  public var penaltyForNodeWithCPUs: Int
+
+  /// How `build_zonelists()` charges `node_load[]` for the first node of a distance group.
+  public enum NodeLoadRule: String, Hashable, Sendable, Codable {
+    /// 2.6.23–2.6.30: `node_load[node] = load`, with `node_load[]` cleared before every node's list.
+    case assignResetPerNode
+    /// 2.6.31–5.15: `node_load[node] = load`, cleared once per rebuild.
+    case assign
+    /// 5.16–5.18: `node_load[node] += load`.
+    case accumulateLoad
+    /// 5.19 on: `node_load[node] += 1`.
+    case increment
+  }
+  public var nodeLoadRule: NodeLoadRule
+
+  /// What `find_next_best_node()` multiplies the score by before adding `node_load`.
+  public enum ScoreMultiplier: String, Hashable, Sendable, Codable {
+    /// Up to 5.18: `MAX_NODE_LOAD * MAX_NUMNODES`, `MAX_NODE_LOAD` being `nr_online_nodes`.
+    case onlineNodesTimesMaxNumNodes
+    /// 5.19 on: `MAX_NUMNODES`.
+    case maxNumNodes
+  }
+  public var scoreMultiplier: ScoreMultiplier
+
+  /// Whether a memoryless local node is left out of its own list (6.6 on; before, it comes first).
+  public var skipsMemorylessLocalNode: Bool
+  /// Whether every possible node gets zonelists (5.18 on) or only online nodes.
+  public var buildsPossibleNodes: Bool
+
+  /// Which zones of a node enter a zonelist. Kernel: the test in `build_zonerefs_node()`.
+  public enum ZonePredicate: String, Hashable, Sendable, Codable {
+    /// `populated_zone()`: present pages (up to 4.7, and 5.18 on).
+    case populated
+    /// `managed_zone()`: managed pages (4.8–5.17).
+    case managed
+  }
+  public var zonePredicate: ZonePredicate
+
+  /// How the fallback list interleaves nodes and zones.
+  ///
+  /// Kernel: `current_zonelist_order` with `ZONELIST_ORDER_NODE` / `ZONELIST_ORDER_ZONE`
+  /// (2.6.23–4.13); node order only from 4.14.
+  public enum ZonelistOrder: String, Hashable, Sendable, Codable {
+    case node
+    case zone
+  }
+  /// The order the kernel picks when `numa_zonelist_order=` is not given.
+  public enum DefaultZonelistOrder: String, Hashable, Sendable, Codable {
+    /// 4.14 on: there is only node order.
+    case nodeOnly
+    /// 4.4–4.13 on 64-bit: node order.
+    case node
+    /// 2.6.35–4.3: node order if any online node lacks ZONE_NORMAL, else the low-memory heuristic.
+    case heuristicWithNormalCheck
+    /// 2.6.23–2.6.34: the low-memory heuristic of `default_zonelist_order()`.
+    case heuristic
+  }
+  public var defaultZonelistOrder: DefaultZonelistOrder
+
+  /// Whether the node keeps one zonelist per highest zone type (before 2.6.26) instead of
+  /// one filtered FALLBACK list.
+  public var perZoneTypeZonelists: Bool
+  /// Whether FALLBACK zonelists carry a zonelist cache (2.6.20–4.3).
+  ///
+  /// Kernel: `struct zonelist_cache`, `build_zonelist_cache()`.
+  public var hasZonelistCache: Bool
+  /// Whether the boot prints `Fallback order for Node N:` lines (5.16 on).
+  public var printsFallbackOrder: Bool
+  /// Whether `Built …` names the zonelist order (before 4.14).
+  public var builtMessageNamesOrder: Bool
+
+  /// How the boot-time `Total pages:` figure is derived.
+  public enum BootTotalPages: String, Hashable, Sendable, Codable {
+    /// 6.10 on: managed pages start as present pages.
+    case present
+    /// Up to 6.9: present pages less the memmap estimate and, on zone 0, `dma_reserve`.
+    case presentLessMemmapAndDMAReserve
+  }
+  public var bootTotalPages: BootTotalPages
+
+  /// What a memory hot-add of an offline node rebuilds.
+  public enum HotAddRebuild: String, Hashable, Sendable, Codable {
+    /// 4.14 on: only the new node's lists.
+    case newNodeOnly
+    /// 2.6.33–4.13: the new node, then every online node.
+    case newNodeThenOnlineNodes
+    /// Up to 2.6.32: every online node.
+    case onlineNodes
+  }
+  public var hotAddRebuild: HotAddRebuild
+
+  /// Whether this generation has been booted and compared here (see the README's table).
+  public var isProvenOnRealKernel: Bool
+
+  /// The rules of the release `version`, from the kernel history this project has read.
+  public init(version: KernelVersion) {
+    func atLeast(_ major: Int, _ minor: Int, _ patch: Int = 0) -> Bool {
+      version >= KernelVersion(major, minor, patch)
+    }
+    self.version = version
+    zoneTypes = [.dma, .dma32, .normal]
+    if atLeast(2, 6, 23) { zoneTypes.append(.movable) }
+    if atLeast(4, 5) { zoneTypes.append(.device) }
+    maxNumNodes = 1024
+    penaltyForNodeWithCPUs = 1
+    nodeLoadRule =
+      !atLeast(2, 6, 31) ? .assignResetPerNode : !atLeast(5, 16) ? .assign : !atLeast(5, 19) ? .accumulateLoad : .increment
+    scoreMultiplier = atLeast(5, 19) ? .maxNumNodes : .onlineNodesTimesMaxNumNodes
+    skipsMemorylessLocalNode = atLeast(6, 6)
+    buildsPossibleNodes = atLeast(5, 18)
+    zonePredicate = (atLeast(4, 8) && !atLeast(5, 18)) ? .managed : .populated
+    defaultZonelistOrder =
+      atLeast(4, 14) ? .nodeOnly : atLeast(4, 4) ? .node : atLeast(2, 6, 35) ? .heuristicWithNormalCheck : .heuristic
+    perZoneTypeZonelists = !atLeast(2, 6, 26)
+    hasZonelistCache = atLeast(2, 6, 20) && !atLeast(4, 4)
+    printsFallbackOrder = atLeast(5, 16)
+    builtMessageNamesOrder = !atLeast(4, 14)
+    bootTotalPages = atLeast(6, 10) ? .present : .presentLessMemmapAndDMAReserve
+    hotAddRebuild = atLeast(4, 14) ? .newNodeOnly : atLeast(2, 6, 33) ? .newNodeThenOnlineNodes : .onlineNodes
+    isProvenOnRealKernel = KernelProfile.provenSeries.contains(version.series) || version.major >= 7
+  }
+
+  /// Series booted under QEMU and compared with captures in this repository's tests.
+  public static let provenSeries: Set<String> = ["6.1", "6.12"]
+
+  /// Debian bookworm's kernel. Kernel: `linux-image-6.1.0-NN-amd64`.
+  public static let linux6_1 = KernelProfile(version: KernelVersion(6, 1))
+  /// Debian bookworm-backports' kernel. Kernel: `linux-image-6.12.NN+deb12-amd64`.
+  public static let linux6_12 = KernelProfile(version: KernelVersion(6, 12))
+
+  /// Kernel: `zone_names[]` for the profile's zones; used to read `/proc/zoneinfo`.
+  public var highestZoneType: ZoneType { zoneTypes.last! }
+}

@@ -1,0 +1,45 @@
+/// A kernel release number, `major.minor[.patch]`.
+public struct KernelVersion: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+  public var major: Int
+  public var minor: Int
+  public var patch: Int
+
+  public init(_ major: Int, _ minor: Int, _ patch: Int = 0) {
+    self.major = major
+    self.minor = minor
+    self.patch = patch
+  }
+
+  /// Parses the start of a release string: `6.1.0-56-amd64`, `6.12.117+deb12-amd64`, `2.6.24`.
+  public init?(parsing text: String) {
+    var numbers: [Int] = []
+    var current = ""
+    for character in text {
+      if character.isASCII && character.isNumber {
+        current.append(character)
+      } else if character == "." && !current.isEmpty && numbers.count < 2 {
+        numbers.append(Int(current)!)
+        current = ""
+      } else {
+        break
+      }
+    }
+    if !current.isEmpty, let last = Int(current) { numbers.append(last) }
+    guard numbers.count >= 2 else { return nil }
+    self.init(numbers[0], numbers[1], numbers.count > 2 ? numbers[2] : 0)
+  }
+
+  /// Finds the release in `/proc/version` text (`Linux version 6.1.0-56-amd64 (…`).
+  public init?(procVersion text: String) {
+    let words = text.split(whereSeparator: \.isWhitespace)
+    guard words.count >= 3, words[0] == "Linux", words[1] == "version" else { return nil }
+    self.init(parsing: String(words[2]))
+  }
+
+  public static func < (a: KernelVersion, b: KernelVersion) -> Bool {
+    (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch)
+  }
+  public var description: String { "\(major).\(minor).\(patch)" }
+  /// `major.minor`.
+  public var series: String { "\(major).\(minor)" }
+}

@@ -1,0 +1,55 @@
+/// Parses and prints the kernel's list format for CPU and node masks (`0-3,8,10-11`).
+///
+/// Kernel: `bitmap_parselist()` and the `%*pbl` printk format, as in
+/// `/sys/devices/system/node/online` or `nodeN/cpulist`.
+public enum IDList {
+  /// Parses `text` (surrounding white space ignored; an empty text is the empty list).
+  ///
+  /// - Returns: The ids in ascending order, without duplicates.
+  /// - Throws: A description of what was expected, for the caller to locate.
+  public static func parse(_ text: String, limit: Int = 1 << 20) throws(IDListError) -> [Int] {
+    let trimmed = text.trimmingWhitespace()
+    if trimmed.isEmpty { return [] }
+    var result: Set<Int> = []
+    for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+      let piece = part.trimmingWhitespace()
+      let bounds = piece.split(separator: "-", omittingEmptySubsequences: false)
+      guard bounds.count == 1 || bounds.count == 2,
+        let low = Int(bounds[0]), low >= 0,
+        let high = bounds.count == 2 ? Int(bounds[1]) : low, high >= low
+      else { throw IDListError(piece: piece) }
+      guard high < limit else { throw IDListError(piece: piece, reason: "an id below \(limit)") }
+      for id in low...high { result.insert(id) }
+    }
+    return result.sorted()
+  }
+
+  /// Prints ids in the kernel's list format, ranges collapsed.
+  public static func format(_ ids: some Sequence<Int>) -> String {
+    let sorted = Set(ids).sorted()
+    var parts: [String] = []
+    var index = 0
+    while index < sorted.count {
+      var end = index
+      while end + 1 < sorted.count && sorted[end + 1] == sorted[end] + 1 { end += 1 }
+      parts.append(end == index ? "\(sorted[index])" : "\(sorted[index])-\(sorted[end])")
+      index = end + 1
+    }
+    return parts.joined(separator: ",")
+  }
+}
+
+/// A list in the kernel's `0-3,8` format did not parse.
+public struct IDListError: Error, Hashable, Sendable {
+  public var piece: String
+  public var reason: String = "a list like '0-3,8' of non-negative ids"
+}
+
+extension StringProtocol {
+  func trimmingWhitespace() -> String {
+    var slice = Substring(self)
+    while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+    while let last = slice.last, last.isWhitespace { slice.removeLast() }
+    return String(slice)
+  }
+}

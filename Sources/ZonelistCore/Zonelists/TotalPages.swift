@@ -1,0 +1,74 @@
+/// The page counts `build_all_zonelists()` prints after a build.
+///
+/// Kernel: `vm_total_pages = nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE))` and
+/// `page_group_by_mobility_disabled` in `build_all_zonelists()`, `mm/page_alloc.c`.
+public enum TotalPages {
+  /// Kernel: `sizeof(struct page)` on x86-64.
+  public static let structPageSize = 64
+  /// Kernel: `pageblock_nr_pages * MIGRATE_TYPES` on Debian's amd64 kernels (512 × 5).
+  public static let mobilityGroupingThreshold = 512 * 5
+
+  /// A zone's managed pages at the boot-time build, before the memblock pages are freed.
+  ///
+  /// Kernel: the `freesize` of `free_area_init_core()`: from 6.10 the present pages; up to
+  /// 6.9 the present pages less `calc_memmap_size()` and, for zone index 0, `dma_reserve`.
+  /// - Returns: `nil` when the kernel subtracts `dma_reserve` and it is unknown.
+  public static func bootManaged(
+    _ size: ZoneSize, type: ZoneType, profile: KernelProfile, dmaReserve: Pages?
+  ) -> Int? {
+    switch profile.bootTotalPages {
+    case .present:
+      return size.present.rawValue
+    case .presentLessMemmapAndDMAReserve:
+      var freesize = size.present.rawValue
+      let spanned = size.spanned.rawValue
+      // Kernel: calc_memmap_size() with SPARSEMEM.
+      let pages = spanned > freesize + (freesize >> 4) ? freesize : spanned
+      let memmap = (pages * structPageSize + 4095) / 4096
+      if type != .highmem && freesize >= memmap { freesize -= memmap }
+      if type == profile.zoneTypes.first {
+        guard let dmaReserve else { return freesize > 0 ? nil : 0 }
+        if freesize > dmaReserve.rawValue { freesize -= dmaReserve.rawValue }
+      }
+      return freesize
+    }
+  }
+
+  /// `Total pages:` of the boot-time build: every high watermark is still 0.
+  ///
+  /// Kernel: `nr_free_zone_pages(ZONE_MOVABLE)` over the FALLBACK list of the boot CPU's node.
+  /// - Returns: `nil` when the profile needs `dma_reserve` and the topology does not say it.
+  public static func boot(_ build: ZonelistBuild, topology: Topology) -> Int? {
+    guard let list = listForTotal(build, topology: topology) else { return 0 }
+    var total = 0
+    for reference in NodeZonelists.eligible(list, atOrBelow: .movable) {
+      guard
+        let managed = bootManaged(
+          topology[reference.node][reference.type], type: reference.type, profile: build.profile,
+          dmaReserve: topology.dmaReserve)
+      else { return nil }
+      total += max(0, managed)
+    }
+    return total
+  }
+
+  /// `Total pages:` of a rebuild, from the current managed pages and high watermarks.
+  ///
+  /// - Parameter highWatermark: The high watermark (boost included) of a zone.
+  public static func rebuild(
+    _ build: ZonelistBuild, topology: Topology, highWatermark: (ZoneReference) -> Int
+  ) -> Int {
+    guard let list = listForTotal(build, topology: topology) else { return 0 }
+    return NodeZonelists.eligible(list, atOrBelow: .movable).reduce(0) { total, reference in
+      let managed = topology[reference.node][reference.type].managed.rawValue
+      return total + max(0, managed - highWatermark(reference))
+    }
+  }
+
+  /// Kernel: `node_zonelist(numa_node_id(), GFP_KERNEL)`: the boot CPU's node's list, or
+  /// any built list (they all hold every node with memory).
+  static func listForTotal(_ build: ZonelistBuild, topology: Topology) -> [ZoneReference]? {
+    if let node = topology.node(ofCPU: topology.bootCPU), let lists = build[node] { return lists.fallback }
+    return build.lists.first?.fallback
+  }
+}

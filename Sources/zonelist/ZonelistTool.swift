@@ -1,0 +1,4 @@
+import ArgumentParser
+@main struct ZonelistTool: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "zonelist")
+}
