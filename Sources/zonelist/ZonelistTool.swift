@@ -1,4 +1,9 @@
 import ArgumentParser
-@main struct ZonelistTool: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "zonelist")
+
+@main
+struct ZonelistTool: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "zonelist",
+    abstract: "Reproduce, explain and verify how Linux orders memory fallback across NUMA nodes and zones.",
+    subcommands: [BuildCommand.self, ExplainCommand.self, QEMUArgsCommand.self, CaptureCommand.self, VerifyCommand.self])
 }

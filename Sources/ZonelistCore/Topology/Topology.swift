@@ -96,3 +96,23 @@ public enum TopologyError: Error, Hashable, Sendable, CustomStringConvertible {
     }
   }
 }
+
+extension Topology {
+  /// Returns the topology with node ids renamed by `map` (ids not in `map` keep theirs).
+  ///
+  /// Used for QEMU guests, whose Linux node ids follow the SRAT order, not QEMU's ids.
+  public func renamingNodes(_ map: [NodeID: NodeID]) throws(TopologyError) -> Topology {
+    func rename(_ id: NodeID) -> NodeID { map[id] ?? id }
+    let renamed = possibleNodes.map { node in
+      var node = node
+      node.id = rename(node.id)
+      return node
+    }
+    let tableNodes = distances.nodes
+    let newIDs = tableNodes.map(rename)
+    let order = newIDs.indices.sorted { newIDs[$0] < newIDs[$1] }
+    let rows = distances.rows
+    let table = try DistanceMatrix(nodes: order.map { newIDs[$0] }, rows: order.map { i in order.map { j in rows[i][j] } })
+    return try Topology(nodes: renamed, distances: table, bootCPU: bootCPU, dmaReserve: dmaReserve)
+  }
+}

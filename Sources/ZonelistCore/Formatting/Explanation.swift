@@ -1,0 +1,72 @@
+/// The text of `zonelist explain`: every step of `find_next_best_node()` for one node.
+public enum Explanation {
+  public static func text(node local: NodeID, steps: [FallbackStep], build: ZonelistBuild, topology: Topology) -> String {
+    var out: [String] = []
+    let built = build.lists.map(\.node)
+    let position = built.firstIndex(of: local) ?? 0
+    let loadBefore = loadsBefore(node: local, build: build, topology: topology)
+    out.append("Fallback order for node \(local), kernel \(build.profile.version.series) rules, \(build.context.isBoot ? "boot" : "rebuild") build")
+    out.append(
+      "Nodes built before it in this pass: \(position == 0 ? "none" : built[..<position].map(\.description).joined(separator: " ")); node_load on entry: \(loadBefore.isEmpty ? "all 0" : loadBefore)")
+    switch build.profile.scoreMultiplier {
+    case .maxNumNodes:
+      out.append("score = (distance + lower-id penalty + CPU penalty) * MAX_NUMNODES (\(build.profile.maxNumNodes)) + node_load")
+    case .onlineNodesTimesMaxNumNodes:
+      out.append("score = (distance + lower-id penalty + CPU penalty) * nr_online_nodes * MAX_NUMNODES + node_load")
+    }
+    if build.context.isBoot {
+      out.append("CPU penalty: none at boot (x86 adds CPUs to node masks after the boot build)")
+    }
+    out.append("")
+    for step in steps {
+      switch step.reason {
+      case .localNode:
+        out.append("step \(step.position + 1): node \(local) (the local node comes first when unused\(build.profile.skipsMemorylessLocalNode ? " and it has memory" : ""))")
+      case .noCandidate:
+        out.append("step \(step.position + 1): no node with memory left: the list ends")
+      case .lowestScore, .lowestScoreFirstOfTie:
+        out.append("step \(step.position + 1): candidates")
+        out.append("    node  distance  lower-id  cpu  node_load        score")
+        for candidate in step.candidates {
+          let mark = candidate.node == step.chosen ? " <- chosen" : ""
+          out.append(
+            "  " + pad(candidate.node.description, 6) + pad(String(candidate.distance), 10) + pad(String(candidate.lowerIDPenalty), 10)
+              + pad(String(candidate.cpuPenalty), 5) + pad(String(candidate.load), 11) + pad(String(candidate.score), 13) + mark)
+        }
+        if let chosen = step.chosen {
+          let why =
+            step.reason == .lowestScore
+            ? "lowest score"
+            : "lowest score, tied: the scan keeps the first, the lowest id"
+          out.append("  chose node \(chosen): \(why)")
+        }
+      }
+      if let change = step.loadChange {
+        out.append("  node_load[\(change.node)]: \(change.from) -> \(change.to) (first node of a new distance group)")
+      }
+    }
+    if let lists = build[local] {
+      out.append("")
+      out.append("Fallback order for Node \(local): " + lists.nodeOrder.map { "\($0) " }.joined())
+    }
+    let after = build.nodeLoad.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+    out.append("node_load after the whole pass: \(after.isEmpty ? "all 0" : after)")
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  static func loadsBefore(node: NodeID, build: ZonelistBuild, topology: Topology) -> String {
+    guard let steps = build.steps else { return "" }
+    var load: [NodeID: Int] = [:]
+    for lists in build.lists {
+      if lists.node == node { break }
+      if build.profile.nodeLoadRule == .assignResetPerNode { load = [:] }
+      for step in steps[lists.node] ?? [] { if let change = step.loadChange { load[change.node] = change.to } }
+    }
+    if build.profile.nodeLoadRule == .assignResetPerNode { return "" }
+    return load.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+  }
+
+  static func pad(_ text: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - text.count)) + text
+  }
+}

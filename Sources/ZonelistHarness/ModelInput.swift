@@ -1,0 +1,70 @@
+import Foundation
+public import ZonelistCore
+
+/// The model's input, from a sysroot or a topology file, with the kernel profile resolved.
+public struct ModelInput: Sendable {
+  public var topology: Topology
+  public var profile: KernelProfile
+  /// The kernel release the profile came from and where it was read.
+  public var profileSource: String
+  /// What the input lacked and what was assumed instead.
+  public var notes: [String]
+  public var snapshot: SystemSnapshot?
+  public var spec: MachineSpec?
+
+  /// Loads `--topology FILE` if given, else `--sysroot DIR`; `kernel` (`--kernel`)
+  /// overrides the release the input names.
+  public static func load(sysroot: String?, topologyFile: String?, kernel: String?) throws -> ModelInput {
+    if let topologyFile {
+      let spec = try TopologyFile.load(path: topologyFile)
+      let topology: Topology
+      do { topology = try spec.topology() } catch {
+        throw HarnessError("\(topologyFile): \(error)")
+      }
+      let (profile, source) = try resolveProfile(
+        kernel: kernel, fromInput: spec.kernel, inputName: "\(topologyFile) (kernel:)")
+      return ModelInput(topology: topology, profile: profile, profileSource: source, notes: [], snapshot: nil, spec: spec)
+    }
+    let root = sysroot ?? "/"
+    let snapshot = try Sysroot.read(root)
+    let (profile, source) = try resolveProfile(
+      kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "\(root)/proc/version")
+    var notes = snapshot.notes
+    var topology = snapshot.topology
+    if profile.bootTotalPages == .presentLessMemmapAndDMAReserve {
+      if let reserve = try dmaReserve(root: root) {
+        topology.dmaReserve = reserve
+      } else {
+        notes.append("dma_reserve (boot-time pages reserved below 16 MiB) is not in the sysroot: the \(profile.version.series) boot 'Total pages' cannot be computed; put the figure in \(root)/\(dmaReserveFile)")
+      }
+    }
+    return ModelInput(topology: topology, profile: profile, profileSource: source, notes: notes, snapshot: snapshot, spec: nil)
+  }
+
+  /// A snapshot file that states `dma_reserve`, written by `zonelist capture` for QEMU boots.
+  public static let dmaReserveFile = "zonelist-dma-reserve"
+
+  static func dmaReserve(root: String) throws -> Pages? {
+    let path = URL(fileURLWithPath: root).appendingPathComponent(dmaReserveFile).path
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let value = Int(text), value >= 0 else {
+      throw ImportError(file: path, line: 1, text: text, expected: "a page count")
+    }
+    return Pages(value)
+  }
+
+  /// Picks the profile: `--kernel` first, then the release the input names.
+  public static func resolveProfile(kernel: String?, fromInput: String?, inputName: String) throws -> (KernelProfile, String) {
+    if let kernel {
+      guard let version = KernelVersion(parsing: kernel) else {
+        throw HarnessError("--kernel \(kernel): expected a release like 6.1, 6.12 or 6.12.117+deb12-amd64")
+      }
+      return (KernelProfile(version: version), "--kernel \(kernel)")
+    }
+    if let fromInput, let version = KernelVersion(parsing: fromInput) {
+      return (KernelProfile(version: version), "\(fromInput) from \(inputName)")
+    }
+    throw HarnessError("\(inputName) does not name the kernel: pass --kernel (e.g. --kernel 6.12)")
+  }
+}

@@ -1,0 +1,95 @@
+import Foundation
+public import ZonelistCore
+
+/// Boots a kernel under `qemu-system-x86_64` (software emulation) with a capture
+/// initramfs and collects what the guest printed.
+public struct QEMURunner: Sendable {
+  public var qemu: String
+  public var kernelImage: String
+  public var timeoutSeconds: Double
+  public var memoryMiB: Int?
+
+  public init(kernelImage: String, qemu: String = "qemu-system-x86_64", timeoutSeconds: Double = 300) {
+    self.kernelImage = kernelImage
+    self.qemu = qemu
+    self.timeoutSeconds = timeoutSeconds
+  }
+
+  /// The kernel command line every boot gets, before the machine's own options.
+  public static let baseCommandLine = "console=ttyS0 panic=-1 quiet loglevel=0 mminit_loglevel=4"
+
+  /// Boots once and returns the guest's files.
+  ///
+  /// - Parameters:
+  ///   - machineOptions: QEMU's `-m`, `-smp`, `-numa`, … options.
+  ///   - bootOptions: Extra kernel command-line options.
+  public func boot(machineOptions: [String], bootOptions: String, extraGuestCommands: String = "") throws -> BootCapture {
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: work) }
+    let initrd = work.appendingPathComponent("initrd.cpio")
+    try Initramfs.build(script: Initramfs.captureScript(extraCommands: extraGuestCommands)).write(to: initrd)
+    guard FileManager.default.fileExists(atPath: kernelImage) else {
+      throw HarnessError("kernel image \(kernelImage) does not exist")
+    }
+    let append = [QEMURunner.baseCommandLine, bootOptions].filter { !$0.isEmpty }.joined(separator: " ")
+    let arguments =
+      ["-nographic", "-no-reboot", "-kernel", kernelImage, "-initrd", initrd.path, "-append", append]
+      + machineOptions
+    let output = try QEMURunner.run(qemu, arguments: arguments, timeout: timeoutSeconds)
+    var capture = try BootCapture(console: output)
+    capture.qemuArguments = machineOptions
+    capture.bootOptions = bootOptions
+    return capture
+  }
+
+  /// Runs a process, returning its standard output; stops it after `timeout` seconds.
+  static func run(_ executable: String, arguments: [String], timeout: Double) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [executable] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    process.standardInput = FileHandle.nullDevice
+    let collected = OutputCollector()
+    output.fileHandleForReading.readabilityHandler = { handle in
+      let data = handle.availableData
+      if !data.isEmpty { collected.append(data) }
+    }
+    do { try process.run() } catch {
+      throw HarnessError("cannot start \(executable): \(error.localizedDescription) (install Debian's qemu-system-x86)")
+    }
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    if process.isRunning {
+      process.terminate()
+      process.waitUntilExit()
+      output.fileHandleForReading.readabilityHandler = nil
+      throw HarnessError("\(executable) did not finish within \(Int(timeout)) s; console so far:\n\(collected.text.suffix(2000))")
+    }
+    process.waitUntilExit()
+    output.fileHandleForReading.readabilityHandler = nil
+    let rest = output.fileHandleForReading.readDataToEndOfFile()
+    if !rest.isEmpty { collected.append(rest) }
+    if process.terminationStatus != 0 {
+      throw HarnessError("\(executable) exited with status \(process.terminationStatus):\n\(collected.text.suffix(2000))")
+    }
+    return collected.text
+  }
+}
+
+final class OutputCollector: @unchecked Sendable {
+  private let lock = NSLock()
+  private var data = Data()
+  func append(_ chunk: Data) {
+    lock.lock()
+    data.append(chunk)
+    lock.unlock()
+  }
+  var text: String {
+    lock.lock()
+    defer { lock.unlock() }
+    return String(decoding: data, as: UTF8.self)
+  }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import Yams
+public import ZonelistCore
+
+/// Reads a `--topology` file (YAML, or JSON, which is YAML too) into a ``MachineSpec``.
+///
+/// The format is documented in `Docs/topology-format.md`; every error names the file,
+/// the line and what was expected.
+public enum TopologyFile {
+  public static func load(path: String) throws(ImportError) -> MachineSpec {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ImportError(file: path, line: 0, text: "", expected: "a readable topology file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ImportError(file: path, line: 0, text: "", expected: "UTF-8 text")
+    }
+    return try parse(text, file: path)
+  }
+
+  public static func parse(_ text: String, file: String) throws(ImportError) -> MachineSpec {
+    let root: Yams.Node
+    do {
+      guard let node = try Yams.compose(yaml: text) else {
+        throw ImportError(file: file, line: 0, text: "", expected: "a mapping with 'nodes:'")
+      }
+      root = node
+    } catch let error as ImportError {
+      throw error
+    } catch let error as YamlError {
+      throw ImportError(file: file, line: yamlLine(error), text: "\(error)".split(separator: "\n").first.map(String.init) ?? "", expected: "well-formed YAML or JSON")
+    } catch {
+      throw ImportError(file: file, line: 0, text: "\(error)", expected: "well-formed YAML or JSON")
+    }
+    let reader = Reader(file: file, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+    return try reader.machine(root)
+  }
+
+  static func yamlLine(_ error: YamlError) -> Int {
+    switch error {
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+      return mark.line
+    default: return 0
+    }
+  }
+
+  struct Reader {
+    var file: String
+    var lines: [String]
+
+    func fail(_ node: Yams.Node?, _ expected: String) -> ImportError {
+      let line = node?.mark?.line ?? 0
+      let text = line > 0 && line <= lines.count ? lines[line - 1].trimmingCharacters(in: .whitespaces) : ""
+      return ImportError(file: file, line: line, text: text, expected: expected)
+    }
+
+    func mapping(_ node: Yams.Node, _ what: String, allowed: Set<String>) throws(ImportError) -> [String: Yams.Node] {
+      guard case .mapping(let mapping) = node else { throw fail(node, what) }
+      var result: [String: Yams.Node] = [:]
+      for (key, value) in mapping {
+        guard let name = key.string else { throw fail(key, "a key name") }
+        guard allowed.contains(name) else {
+          throw fail(key, "one of the keys \(allowed.sorted().joined(separator: ", ")), not '\(name)'")
+        }
+        result[name] = value
+      }
+      return result
+    }
+
+    func integer(_ node: Yams.Node, _ what: String) throws(ImportError) -> Int {
+      guard case .scalar(let scalar) = node, let value = Int(scalar.string) else { throw fail(node, what) }
+      return value
+    }
+
+    func machine(_ root: Yams.Node) throws(ImportError) -> MachineSpec {
+      let top = try mapping(root, "a mapping with 'nodes:'", allowed: ["kernel", "bootOptions", "dmaReserve", "nodes", "distances", "description"])
+      guard let nodesNode = top["nodes"] else { throw fail(root, "a 'nodes:' list") }
+      guard case .sequence(let nodeList) = nodesNode, !nodeList.isEmpty else {
+        throw fail(nodesNode, "'nodes:' to be a non-empty list of nodes")
+      }
+      var nodes: [MachineSpec.NodeSpec] = []
+      var seen: Set<NodeID> = []
+      for item in nodeList {
+        let node = try self.node(item)
+        guard !seen.contains(node.id) else { throw fail(item, "each node id once (node \(node.id) is repeated)") }
+        seen.insert(node.id)
+        nodes.append(node)
+      }
+      var cpuOwner: [CPUID: NodeID] = [:]
+      for (node, item) in zip(nodes, nodeList) {
+        for cpu in node.cpus {
+          if let other = cpuOwner[cpu] { throw fail(item, "each CPU on one node (CPU \(cpu) is also on node \(other))") }
+          cpuOwner[cpu] = node.id
+        }
+      }
+      var distances: DistanceMatrix? = nil
+      if let table = top["distances"] {
+        distances = try self.distances(table, nodes: nodes.map(\.id).sorted(), order: nodes.map(\.id))
+      }
+      var kernel: String? = nil
+      if let node = top["kernel"] {
+        guard let value = node.string, KernelVersion(parsing: value) != nil else {
+          throw fail(node, "a kernel release like \"6.12\"")
+        }
+        kernel = value
+      }
+      var bootOptions = ""
+      if let node = top["bootOptions"] {
+        guard let value = node.string else { throw fail(node, "the extra kernel command line as a string") }
+        bootOptions = value
+      }
+      var dmaReserve: Pages? = nil
+      if let node = top["dmaReserve"] {
+        let value = try integer(node, "dmaReserve as a page count")
+        guard value >= 0 else { throw fail(node, "dmaReserve ≥ 0") }
+        dmaReserve = Pages(value)
+      }
+      return MachineSpec(nodes: nodes, distances: distances, kernel: kernel, bootOptions: bootOptions, dmaReserve: dmaReserve)
+    }
+
+    func node(_ item: Yams.Node) throws(ImportError) -> MachineSpec.NodeSpec {
+      let fields = try mapping(item, "a node: a mapping with 'id:'", allowed: ["id", "cpus", "memory", "zones", "online"])
+      guard let idNode = fields["id"] else { throw fail(item, "an 'id:' for the node") }
+      let id = try integer(idNode, "a node id (an integer)")
+      guard id >= 0 && id < Topology.maxNumNodes else {
+        throw fail(idNode, "a node id in 0...\(Topology.maxNumNodes - 1) (MAX_NUMNODES is \(Topology.maxNumNodes))")
+      }
+      var spec = MachineSpec.NodeSpec(id: NodeID(id))
+      if let cpus = fields["cpus"] {
+        switch cpus {
+        case .scalar(let scalar):
+          do { spec.cpus = try IDList.parse(scalar.string) } catch { throw fail(cpus, "a CPU list like '0-3,8' (\(error.reason))") }
+        case .sequence(let list):
+          var values: [Int] = []
+          for entry in list {
+            let value = try integer(entry, "a CPU id (an integer)")
+            guard value >= 0 else { throw fail(entry, "a CPU id ≥ 0") }
+            values.append(value)
+          }
+          spec.cpus = Array(Set(values)).sorted()
+        default: throw fail(cpus, "a CPU list like '0-3,8' or [0, 1]")
+        }
+      }
+      if let memory = fields["memory"] {
+        guard let text = memory.string, let bytes = TopologyFile.bytes(text) else {
+          throw fail(memory, "a memory size like 512M, 4G or a byte count")
+        }
+        spec.memoryBytes = bytes
+      }
+      if let zones = fields["zones"] {
+        let byName = try mapping(zones, "zones as a mapping of zone names to sizes", allowed: Set(ZoneType.allCases.map(\.kernelName)))
+        var result: [ZoneType: ZoneSize] = [:]
+        for (name, value) in byName {
+          let sizes = try mapping(value, "spanned:, present: and managed: page counts", allowed: ["spanned", "present", "managed"])
+          func count(_ key: String) throws(ImportError) -> Pages {
+            guard let node = sizes[key] else { throw fail(value, "'\(key):' in the \(name) zone") }
+            let pages = try integer(node, "'\(key):' as a page count")
+            guard pages >= 0 else { throw fail(node, "'\(key):' ≥ 0") }
+            return Pages(pages)
+          }
+          let size = ZoneSize(spanned: try count("spanned"), present: try count("present"), managed: try count("managed"))
+          guard size.present <= size.spanned, size.managed <= size.present else {
+            throw fail(value, "managed ≤ present ≤ spanned in the \(name) zone")
+          }
+          result[ZoneType(kernelName: name)!] = size
+        }
+        spec.zones = result
+      }
+      if let online = fields["online"] {
+        guard let value = online.bool else { throw fail(online, "online: true or false") }
+        spec.isOnline = value
+      }
+      return spec
+    }
+
+    func distances(_ table: Yams.Node, nodes: [NodeID], order: [NodeID]) throws(ImportError) -> DistanceMatrix {
+      guard case .sequence(let rows) = table else { throw fail(table, "'distances:' as a list of rows, one per node") }
+      guard rows.count == nodes.count else {
+        throw fail(table, "\(nodes.count) distance rows, one per node in the order of 'nodes:' (found \(rows.count))")
+      }
+      var values: [[Int]] = []
+      for row in rows {
+        guard case .sequence(let entries) = row else { throw fail(row, "a row like [10, 20]") }
+        guard entries.count == nodes.count else {
+          throw fail(row, "\(nodes.count) distances in this row, one per node (found \(entries.count))")
+        }
+        var parsed: [Int] = []
+        for entry in entries { parsed.append(try integer(entry, "a distance (an integer)")) }
+        values.append(parsed)
+      }
+      // Rows follow the order of 'nodes:'; the matrix wants ascending ids.
+      let permutation = nodes.map { id in order.firstIndex(of: id)! }
+      let sortedRows = permutation.map { i in permutation.map { j in values[i][j] } }
+      do {
+        return try DistanceMatrix(nodes: nodes, rows: sortedRows)
+      } catch {
+        var row: Yams.Node = table
+        switch error {
+        case .distanceDiagonal(let node, value: _), .distanceOutOfRange(from: let node, to: _, value: _):
+          row = rows[order.firstIndex(of: node)!]
+        default: break
+        }
+        throw fail(row, "\(error)")
+      }
+    }
+  }
+
+  /// Parses `512M`, `4G`, `1.5G`, `1048576` (binary units).
+  public static func bytes(_ text: String) -> Int? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+    var number = trimmed
+    var scale = 1
+    if let last = trimmed.last?.uppercased().first, let unit = units[last] {
+      scale = unit
+      number = String(trimmed.dropLast())
+      if number.uppercased().hasSuffix("I") { return nil }
+    } else if trimmed.uppercased().hasSuffix("IB"), trimmed.count > 3 {
+      let unitCharacter = trimmed.dropLast(2).last!.uppercased().first!
+      guard let unit = units[unitCharacter] else { return nil }
+      scale = unit
+      number = String(trimmed.dropLast(3))
+    }
+    if let value = Int(number), value >= 0 { return value * scale }
+    if let value = Double(number), value >= 0, value.isFinite {
+      let bytes = value * Double(scale)
+      guard bytes == bytes.rounded(), bytes < 9e18 else { return nil }
+      return Int(bytes)
+    }
+    return nil
+  }
+}

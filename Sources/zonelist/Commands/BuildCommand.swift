@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import ZonelistCore
+import ZonelistHarness
+
+struct BuildCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "build", abstract: "Build every node's zonelists as the kernel does and print them.")
+
+  @OptionGroup var input: InputOptions
+  @OptionGroup var contextOptions: ContextOptions
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+    case kernelLog = "kernel-log"
+    case mminit
+  }
+  @Option(help: "table, kernel-log (the boot's own lines), mminit (mminit_loglevel=4 lines) or json.")
+  var format: Format = .table
+
+  func run() async throws {
+    let input = try reportingErrors { try self.input.load() }
+    let outcome = try reportingErrors { try ZonelistRun(input: input, context: contextOptions.buildContext) }
+    switch format {
+    case .table:
+      Output.notes(outcome.notes)
+      print(outcome.report.table(), terminator: "")
+    case .json:
+      print(try Output.json(outcome.report))
+    case .kernelLog:
+      Output.notes(outcome.notes)
+      guard let lines = outcome.kernelLogLines else {
+        Output.error("cannot print the 'Built' line: Total pages is unknown (see the notes above)")
+        throw ExitCode(65)
+      }
+      for line in lines { print(line) }
+    case .mminit:
+      Output.notes(outcome.notes)
+      for line in KernelLog.mminitLines(outcome.build, topology: input.topology) { print(line) }
+    }
+  }
+}
+
+/// The build of one input in one context, with its printable forms.
+struct ZonelistRun {
+  var build: ZonelistBuild
+  var totalPages: Int?
+  var report: BuildReport
+  var notes: [String]
+
+  init(input: ModelInput, context: BuildContext, recordingSteps: Bool = false) throws {
+    if case .rebuild(let node?) = context, input.topology.nodes[node] == nil {
+      throw HarnessError("--onlining \(node): no such node (nodes: \(IDList.format(input.topology.nodeIDs.map(\.rawValue))))")
+    }
+    var builder = ZonelistBuilder(
+      topology: input.topology, profile: input.profile, context: context, recordingSteps: recordingSteps)
+    build = builder.build()
+    var notes = input.notes
+    switch context {
+    case .boot:
+      totalPages = TotalPages.boot(build, topology: input.topology)
+    case .rebuild:
+      if let zoneinfo = input.snapshot?.zoneinfo, zoneinfo.entries.allSatisfy({ $0.high != nil }) {
+        let high = Dictionary(
+          zoneinfo.entries.map { (ZoneReference(node: $0.node, type: $0.type), $0.high!.rawValue) },
+          uniquingKeysWith: { a, _ in a })
+        totalPages = TotalPages.rebuild(build, topology: input.topology) { high[$0] ?? 0 }
+      } else {
+        totalPages = nil
+        notes.append("a rebuild's Total pages needs each zone's high watermark: give a sysroot whose proc/zoneinfo has 'high' lines")
+      }
+    }
+    self.notes = notes
+    report = BuildReport(build: build, topology: input.topology, totalPages: totalPages, notes: notes)
+  }
+
+  var kernelLogLines: [String]? {
+    totalPages.map { KernelLog.lines(build, totalPages: $0) }
+  }
+}
+
+enum Output {
+  static func error(_ message: String) {
+    FileHandle.standardError.write(("zonelist: " + message + "\n").data(using: .utf8)!)
+  }
+  static func notes(_ notes: [String]) {
+    for note in notes { FileHandle.standardError.write(("note: " + note + "\n").data(using: .utf8)!) }
+  }
+  static func json(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+}
+
+/// Runs `body`; bad input and harness failures become a message and exit code 64.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let error as ImportError {
+    Output.error(error.description)
+    throw ExitCode.validationFailure
+  } catch let error as HarnessError {
+    Output.error(error.description)
+    throw ExitCode.validationFailure
+  } catch let error as MachineSpecError {
+    Output.error(error.description)
+    throw ExitCode.validationFailure
+  }
+}

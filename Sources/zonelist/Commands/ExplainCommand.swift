@@ -1,0 +1,24 @@
+import ArgumentParser
+import ZonelistCore
+import ZonelistHarness
+
+struct ExplainCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "explain",
+    abstract: "Show, step by step, why a node's fallback order is what it is (find_next_best_node's scores).")
+
+  @OptionGroup var input: InputOptions
+  @OptionGroup var contextOptions: ContextOptions
+  @Option(help: "The node whose fallback order to explain.") var node: Int
+
+  func run() async throws {
+    let input = try reportingErrors { try self.input.load() }
+    let outcome = try reportingErrors { try ZonelistRun(input: input, context: contextOptions.buildContext, recordingSteps: true) }
+    guard let steps = outcome.build.steps?[NodeID(node)] else {
+      Output.error("node \(node) is not built in this context (built: \(outcome.build.lists.map { String($0.node.rawValue) }.joined(separator: " ")))")
+      throw ExitCode.validationFailure
+    }
+    Output.notes(outcome.notes)
+    print(Explanation.text(node: NodeID(node), steps: steps, build: outcome.build, topology: input.topology), terminator: "")
+  }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import ZonelistCore
+import ZonelistHarness
+
+/// Where the machine comes from and which kernel's rules apply.
+struct InputOptions: ParsableArguments {
+  @Option(help: "Root of the machine to read, like lscpu --sysroot: / (the default) or a snapshot folder.")
+  var sysroot: String?
+
+  @Option(help: "A topology file (YAML or JSON) describing a machine; see Docs/topology-format.md.")
+  var topology: String?
+
+  @Option(help: "Kernel release whose rules apply (6.1, 6.12, 5.15, 2.6.24, …); default: the input's.")
+  var kernel: String?
+
+  func validate() throws {
+    if sysroot != nil && topology != nil {
+      throw ValidationError("'--sysroot' and '--topology' exclude each other.")
+    }
+  }
+
+  func load() throws -> ModelInput {
+    try ModelInput.load(sysroot: sysroot, topologyFile: topology, kernel: kernel)
+  }
+}
+
+/// Which build to model.
+struct ContextOptions: ParsableArguments {
+  @Option(help: "boot (what dmesg shows at boot) or rebuild (memory hotplug at run time).")
+  var context: ContextName = .boot
+
+  @Option(help: "With --context rebuild: the node being onlined (a hot-added node that is not online yet).")
+  var onlining: Int?
+
+  enum ContextName: String, ExpressibleByArgument, CaseIterable { case boot, rebuild }
+
+  func validate() throws {
+    if onlining != nil && context != .rebuild { throw ValidationError("'--onlining' goes with '--context rebuild'.") }
+  }
+
+  var buildContext: BuildContext {
+    context == .boot ? .boot : .rebuild(onlining: onlining.map { NodeID($0) })
+  }
+}
