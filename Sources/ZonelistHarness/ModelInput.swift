@@ -17,12 +17,12 @@ public struct ModelInput: Sendable {
   public static func load(sysroot: String?, topologyFile: String?, kernel: String?) throws -> ModelInput {
     if let topologyFile {
       let spec = try TopologyFile.load(path: topologyFile)
-      let topology: Topology
-      do { topology = try spec.topology() } catch {
-        throw HarnessError("\(topologyFile): \(error)")
-      }
       let (profile, source) = try resolveProfile(
         kernel: kernel, fromInput: spec.kernel, inputName: "\(topologyFile) (kernel:)")
+      let topology: Topology
+      do { topology = try spec.topology(kernel: profile.version) } catch {
+        throw HarnessError("\(topologyFile): \(error)")
+      }
       return ModelInput(topology: topology, profile: profile, profileSource: source, notes: [], snapshot: nil, spec: spec)
     }
     let root = sysroot ?? "/"

@@ -31,7 +31,8 @@ public struct MachineSpec: Hashable, Sendable, Codable {
   public var kernel: String?
   /// Extra kernel command-line options (`numa=off`, `movablecore=1G`, …).
   public var bootOptions: String
-  /// `dma_reserve` for kernels before 6.10; by default the value QEMU's `pc` machine gives.
+  /// `dma_reserve` for kernels before 6.10; by default the value QEMU's `pc` machine gives
+  /// (``QEMUPCLayout/dmaReserve(kernel:)``).
   public var dmaReserve: Pages?
 
   public init(nodes: [NodeSpec], distances: DistanceMatrix? = nil, kernel: String? = nil, bootOptions: String = "", dmaReserve: Pages? = nil) {
@@ -48,7 +49,8 @@ public struct MachineSpec: Hashable, Sendable, Codable {
   /// `dummy_numa_init()` does) and lays out memory with ``QEMUPCLayout``.
   /// - Throws: ``MachineSpecError`` for what the model cannot follow, ``TopologyError``
   ///   wrapped for an inconsistent machine.
-  public func topology() throws(MachineSpecError) -> Topology {
+  /// - Parameter kernel: The release booted, for `dma_reserve` (``QEMUPCLayout/dmaReserve(kernel:)``).
+  public func topology(kernel: KernelVersion) throws(MachineSpecError) -> Topology {
     let options = BootOptions(commandLine: bootOptions)
     if options.numaFake != nil {
       throw .unsupported("numa=fake= in a topology file: boot the machine and read the snapshot (zonelist capture), the emulated nodes are then read back")
@@ -75,7 +77,7 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     do {
       return try Topology(
         nodes: built, distances: distances, bootCPU: built.flatMap(\.cpus).min() ?? 0,
-        dmaReserve: dmaReserve ?? QEMUPCLayout.dmaReserve)
+        dmaReserve: dmaReserve ?? QEMUPCLayout.dmaReserve(kernel: kernel))
     } catch {
       throw .topology(error)
     }

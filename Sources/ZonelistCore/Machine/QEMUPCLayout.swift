@@ -22,9 +22,18 @@ public struct QEMUPCLayout: Hashable, Sendable {
   /// Kernel: `MAX_DMA32_PFN`.
   static let maxDMA32PFN = (4 * gibibyte) / pageSize
 
-  /// `dma_reserve` measured on QEMU 7.2's `pc` machine with SeaBIOS 1.16 (see the README's
-  /// verification notes).
-  public static let dmaReserve: Pages = 95
+  /// `dma_reserve` on QEMU's `pc` machine with SeaBIOS for a kernel release.
+  ///
+  /// Kernel: `memblock_find_dma_reserve()` counts the memblock pages below 16 MiB that are
+  /// reserved when it runs in `setup_arch()`. From 5.13 `reserve_real_mode()` reserves all
+  /// of the first MiB (`memblock_reserve(0, SZ_1M)`): the 158 RAM pages SeaBIOS leaves
+  /// there (pfn 1–158). Before, only 0–64 KiB (15 RAM pages) and the 6-page real-mode
+  /// trampoline: 21. Nothing is reserved from 1 to 16 MiB (the kernel loads at 16 MiB,
+  /// QEMU puts the initrd at the top of low RAM). Measured on 16 boots of 6.1 and 5.10
+  /// (1–8 CPUs, 768 MiB–6 GiB, 0–4 nodes): always 158 and 21.
+  public static func dmaReserve(kernel: KernelVersion) -> Pages {
+    kernel >= KernelVersion(5, 13) ? 158 : 21
+  }
 
   /// Lays out `memoryBytes` per node (nodes with 0 get no range).
   public init(memoryBytes: [(NodeID, Int)]) {

@@ -43,12 +43,12 @@ struct Verification {
 
     // Model 1: the topology file, laid out as QEMU lays it out, renumbered as Linux numbers it.
     let fromFile: Topology
-    do { fromFile = try spec.topology().renamingNodes(arguments.linuxNodeIDs) } catch {
+    do { fromFile = try spec.topology(kernel: profile.version).renamingNodes(arguments.linuxNodeIDs) } catch {
       throw HarnessError("the topology file: \(error)")
     }
     // Model 2: the guest's own sysfs and zoneinfo.
     var fromGuest = snapshot.topology
-    fromGuest.dmaReserve = spec.dmaReserve ?? QEMUPCLayout.dmaReserve
+    fromGuest.dmaReserve = spec.dmaReserve ?? QEMUPCLayout.dmaReserve(kernel: profile.version)
     var allMatch = true
     for (name, topology) in [("topology file", fromFile), ("guest snapshot", fromGuest)] {
       var builder = ZonelistBuilder(topology: topology, profile: profile, context: .boot)
