@@ -23,8 +23,9 @@ let package = Package(
         "ZonelistCore", "ZonelistHarness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(name: "ZonelistCoreTests", dependencies: ["ZonelistCore", "ZonelistHarness"],
-      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ZonelistCoreTests", dependencies: ["ZonelistCore", "ZonelistHarness"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "CLITests", dependencies: ["zonelist", "ZonelistCore", "ZonelistHarness"]),
   ]
 )
