@@ -17,6 +17,12 @@ public enum Explanation {
     if build.context.isBoot {
       out.append("CPU penalty: none at boot (x86 adds CPUs to node masks after the boot build)")
     }
+    if !topology[local].hasMemory {
+      out.append(
+        build.profile.skipsMemorylessLocalNode
+          ? "node \(local) has no memory: from 6.6 find_next_best_node() leaves it out of its own list"
+          : "node \(local) has no memory: before 6.6 it still comes first in its own list")
+    }
     out.append("")
     for step in steps {
       switch step.reason {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Downloads Debian's kernel images without touching the system's apt sources and prints
+# "SERIES PATH" for each: 6.1 (bookworm), 6.12 (bookworm-backports), and with --all also
+# 5.10 (bullseye) and the newest (sid). Package versions are resolved at run time.
+# Usage: Scripts/fetch-kernels.sh [--all]    (cache: $ZONELIST_KERNEL_DIR, default ~/.cache/zonelist/kernels)
+set -euo pipefail
+dir=${ZONELIST_KERNEL_DIR:-$HOME/.cache/zonelist/kernels}
+mkdir -p "$dir/apt/lists/partial" "$dir/apt/parts"
+suites="bookworm bookworm-backports"
+[ "${1:-}" = "--all" ] && suites="$suites bullseye sid"
+printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$suites" > "$dir/apt/parts/zonelist.sources"
+o=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$dir/apt/parts" -o "Dir::State::Lists=$dir/apt/lists" -o Debug::NoLocking=1)
+apt-get "${o[@]}" -qq update >&2
+newest() { apt-cache "${o[@]}" search --names-only "$1" | awk '{print $1}' | grep -v -e cloud -e -rt- | sort -V | tail -1; }
+fetch() { # series package
+  local series=$1 package=$2 target="$dir/$1"
+  if [ ! -f "$target/$package.done" ]; then
+    rm -rf "$target" && mkdir -p "$target"
+    (cd "$target" && apt-get "${o[@]}" -qq download "$package" >&2 2>/dev/null || apt-get "${o[@]}" -qq download "$package" >&2)
+    dpkg-deb -x "$target"/*.deb "$target/x" && rm -f "$target"/*.deb && touch "$target/$package.done"
+  fi
+  local image
+  image=$(find "$target/x" -name 'vmlinuz*' -type f | head -1)
+  [ -n "$image" ] || { echo "no vmlinuz in $package" >&2; exit 1; }
+  echo "$series $image"
+}
+fetch 6.1 "$(newest '^linux-image-6\.1\.0-[0-9]*-amd64-unsigned$')"
+fetch 6.12 "$(newest '^linux-image-6\.12\.[0-9]*.deb12-amd64-unsigned$')"
+if [ "${1:-}" = "--all" ]; then
+  fetch 5.10 "$(newest '^linux-image-5\.10\.0-[0-9]*-amd64-unsigned$')"
+  fetch newest "$(newest '^linux-binary-[0-9.]*.deb[0-9]*-amd64$')"
+fi

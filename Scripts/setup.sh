@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what zonelist needs on a fresh Debian machine (QEMU, busybox-static) and builds it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+[ -x /bin/busybox ] && /bin/busybox --help 2>/dev/null | grep -q static || dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+swift build -c release 2>&1 | tail -1

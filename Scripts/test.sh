@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command: sets up, runs the test suite (real-kernel fixtures included), then
+# boots two topologies live on Debian's 6.1 and 6.12 kernels and runs `zonelist verify`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/setup.sh
+kernels=$(Scripts/fetch-kernels.sh)
+echo "$kernels"
+k61=$(echo "$kernels" | awk '$1=="6.1"{print $2}')
+k612=$(echo "$kernels" | awk '$1=="6.12"{print $2}')
+export ZONELIST_KERNEL_6_1="$k61" ZONELIST_KERNEL_6_12="$k612"
+swift test 2>&1 | tee /tmp/zonelist-test.log | grep -v -E '^(\[|Building|Compiling|Write|Linking|Emitting)' | grep -v -E '✔ Test .*passed' || true
+grep -q -E 'Test run with [0-9]+ tests? in [0-9]+ suites? passed' /tmp/zonelist-test.log || { echo "swift test failed"; exit 1; }
+status=0
+for topology in Examples/two-sockets-cxl.yaml Examples/memoryless-and-expanders.yaml; do
+  for image in "$k61" "$k612"; do
+    echo "== zonelist verify --topology $topology --kernel-image $image"
+    .build/release/zonelist verify --topology "$topology" --kernel-image "$image" || status=1
+  done
+done
+exit $status
