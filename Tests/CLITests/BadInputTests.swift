@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+/// Runs the built `zonelist` binary.
+struct Tool {
+  static let binary: String = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    for configuration in ["debug", "release"] {
+      let path = root.appendingPathComponent(".build/\(configuration)/zonelist").path
+      if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return root.appendingPathComponent(".build/debug/zonelist").path
+  }()
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  static func run(_ arguments: [String]) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// Writes `text` to a new temporary file and returns its path.
+  static func file(_ text: String, name: String = "topology.yaml") throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let path = directory.appendingPathComponent(name).path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+}
+
+@Suite struct BadTopologyFileTests {
+  static let cases: [(name: String, yaml: String, line: Int, expected: String)] = [
+    ("ragged row", "nodes:\n  - {id: 0, cpus: 0, memory: 1G}\n  - {id: 1, memory: 1G}\ndistances:\n  - [10, 20]\n  - [20]\n", 6, "2 distances in this row"),
+    ("diagonal", "nodes:\n  - {id: 0, cpus: 0, memory: 1G}\n  - {id: 1, memory: 1G}\ndistances:\n  - [10, 20]\n  - [20, 11]\n", 6, "expected 10 (LOCAL_DISTANCE)"),
+    ("out of range", "nodes:\n  - {id: 0, cpus: 0, memory: 1G}\n  - {id: 1, memory: 1G}\ndistances:\n  - [10, 300]\n  - [20, 10]\n", 5, "expected 10...255"),
+    ("too few rows", "nodes:\n  - {id: 0, cpus: 0, memory: 1G}\n  - {id: 1, memory: 1G}\ndistances:\n  - [10, 20]\n", 5, "2 distance rows"),
+    ("node id", "nodes:\n  - id: 1024\n    memory: 1G\n", 2, "a node id in 0...1023"),
+    ("zone name", "nodes:\n  - id: 0\n    cpus: 0\n    zones:\n      Highmemory: {spanned: 1, present: 1, managed: 1}\n", 5, "one of the keys"),
+    ("cpu list", "nodes:\n  - id: 0\n    cpus: 0-x\n    memory: 1G\n", 3, "a CPU list like '0-3,8'"),
+    ("memory size", "nodes:\n  - id: 0\n    cpus: 0\n    memory: lots\n", 4, "a memory size"),
+    ("unknown key", "nodes:\n  - id: 0\n    cpu: 0\n", 3, "one of the keys"),
+    ("duplicate node", "nodes:\n  - {id: 0, cpus: 0, memory: 1G}\n  - {id: 0, memory: 1G}\n", 3, "each node id once"),
+    ("malformed yaml", "nodes:\n  - id: [0\n", 3, "well-formed YAML"),
+    ("no nodes", "kernel: \"6.12\"\n", 1, "a 'nodes:' list"),
+  ]
+
+  @Test(arguments: cases.indices)
+  func badTopologyFileNamesFileLineAndExpectation(_ index: Int) throws {
+    let bad = Self.cases[index]
+    let path = try Tool.file(bad.yaml)
+    let result = try Tool.run(["build", "--topology", path, "--kernel", "6.12"])
+    #expect(result.status == 64, "\(bad.name): status \(result.status)")
+    #expect(result.stderr.contains("\(path):\(bad.line): expected"), "\(bad.name): \(result.stderr)")
+    #expect(result.stderr.contains(bad.expected), "\(bad.name): \(result.stderr)")
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test func missingFileIsNamed() throws {
+    let result = try Tool.run(["build", "--topology", "/nonexistent/topology.yaml"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("/nonexistent/topology.yaml: expected a readable topology file"))
+  }
+
+  @Test func badKernelReleaseIsRefused() throws {
+    let path = try Tool.file("nodes:\n  - {id: 0, cpus: 0, memory: 1G}\n")
+    let result = try Tool.run(["build", "--topology", path, "--kernel", "latest"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("--kernel latest: expected a release"))
+  }
+}
+
+@Suite struct BadSysrootTests {
+  /// A minimal two-node sysroot; `override` replaces or adds files.
+  static func sysroot(_ override: [String: String]) throws -> String {
+    var files = [
+      "sys/devices/system/node/possible": "0-1\n",
+      "sys/devices/system/node/online": "0-1\n",
+      "sys/devices/system/node/node0/distance": "10 20\n",
+      "sys/devices/system/node/node0/cpulist": "0\n",
+      "sys/devices/system/node/node1/distance": "20 10\n",
+      "sys/devices/system/node/node1/cpulist": "1\n",
+      "proc/version": "Linux version 6.12.117+deb12-amd64 (x) #1 SMP\n",
+      "proc/zoneinfo":
+        "Node 0, zone    DMA32\n        spanned  1000\n        present  1000\n        managed  900\nNode 1, zone    DMA32\n        spanned  1000\n        present  1000\n        managed  900\n",
+    ]
+    for (path, text) in override { files[path] = text }
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-sysroot-\(UUID().uuidString)")
+    for (path, text) in files {
+      let url = root.appendingPathComponent(path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return root.path
+  }
+
+  @Test func goodSysrootBuilds() throws {
+    let root = try Self.sysroot([:])
+    let result = try Tool.run(["build", "--sysroot", root, "--format", "kernel-log"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == "Fallback order for Node 0: 0 1 \nFallback order for Node 1: 1 0 \nBuilt 2 zonelists, mobility grouping off.  Total pages: 2000\nPolicy zone: DMA32\n")
+  }
+
+  static let cases: [(name: String, file: String, text: String, expectation: String)] = [
+    ("zone name", "proc/zoneinfo", "Node 0, zone  Foo\n        spanned  1\n        present  1\n        managed 1\n", "proc/zoneinfo:1: expected a zone name"),
+    ("header", "proc/zoneinfo", "Node x, zone DMA\n", "proc/zoneinfo:1: expected a 'Node N, zone NAME' header"),
+    ("size", "proc/zoneinfo", "Node 0, zone DMA\n        spanned  -4\n", "proc/zoneinfo:2: expected 'spanned' followed by a page count"),
+    ("missing managed", "proc/zoneinfo", "Node 0, zone DMA\n        spanned  4\n        present  4\n", "proc/zoneinfo:1: expected a 'managed' line"),
+    ("distance count", "sys/devices/system/node/node1/distance", "20 10 30\n", "node1/distance:1: expected 2 distances"),
+    ("distance diagonal", "sys/devices/system/node/node1/distance", "20 12\n", "node1/distance:1: expected the distance from node 1 to itself is 12"),
+    ("distance text", "sys/devices/system/node/node0/distance", "10 far\n", "node0/distance:1: expected distances as integers"),
+    ("cpulist", "sys/devices/system/node/node0/cpulist", "0-\n", "node0/cpulist:1: expected a list like '0-3,8'"),
+    ("online", "sys/devices/system/node/online", "0,1x\n", "node/online:1: expected a list like '0-3,8'"),
+    ("node id", "sys/devices/system/node/possible", "0-1024\n", "node/possible:1: expected an id below 1024"),
+    ("version", "proc/version", "Windows\n", "proc/version:1: expected 'Linux version X.Y…'"),
+  ]
+
+  @Test(arguments: cases.indices)
+  func badSysrootNamesFileLineAndExpectation(_ index: Int) throws {
+    let bad = Self.cases[index]
+    let root = try Self.sysroot([bad.file: bad.text])
+    let result = try Tool.run(["build", "--sysroot", root])
+    #expect(result.status == 64, "\(bad.name): \(result.status) \(result.stderr)")
+    #expect(result.stderr.contains(bad.expectation), "\(bad.name): \(result.stderr)")
+  }
+
+  @Test func missingSysrootIsNamed() throws {
+    let result = try Tool.run(["build", "--sysroot", "/nonexistent-root"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("/nonexistent-root: expected a directory"))
+  }
+
+  @Test func sysrootAndTopologyExcludeEachOther() throws {
+    let result = try Tool.run(["build", "--sysroot", "/", "--topology", "x.yaml"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("'--sysroot' and '--topology' exclude each other."))
+  }
+}
