@@ -179,8 +179,12 @@ public struct SystemSnapshot: Hashable, Sendable {
 
     let cpuOnline = try list(Path.cpuOnline)
     let bootCPU = cpuOnline?.first ?? nodes.flatMap(\.cpus).min() ?? 0
+    let cpuOwners = nodes.flatMap(\.cpus)
+    if Set(cpuOwners).count != cpuOwners.count {
+      notes.append("some CPUs are listed on several nodes (numa=fake= does this): each CPU's node is taken to be the lowest one")
+    }
     do {
-      topology = try Topology(nodes: nodes, distances: distances, bootCPU: bootCPU)
+      topology = try Topology(nodes: nodes, distances: distances, bootCPU: bootCPU, allowingSharedCPUs: true)
     } catch {
       throw ImportError(file: name(Path.nodeRoot), line: 0, text: "", expected: "a consistent topology: \(error)")
     }

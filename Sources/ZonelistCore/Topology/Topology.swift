@@ -19,8 +19,12 @@ public struct Topology: Hashable, Sendable, Codable {
   public var dmaReserve: Pages?
 
   /// Creates a topology; node ids must be unique and at most 1023.
+  ///
+  /// - Parameter allowingSharedCPUs: Accepts a CPU on several nodes, as `numa=fake=` makes
+  ///   it (x86 puts each CPU in every emulated node of its physical node).
   public init(
-    nodes: [Node], distances: DistanceMatrix? = nil, bootCPU: CPUID = 0, dmaReserve: Pages? = nil
+    nodes: [Node], distances: DistanceMatrix? = nil, bootCPU: CPUID = 0, dmaReserve: Pages? = nil,
+    allowingSharedCPUs: Bool = false
   ) throws(TopologyError) {
     var byID: [NodeID: Node] = [:]
     var seenCPUs: [CPUID: NodeID] = [:]
@@ -30,8 +34,8 @@ public struct Topology: Hashable, Sendable, Codable {
       }
       guard byID[node.id] == nil else { throw .duplicateNode(node.id) }
       for cpu in node.cpus {
-        if let other = seenCPUs[cpu] { throw .cpuOnTwoNodes(cpu: cpu, first: other, second: node.id) }
-        seenCPUs[cpu] = node.id
+        if let other = seenCPUs[cpu], !allowingSharedCPUs { throw .cpuOnTwoNodes(cpu: cpu, first: other, second: node.id) }
+        if seenCPUs[cpu] == nil { seenCPUs[cpu] = node.id }
       }
       byID[node.id] = node
     }
@@ -54,10 +58,10 @@ public struct Topology: Hashable, Sendable, Codable {
   public var onlineNodes: [Node] { possibleNodes.filter(\.isOnline) }
   /// Kernel: `for_each_node_state(n, N_MEMORY)`.
   public var memoryNodeIDs: [NodeID] { nodeIDs.filter { nodes[$0]!.hasMemory } }
-  /// Kernel: `cpu_to_node(cpu)`.
+  /// Kernel: `cpu_to_node(cpu)`; with `numa=fake=` the lowest node holding the CPU.
   public func node(ofCPU cpu: CPUID) -> NodeID? { nodeIDs.first { nodes[$0]!.cpus.contains(cpu) } }
-  /// All CPUs, ascending.
-  public var cpus: [CPUID] { nodes.values.flatMap(\.cpus).sorted() }
+  /// All CPUs, ascending, once each.
+  public var cpus: [CPUID] { Set(nodes.values.flatMap(\.cpus)).sorted() }
 
   /// Returns a copy with `node` replaced or added.
   public func updating(_ node: Node) -> Topology {
@@ -113,6 +117,6 @@ extension Topology {
     let order = newIDs.indices.sorted { newIDs[$0] < newIDs[$1] }
     let rows = distances.rows
     let table = try DistanceMatrix(nodes: order.map { newIDs[$0] }, rows: order.map { i in order.map { j in rows[i][j] } })
-    return try Topology(nodes: renamed, distances: table, bootCPU: bootCPU, dmaReserve: dmaReserve)
+    return try Topology(nodes: renamed, distances: table, bootCPU: bootCPU, dmaReserve: dmaReserve, allowingSharedCPUs: true)
   }
 }

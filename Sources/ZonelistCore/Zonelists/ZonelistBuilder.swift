@@ -1,4 +1,4 @@
-/// Builds every node's zonelists the way the kernel does: a plain transcription of its scan.
+/// Builds every node's zonelists the way the kernel does.
 ///
 /// Kernel: `__build_all_zonelists()`, `build_zonelists()`, `find_next_best_node()`,
 /// `build_zonerefs_node()` and `build_thisnode_zonelists()` in `mm/page_alloc.c`.
@@ -7,13 +7,18 @@
 /// to node, so a node's list depends on the nodes built before it; the builder keeps it as
 /// private state for the same reason.
 ///
+/// Two algorithms give identical results (tested element for element):
+/// ``Algorithm/kernelScan`` transcribes the kernel's scan, O(*n*^3) for *n* nodes;
+/// ``Algorithm/sorted`` sorts each node's candidates once, O(*n*^2 log *n*). It may:
+/// while one node's list is built, only the chosen node's `node_load[]` changes, and a
+/// chosen node is never a candidate again, so every remaining candidate keeps its score
+/// and the kernel's repeated minimum search picks them in (score, node id) order.
+///
 /// ```swift
 /// var builder = ZonelistBuilder(topology: topology, profile: .linux6_12, context: .boot)
 /// let build = builder.build()
 /// print(build.lists[0].nodeOrder)   // [0, 1]
 /// ```
-///
-/// - Complexity: O(*n*^3) in the number of nodes, like the kernel's scan.
 public struct ZonelistBuilder: Sendable {
   public let topology: Topology
   public let profile: KernelProfile
@@ -24,12 +29,23 @@ public struct ZonelistBuilder: Sendable {
   public let nodesWithCPUs: Set<NodeID>
   /// The zonelist order in force (`numa_zonelist_order=`, 2.6.23–4.13).
   public let zonelistOrder: KernelProfile.ZonelistOrder
-  /// Kernel: `node_load[]`.
-  private var nodeLoad: [NodeID: Int] = [:]
-  /// Candidate nodes for the scan, ascending. Kernel: `for_each_node_state(n, N_MEMORY)`.
-  private let memoryNodes: [NodeID]
-  /// Whether to record every step's candidates for ``ZonelistBuild/steps``.
-  private let recordsSteps: Bool
+  public let algorithm: Algorithm
+
+  public enum Algorithm: String, Hashable, Sendable, CaseIterable {
+    /// The kernel's scan, transcribed: the reference. Records steps for `explain`.
+    case kernelScan
+    /// One sort per node: the same result, much faster on large machines.
+    case sorted
+  }
+
+  /// Whether to record every step's candidates for ``ZonelistBuild/steps`` (kernel scan only).
+  let recordsSteps: Bool
+  /// The topology as dense arrays over the possible nodes, ascending.
+  let dense: DenseTopology
+  /// Kernel: `node_load[]`, by dense index.
+  var nodeLoad: [Int]
+  /// The score multiplier. Kernel: `MAX_NUMNODES` or `MAX_NODE_LOAD * MAX_NUMNODES`.
+  let multiplier: Int
 
   /// Prepares a build.
   ///
@@ -37,40 +53,71 @@ public struct ZonelistBuilder: Sendable {
   ///   - nodesWithCPUs: Overrides which nodes count as having CPUs; by default none at
   ///     ``BuildContext/boot`` (x86) and the nodes with CPUs otherwise.
   ///   - zonelistOrder: Overrides the kernel's default order (kernels before 4.14).
+  ///   - algorithm: ``Algorithm/sorted`` unless steps are recorded.
   ///   - recordingSteps: Records each choice for `zonelist explain`.
   public init(
     topology: Topology, profile: KernelProfile, context: BuildContext,
     nodesWithCPUs: Set<NodeID>? = nil, zonelistOrder: KernelProfile.ZonelistOrder? = nil,
-    recordingSteps: Bool = false
+    algorithm: Algorithm? = nil, recordingSteps: Bool = false
   ) {
     self.topology = topology
     self.profile = profile
     self.context = context
-    self.nodesWithCPUs =
-      nodesWithCPUs ?? (context.isBoot ? [] : Set(topology.possibleNodes.filter(\.hasCPUs).map(\.id)))
+    let withCPUs = nodesWithCPUs ?? (context.isBoot ? [] : Set(topology.possibleNodes.filter(\.hasCPUs).map(\.id)))
+    self.nodesWithCPUs = withCPUs
     self.zonelistOrder = zonelistOrder ?? ZonelistBuilder.defaultOrder(topology: topology, profile: profile)
-    self.memoryNodes = topology.memoryNodeIDs
+    self.algorithm = recordingSteps ? .kernelScan : (algorithm ?? .sorted)
     self.recordsSteps = recordingSteps
+    self.dense = DenseTopology(topology: topology, profile: profile, nodesWithCPUs: withCPUs)
+    self.nodeLoad = Array(repeating: 0, count: dense.count)
+    self.multiplier =
+      profile.scoreMultiplier == .maxNumNodes ? profile.maxNumNodes : profile.maxNumNodes * topology.onlineNodes.count
   }
 
   /// Runs one full build or rebuild and returns every list it made.
   ///
   /// Kernel: `__build_all_zonelists(self)`.
+  /// - Complexity: O(*n*^3) with ``Algorithm/kernelScan``, O(*n*^2 log *n*) with
+  ///   ``Algorithm/sorted``, for *n* nodes.
   public mutating func build() -> ZonelistBuild {
-    nodeLoad = [:]
+    for index in nodeLoad.indices { nodeLoad[index] = 0 }
     var lists: [NodeZonelists] = []
     var steps: [NodeID: [FallbackStep]] = [:]
-    for local in nodesToBuild() {
-      let (order, recorded) = nodeOrder(for: local)
-      if recordsSteps { steps[local] = recorded }
-      lists.append(zonelists(for: local, nodeOrder: order))
+    let toBuild = nodesToBuild()
+    lists.reserveCapacity(toBuild.count)
+    for local in toBuild {
+      let localIndex = dense.index(of: local)
+      if profile.nodeLoadRule == .assignResetPerNode {
+        for index in nodeLoad.indices { nodeLoad[index] = 0 }
+      }
+      let order: [Int]
+      switch algorithm {
+      case .kernelScan:
+        let (scanned, recorded) = kernelScanOrder(for: localIndex, recording: recordsSteps)
+        order = scanned
+        if recordsSteps { steps[local] = recorded }
+      case .sorted:
+        order = sortedOrder(for: localIndex)
+      }
+      lists.append(zonelists(for: local, nodeOrder: order.map { dense.ids[$0] }))
     }
-    let types = lists.flatMap { $0.fallback.map(\.type) }
     // Kernel: check_highest_zone(): policy_zone is raised by every zone added, except Movable.
-    let policyZone = types.filter { $0 != .movable }.max() ?? .dma
+    var policyZone = ZoneType.dma
+    var seen = Array(repeating: false, count: dense.count)
+    for lists in lists {
+      for node in lists.nodeOrder {
+        let index = dense.index(of: node)
+        if seen[index] { continue }
+        seen[index] = true
+        for reference in dense.zoneReferences[index] where reference.type != .movable && reference.type > policyZone {
+          policyZone = reference.type
+        }
+      }
+    }
+    var load: [NodeID: Int] = [:]
+    for (index, value) in nodeLoad.enumerated() where value != 0 { load[dense.ids[index]] = value }
     return ZonelistBuild(
-      profile: profile, context: context, zonelistOrder: zonelistOrder, lists: lists,
-      nodeLoad: nodeLoad.filter { $0.value != 0 },
+      profile: profile, context: context, zonelistOrder: zonelistOrder, lists: lists, nodeLoad: load,
       builtCount: topology.onlineNodes.count, policyZone: policyZone, steps: recordsSteps ? steps : nil)
   }
 
@@ -90,90 +137,33 @@ public struct ZonelistBuilder: Sendable {
     }
   }
 
-  /// Returns the nodes `local` falls back to, in order, updating `node_load[]`.
+  /// Charges `node_load[]` when `node` starts a new distance group after `previous`.
   ///
-  /// Kernel: the `node_order[]` loop of `build_zonelists()`.
-  /// - Returns: The order, and each step's candidates when the builder records steps.
-  /// - Complexity: O(*n*^2) in the number of nodes.
-  mutating func nodeOrder(for local: NodeID) -> (order: [NodeID], steps: [FallbackStep]) {
-    if profile.nodeLoadRule == .assignResetPerNode { nodeLoad = [:] }
-    var used: Set<NodeID> = []
-    var order: [NodeID] = []
-    var steps: [FallbackStep] = []
-    var previous = local
-    var load = topology.onlineNodes.count
-    while true {
-      let (chosen, step) = nextBestNode(for: local, excluding: &used, position: order.count)
-      guard let node = chosen else {
-        if var step { step.reason = .noCandidate; steps.append(step) }
-        break
-      }
-      var loadChange: FallbackStep.LoadChange? = nil
-      if topology.distances[from: local, to: node] != topology.distances[from: local, to: previous] {
-        let before = nodeLoad[node, default: 0]
-        switch profile.nodeLoadRule {
-        case .assign, .assignResetPerNode: nodeLoad[node] = load
-        case .accumulateLoad: nodeLoad[node, default: 0] += load
-        case .increment: nodeLoad[node, default: 0] += 1
-        }
-        loadChange = .init(node: node, from: before, to: nodeLoad[node]!)
-      }
-      if var step {
-        step.loadChange = loadChange
-        steps.append(step)
-      }
-      order.append(node)
-      previous = node
-      load -= 1
+  /// Kernel: the `node_load[node] += 1` (5.19 on), `+= load` (5.16–5.18) or `= load`
+  /// (before) of `build_zonelists()`, `load` counting down from `nr_online_nodes`.
+  /// - Returns: The change, if there was one.
+  mutating func chargeLoad(local: Int, node: Int, previous: Int, load: Int) -> FallbackStep.LoadChange? {
+    guard dense.distance(local, node) != dense.distance(local, previous) else { return nil }
+    let before = nodeLoad[node]
+    switch profile.nodeLoadRule {
+    case .assign, .assignResetPerNode: nodeLoad[node] = load
+    case .accumulateLoad: nodeLoad[node] += load
+    case .increment: nodeLoad[node] += 1
     }
-    return (order, steps)
+    return .init(node: dense.ids[node], from: before, to: nodeLoad[node])
   }
 
-  /// Picks the next node for `local`'s list and marks it used.
+  /// Whether the local node comes first in its own list.
   ///
-  /// Kernel: `find_next_best_node(node, used_node_mask)`.
-  /// - Returns: The node, or `nil` (`NUMA_NO_NODE`) when none is left; and the step's
-  ///   candidates when the builder records steps.
-  /// - Complexity: O(*n*) in the number of nodes with memory.
-  mutating func nextBestNode(
-    for local: NodeID, excluding used: inout Set<NodeID>, position: Int
-  ) -> (NodeID?, FallbackStep?) {
-    var step = recordsSteps ? FallbackStep(position: position) : nil
-    if !used.contains(local) && (!profile.skipsMemorylessLocalNode || topology[local].hasMemory) {
-      used.insert(local)
-      step?.chosen = local
-      step?.reason = .localNode
-      return (local, step)
-    }
-    let multiplier =
-      profile.scoreMultiplier == .maxNumNodes ? profile.maxNumNodes : profile.maxNumNodes * topology.onlineNodes.count
-    var minimum = Int(Int32.max)
-    var best: NodeID? = nil
-    var ties = 0
-    for candidate in memoryNodes where !used.contains(candidate) {
-      let distance = topology.distances[from: local, to: candidate]
-      let lowerID = candidate < local ? 1 : 0
-      let cpuPenalty = nodesWithCPUs.contains(candidate) ? profile.penaltyForNodeWithCPUs : 0
-      let load = nodeLoad[candidate, default: 0]
-      let score = (distance + lowerID + cpuPenalty) * multiplier + load
-      if score < minimum {
-        minimum = score
-        best = candidate
-        ties = 1
-      } else if score == minimum {
-        ties += 1
-      }
-      step?.candidates.append(
-        .init(
-          node: candidate, distance: distance, lowerIDPenalty: lowerID, cpuPenalty: cpuPenalty,
-          load: load, multiplier: multiplier, score: score))
-    }
-    if let best {
-      used.insert(best)
-      step?.chosen = best
-      step?.reason = ties > 1 ? .lowestScoreFirstOfTie : .lowestScore
-    }
-    return (best, step)
+  /// Kernel: the first test of `find_next_best_node()`; from 6.6 also `node_state(node, N_MEMORY)`.
+  func takesLocalFirst(_ local: Int) -> Bool {
+    !profile.skipsMemorylessLocalNode || dense.hasMemory[local]
+  }
+
+  /// The score of `candidate` for `local`. Kernel: `val` in `find_next_best_node()`.
+  func score(local: Int, candidate: Int) -> Int {
+    (dense.distance(local, candidate) + (candidate < local ? 1 : 0)
+      + (dense.hasCPUs[candidate] ? profile.penaltyForNodeWithCPUs : 0)) * multiplier + nodeLoad[candidate]
   }
 
   /// The zones of `node` that enter a list, highest type first.
