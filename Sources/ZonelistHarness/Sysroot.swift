@@ -3,8 +3,9 @@ public import ZonelistCore
 
 /// Reads a machine from a root directory: `/` for the live machine, or a snapshot folder.
 ///
-/// Only reads, never writes; reads just the files ``SystemSnapshot/Path`` names and each
-/// `nodeN/{distance,cpulist,meminfo}`.
+/// Only reads, never writes; reads just the files ``SystemSnapshot/Path`` names, each
+/// `nodeN/{distance,cpulist,cpumap,meminfo}`, and lists the `nodeN` and `cpuN` directories.
+/// A root without the sysfs node tree (a kernel without `CONFIG_NUMA`) reads as one node.
 public enum Sysroot {
   public static func read(_ root: String) throws(ImportError) -> SystemSnapshot {
     let base = URL(fileURLWithPath: root, isDirectory: true)
@@ -12,21 +13,24 @@ public enum Sysroot {
     guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw ImportError(file: root, line: 0, text: "", expected: "a directory (a sysroot like / or a snapshot folder)")
     }
-    let nodeRoot = base.appendingPathComponent(SystemSnapshot.Path.nodeRoot).path
-    guard FileManager.default.fileExists(atPath: nodeRoot) else {
-      throw ImportError(
-        file: nodeRoot, line: 0, text: "",
-        expected: "the sysfs node tree (a kernel without CONFIG_NUMA, or not a sysroot)")
+    guard ["sys", "proc"].contains(where: { FileManager.default.fileExists(atPath: base.appendingPathComponent($0).path) })
+    else {
+      throw ImportError(file: root, line: 0, text: "", expected: "a sysroot (a folder holding sys/ or proc/, like / or a snapshot folder)")
     }
-    var directories: [Int] = []
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: nodeRoot)) ?? [] where name.hasPrefix("node") {
-      if let id = Int(name.dropFirst(4)) { directories.append(id) }
+    func numbered(_ directory: String, prefix: String) -> [Int] {
+      let path = base.appendingPathComponent(directory).path
+      var ids: [Int] = []
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where name.hasPrefix(prefix) {
+        let digits = name.dropFirst(prefix.count)
+        if !digits.isEmpty, digits.allSatisfy(\.isASCII), let id = Int(digits) { ids.append(id) }
+      }
+      return ids.sorted()
     }
-    var paths = [
-      SystemSnapshot.Path.possible, SystemSnapshot.Path.online, SystemSnapshot.Path.hasCPU,
-      SystemSnapshot.Path.hasMemory, SystemSnapshot.Path.hasNormalMemory, SystemSnapshot.Path.cpuPossible,
-      SystemSnapshot.Path.cpuOnline, SystemSnapshot.Path.zoneinfo, SystemSnapshot.Path.version,
-      SystemSnapshot.Path.cmdline,
+    let directories = numbered(SystemSnapshot.Path.nodeRoot, prefix: "node")
+    let cpuDirectories = numbered(SystemSnapshot.Path.cpuRoot, prefix: "cpu")
+    var paths = SystemSnapshot.Path.nodeTreeFiles + [
+      SystemSnapshot.Path.cpuPossible, SystemSnapshot.Path.cpuOnline, SystemSnapshot.Path.zoneinfo,
+      SystemSnapshot.Path.meminfo, SystemSnapshot.Path.version, SystemSnapshot.Path.cmdline,
     ]
     for id in directories {
       for file in SystemSnapshot.Path.nodeFiles { paths.append(SystemSnapshot.Path.node(id, file)) }
@@ -40,6 +44,6 @@ public enum Sysroot {
       }
       files[path] = text
     }
-    return try SystemSnapshot(files: files, nodeDirectories: directories, root: root)
+    return try SystemSnapshot(files: files, nodeDirectories: directories, cpuDirectories: cpuDirectories, root: root)
   }
 }

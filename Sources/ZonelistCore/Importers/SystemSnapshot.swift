@@ -2,6 +2,10 @@
 /// `/proc/version`, `/proc/cmdline`.
 ///
 /// The reader never guesses silently: whatever it had to assume is listed in ``notes``.
+/// It accepts what real kernels and snapshot tools (such as hwloc's `hwloc-gather-topology`)
+/// produce: distance files that list only the online nodes, node directories without
+/// `cpulist` or `meminfo`, sparse node ids, files ending in NUL bytes, and machines without
+/// the sysfs node tree at all (kernels without `CONFIG_NUMA`), read as one node 0.
 public struct SystemSnapshot: Hashable, Sendable {
   public var topology: Topology
   /// The release from `proc/version`, if the snapshot has it.
@@ -20,13 +24,20 @@ public struct SystemSnapshot: Hashable, Sendable {
     public static let hasCPU = "sys/devices/system/node/has_cpu"
     public static let hasMemory = "sys/devices/system/node/has_memory"
     public static let hasNormalMemory = "sys/devices/system/node/has_normal_memory"
+    public static let cpuRoot = "sys/devices/system/cpu"
     public static let cpuPossible = "sys/devices/system/cpu/possible"
     public static let cpuOnline = "sys/devices/system/cpu/online"
     public static let zoneinfo = "proc/zoneinfo"
+    /// Read only for a machine without the sysfs node tree (its one node's memory).
+    public static let meminfo = "proc/meminfo"
     public static let version = "proc/version"
     public static let cmdline = "proc/cmdline"
     public static func node(_ id: Int, _ file: String) -> String { "\(nodeRoot)/node\(id)/\(file)" }
-    public static let nodeFiles = ["distance", "cpulist", "meminfo"]
+    /// The files read in each `nodeN` directory; `cpumap` only where `cpulist` is missing
+    /// (kernels before 2.6.27 have no `cpulist`).
+    public static let nodeFiles = ["distance", "cpulist", "cpumap", "meminfo"]
+    /// The files whose presence shows the sysfs node tree (besides `nodeN` directories).
+    public static let nodeTreeFiles = [possible, online, hasCPU, hasMemory, hasNormalMemory]
   }
 
   /// Reads a snapshot.
@@ -34,11 +45,31 @@ public struct SystemSnapshot: Hashable, Sendable {
   /// - Parameters:
   ///   - files: File texts by relative path (see ``Path``).
   ///   - nodeDirectories: The `N` of every `nodeN` directory found.
+  ///   - cpuDirectories: The `N` of every `cpuN` directory of `sys/devices/system/cpu`,
+  ///     used only for a machine without the node tree and without CPU lists.
   ///   - root: How to name the snapshot's root in messages (e.g. `snap/`).
   /// - Throws: ``ImportError`` naming the file and line of the first unreadable text.
-  public init(files: [String: String], nodeDirectories: [Int], root: String) throws(ImportError) {
+  public init(
+    files rawFiles: [String: String], nodeDirectories: [Int], cpuDirectories: [Int] = [], root: String
+  ) throws(ImportError) {
     var notes: [String] = []
     func name(_ path: String) -> String { root.hasSuffix("/") ? root + path : root + "/" + path }
+
+    // hwloc-gather-topology saves some sysfs files with a trailing NUL byte.
+    var files: [String: String] = [:]
+    var endingInNUL: [String] = []
+    for (path, text) in rawFiles {
+      var slice = Substring(text)
+      while slice.last == "\0" { slice.removeLast() }
+      if slice.count != text.count { endingInNUL.append(path) }
+      files[path] = String(slice)
+    }
+    if !endingInNUL.isEmpty {
+      endingInNUL.sort()
+      notes.append(
+        "\(endingInNUL.count) \(endingInNUL.count == 1 ? "file ends" : "files end") in NUL bytes, as snapshot tools save them (e.g. \(endingInNUL[0])): the NULs are ignored")
+    }
+
     func list(_ path: String) throws(ImportError) -> [Int]? {
       guard let text = files[path] else { return nil }
       do {
@@ -47,138 +78,69 @@ public struct SystemSnapshot: Hashable, Sendable {
         throw ImportError(file: name(path), line: 1, text: text.trimmingWhitespace(), expected: error.reason)
       }
     }
-
-    let directories = nodeDirectories.sorted()
-    let online: [Int]
-    if let parsed = try list(Path.online) {
-      online = parsed
-    } else {
-      guard !directories.isEmpty else {
-        throw ImportError(file: name(Path.nodeRoot), line: 0, text: "", expected: "an 'online' file or nodeN directories")
-      }
-      online = directories
-      notes.append("\(Path.online) is missing: the online nodes are taken to be the nodeN directories (\(IDList.format(directories)))")
-    }
-    var possible: [Int]
-    if let parsed = try list(Path.possible) {
-      possible = parsed
-    } else {
-      possible = Array(Set(online + directories)).sorted()
-      notes.append("\(Path.possible) is missing: the possible nodes are taken to be the online ones and the nodeN directories (\(IDList.format(possible)))")
-    }
-    let missingFromPossible = Set(online).subtracting(possible)
-    if !missingFromPossible.isEmpty {
-      notes.append("online nodes \(IDList.format(missingFromPossible)) are not in \(Path.possible): added to the possible nodes")
-      possible = Array(Set(possible).union(missingFromPossible)).sorted()
-    }
-
-    var zoneinfo: Zoneinfo? = nil
-    if let text = files[Path.zoneinfo] {
-      zoneinfo = try Zoneinfo(parsing: text, file: name(Path.zoneinfo))
-      for entry in zoneinfo!.entries where !possible.contains(entry.node.rawValue) {
+    func parseZoneinfo(possible: [Int]) throws(ImportError) -> Zoneinfo? {
+      guard let text = files[Path.zoneinfo] else { return nil }
+      let zoneinfo = try Zoneinfo(parsing: text, file: name(Path.zoneinfo))
+      for entry in zoneinfo.entries where !possible.contains(entry.node.rawValue) {
         throw ImportError(
           file: name(Path.zoneinfo), line: entry.line, text: "Node \(entry.node), zone \(entry.type.kernelName)",
           expected: "a node listed in \(Path.possible) (\(IDList.format(possible)))")
       }
-    }
-    let hasMemoryMask = try list(Path.hasMemory)
-    if zoneinfo == nil {
-      notes.append(
-        "\(Path.zoneinfo) is missing: each node with memory gets one Normal zone standing for its MemTotal; zone-level lists and Total pages are not the kernel's")
+      return zoneinfo
     }
 
-    var nodes: [Node] = []
-    for id in possible {
-      let isOnline = online.contains(id)
-      var node = Node(id: NodeID(id), isOnline: isOnline)
-      if directories.contains(id) {
-        if let cpus = try list(Path.node(id, "cpulist")) {
-          node.cpus = cpus
-        } else {
-          notes.append("\(Path.node(id, "cpulist")) is missing: node \(id) is taken to have no CPUs")
-        }
-      } else if isOnline {
-        notes.append("node \(id) is online but has no node\(id) directory: taken to have no CPUs")
-      }
-      if let zoneinfo {
-        node.zones = zoneinfo.zones(of: NodeID(id))
-      } else if let meminfo = files[Path.node(id, "meminfo")] {
-        let kibibytes = try SystemSnapshot.memTotal(meminfo, file: name(Path.node(id, "meminfo")))
-        if kibibytes > 0 {
-          let pages = Pages(kibibytes: kibibytes)
-          node.zones = [.normal: ZoneSize(spanned: pages, present: pages, managed: pages)]
-        }
-      } else if let hasMemoryMask {
-        if hasMemoryMask.contains(id) {
-          node.zones = [.normal: ZoneSize(spanned: 1, present: 1, managed: 1)]
-        }
-        if isOnline { notes.append("node \(id) has no meminfo: its memory is taken from \(Path.hasMemory) only") }
-      } else if isOnline {
-        node.zones = [.normal: ZoneSize(spanned: 1, present: 1, managed: 1)]
-        notes.append("node \(id) has no meminfo and there is no \(Path.hasMemory): taken to have memory")
-      }
-      nodes.append(node)
-    }
-    if let hasMemoryMask, zoneinfo != nil {
-      let modeled = nodes.filter(\.hasMemory).map(\.id.rawValue)
-      if modeled != hasMemoryMask {
-        notes.append(
-          "\(Path.hasMemory) says \(IDList.format(hasMemoryMask)) but the zones give \(IDList.format(modeled)): the zones are used")
-      }
-    }
-
-    // Kernel: node_read_distance() prints node_distance(nid, i) for every online node i.
-    var rows: [[Int]] = []
-    var tableNodes: [NodeID] = []
-    for id in online {
-      let path = Path.node(id, "distance")
-      guard let text = files[path] else {
-        notes.append("\(path) is missing: distances from node \(id) are the kernel's defaults (10 to itself, 20 to others)")
-        continue
-      }
-      let fields = text.split(whereSeparator: \.isWhitespace)
-      var row: [Int] = []
-      for field in fields {
-        guard let value = Int(field) else {
-          throw ImportError(file: name(path), line: 1, text: text.trimmingWhitespace(), expected: "distances as integers")
-        }
-        row.append(value)
-      }
-      guard row.count == online.count else {
-        throw ImportError(
-          file: name(path), line: 1, text: text.trimmingWhitespace(),
-          expected: "\(online.count) distances, one per online node (\(IDList.format(online)))")
-      }
-      tableNodes.append(NodeID(id))
-      rows.append(row)
-    }
-    var distances: DistanceMatrix
-    if tableNodes.count == online.count {
-      do {
-        distances = try DistanceMatrix(nodes: online.map { NodeID($0) }, rows: rows)
-      } catch {
-        let path: String
-        switch error {
-        case .distanceDiagonal(let node, value: _), .distanceOutOfRange(from: let node, to: _, value: _):
-          path = Path.node(node.rawValue, "distance")
-        default: path = Path.nodeRoot
-        }
-        throw ImportError(file: name(path), line: 1, text: files[path]?.trimmingWhitespace() ?? "", expected: "\(error)")
-      }
+    let hasNodeTree = !nodeDirectories.isEmpty || Path.nodeTreeFiles.contains { files[$0] != nil }
+    let zoneinfo: Zoneinfo?
+    let nodes: [Node]
+    let distances: DistanceMatrix
+    if hasNodeTree {
+      (nodes, distances, zoneinfo) = try SystemSnapshot.readNodeTree(
+        files: files, directories: nodeDirectories, notes: &notes, name: name, list: list, parseZoneinfo: parseZoneinfo)
     } else {
-      distances = .uniform(online.map { NodeID($0) })
-      if !tableNodes.isEmpty {
-        notes.append("some distance files are missing: the whole table is taken as 10/20")
-      }
-    }
-    let offline = possible.filter { !online.contains($0) }
-    if !offline.isEmpty {
+      // Kernel: without CONFIG_NUMA there is no node tree; the one pg_data_t is node 0.
       notes.append(
-        "nodes \(IDList.format(offline)) are possible but offline: sysfs shows no distances for them, so the kernel's defaults (20) are used")
+        "there is no sysfs node tree (\(Path.nodeRoot)): a kernel without CONFIG_NUMA, or a snapshot without it; the machine is taken as one node 0 holding every CPU and all memory")
+      var node = Node(id: 0, isOnline: true)
+      if let cpus = try list(Path.cpuOnline) {
+        node.cpus = cpus
+      } else if let cpus = try list(Path.cpuPossible) {
+        node.cpus = cpus
+        notes.append("\(Path.cpuOnline) is missing: node 0's CPUs are taken from \(Path.cpuPossible) (\(IDList.format(cpus)))")
+      } else if !cpuDirectories.isEmpty {
+        node.cpus = Array(Set(cpuDirectories)).sorted()
+        notes.append(
+          "\(Path.cpuOnline) and \(Path.cpuPossible) are missing: node 0's CPUs are the cpuN directories of \(Path.cpuRoot) (\(IDList.format(node.cpus)))")
+      } else {
+        notes.append(
+          "\(Path.cpuOnline), \(Path.cpuPossible) and the cpuN directories of \(Path.cpuRoot) are missing: node 0 is taken to have no CPUs")
+      }
+      zoneinfo = try parseZoneinfo(possible: [0])
+      if zoneinfo == nil { notes.append(SystemSnapshot.zoneinfoMissing) }
+      if let zoneinfo {
+        node.zones = zoneinfo.zones(of: 0)
+      } else if let meminfo = files[Path.meminfo] {
+        let kibibytes = try SystemSnapshot.memTotal(meminfo, file: name(Path.meminfo), expected: "'MemTotal: X kB'")
+        let pages = Pages(kibibytes: kibibytes)
+        node.zones = [.normal: ZoneSize(spanned: pages, present: pages, managed: pages)]
+        notes.append("node 0's memory is the MemTotal of \(Path.meminfo) (\(kibibytes) kB)")
+        if kibibytes <= 0 {
+          notes.append("\(Path.meminfo) gives MemTotal 0: node 0 is taken to have no memory")
+        }
+      } else {
+        node.zones = [.normal: ZoneSize(spanned: 1, present: 1, managed: 1)]
+        notes.append("\(Path.meminfo) is missing too: node 0 is taken to have memory, of unknown size")
+      }
+      nodes = [node]
+      distances = .uniform([0])
     }
 
     let cpuOnline = try list(Path.cpuOnline)
-    let bootCPU = cpuOnline?.first ?? nodes.flatMap(\.cpus).min() ?? 0
+    let nodeCPUs = Set(nodes.flatMap(\.cpus))
+    let bootCPU = cpuOnline?.first(where: nodeCPUs.contains) ?? nodeCPUs.min() ?? cpuOnline?.first ?? 0
+    if let first = cpuOnline?.first, first != bootCPU {
+      notes.append(
+        "CPU \(first), the first in \(Path.cpuOnline), is on no node: the boot CPU is taken to be CPU \(bootCPU)")
+    }
     let cpuOwners = nodes.flatMap(\.cpus)
     if Set(cpuOwners).count != cpuOwners.count {
       notes.append("some CPUs are listed on several nodes (numa=fake= does this): each CPU's node is taken to be the lowest one")
@@ -202,18 +164,301 @@ public struct SystemSnapshot: Hashable, Sendable {
     self.notes = notes
   }
 
-  /// Reads `Node N MemTotal: X kB` from a node's meminfo.
-  static func memTotal(_ text: String, file: String) throws(ImportError) -> Int {
+  /// Reads the nodes and distances of the sysfs node tree.
+  private static func readNodeTree(
+    files: [String: String], directories unsortedDirectories: [Int], notes: inout [String],
+    name: (String) -> String, list: (String) throws(ImportError) -> [Int]?,
+    parseZoneinfo: ([Int]) throws(ImportError) -> Zoneinfo?
+  ) throws(ImportError) -> ([Node], DistanceMatrix, Zoneinfo?) {
+    let directories = Array(Set(unsortedDirectories)).sorted()
+    let directorySet = Set(directories)
+    var online: [Int]
+    if let parsed = try list(Path.online), !parsed.isEmpty {
+      online = parsed
+    } else {
+      guard !directories.isEmpty else {
+        throw ImportError(
+          file: name(Path.online), line: files[Path.online] == nil ? 0 : 1, text: files[Path.online]?.trimmingWhitespace() ?? "",
+          expected: "at least one online node (an 'online' file or nodeN directories)")
+      }
+      online = directories
+      notes.append(
+        "\(Path.online) is \(files[Path.online] == nil ? "missing" : "empty"): the online nodes are taken to be the nodeN directories (\(IDList.format(directories)))")
+    }
+    let onlineSet = Set(online)
+    let offlineDirectories = directories.filter { !onlineSet.contains($0) }
+    if !offlineDirectories.isEmpty {
+      notes.append(
+        "\(plural(offlineDirectories, "node", "nodes")) \(IDList.format(offlineDirectories)) \(offlineDirectories.count == 1 ? "has a nodeN directory but is" : "have nodeN directories but are") not in \(Path.online): kept as offline, without CPUs or memory")
+    }
+    var possible: [Int]
+    if let parsed = try list(Path.possible) {
+      possible = parsed
+    } else {
+      possible = Array(Set(online + directories)).sorted()
+      notes.append(
+        "\(Path.possible) is missing: the possible nodes are taken to be the online ones and the nodeN directories (\(IDList.format(possible)))")
+    }
+    let missingFromPossible = Set(online + directories).subtracting(possible)
+    if !missingFromPossible.isEmpty {
+      notes.append(
+        "nodes \(IDList.format(missingFromPossible)) are online or have a nodeN directory but are not in \(Path.possible): added to the possible nodes")
+      possible = Array(Set(possible).union(missingFromPossible)).sorted()
+    }
+
+    let zoneinfo = try parseZoneinfo(possible)
+    if zoneinfo == nil { notes.append(zoneinfoMissing) }
+    let hasMemoryMask = try list(Path.hasMemory)
+
+    var grouped = GroupedNotes()
+    var nodes: [Node] = []
+    for id in possible {
+      let isOnline = onlineSet.contains(id)
+      var node = Node(id: NodeID(id), isOnline: isOnline)
+      if isOnline {
+        if !directorySet.contains(id) {
+          grouped.add("no directory", id) { "\($0) \($1 ? "are" : "is") online but \($1 ? "have" : "has") no nodeN directory: taken to have no CPUs" }
+        } else if let cpus = try list(Path.node(id, "cpulist")) {
+          node.cpus = cpus
+        } else if let mask = files[Path.node(id, "cpumap")] {
+          node.cpus = try SystemSnapshot.cpuMask(mask, file: name(Path.node(id, "cpumap")))
+          grouped.add("cpumap", id) { nodes, plural in
+            "nodeN/cpulist is missing for \(nodes): \(plural ? "their" : "its") CPUs are read from nodeN/cpumap"
+          }
+        } else {
+          grouped.add("no cpus", id) { nodes, _ in "nodeN/cpulist and nodeN/cpumap are missing for \(nodes): taken to have no CPUs" }
+        }
+      }
+      if let zoneinfo {
+        node.zones = zoneinfo.zones(of: NodeID(id))
+      } else if !isOnline {
+        // Kernel: N_MEMORY is a subset of N_ONLINE.
+        if hasMemoryMask?.contains(id) == true {
+          grouped.add("offline has_memory", id) { nodes, _ in
+            "\(Path.hasMemory) lists \(nodes), which \(Path.online) does not: an offline node has no memory, so none is given"
+          }
+        }
+      } else if let meminfo = files[Path.node(id, "meminfo")] {
+        let kibibytes = try SystemSnapshot.memTotal(meminfo, file: name(Path.node(id, "meminfo")))
+        if kibibytes > 0 {
+          let pages = Pages(kibibytes: kibibytes)
+          node.zones = [.normal: ZoneSize(spanned: pages, present: pages, managed: pages)]
+        }
+      } else if let hasMemoryMask {
+        if hasMemoryMask.contains(id) {
+          node.zones = [.normal: ZoneSize(spanned: 1, present: 1, managed: 1)]
+        }
+        grouped.add("has_memory only", id) { nodes, plural in
+          "nodeN/meminfo is missing for \(nodes): whether \(plural ? "they have" : "it has") memory is taken from \(Path.hasMemory), the size is unknown"
+        }
+      } else {
+        node.zones = [.normal: ZoneSize(spanned: 1, present: 1, managed: 1)]
+        grouped.add("assumed memory", id) { nodes, _ in
+          "nodeN/meminfo is missing for \(nodes) and there is no \(Path.hasMemory): taken to have memory, of unknown size"
+        }
+      }
+      nodes.append(node)
+    }
+    notes += grouped.rendered
+    if let hasMemoryMask {
+      let modeled = nodes.filter { $0.isOnline && $0.hasMemory }.map(\.id.rawValue)
+      let stated = hasMemoryMask.filter(onlineSet.contains)
+      if modeled != stated {
+        let source = zoneinfo != nil ? "the zones of \(Path.zoneinfo)" : "the nodes' MemTotal"
+        notes.append(
+          "\(Path.hasMemory) says \(IDList.format(stated)) but \(source) give \(IDList.format(modeled)): \(source) are used")
+      }
+    }
+    let distances = try readDistances(
+      files: files, online: online, possible: possible, directories: directories, notes: &notes, name: name)
+    return (nodes, distances, zoneinfo)
+  }
+
+  /// Reads the distance table from the online nodes' `distance` files.
+  ///
+  /// Kernel: `node_read_distance()` prints `node_distance(nid, i)` for every online node `i`.
+  /// A row that lists every possible node or every node directory instead (snapshots can be
+  /// inconsistent) is read as such; missing rows are completed from the other rows as if the
+  /// table were symmetric, and the kernel's defaults (10/20) fill what no file gives.
+  private static func readDistances(
+    files: [String: String], online: [Int], possible: [Int], directories: [Int], notes: inout [String],
+    name: (String) -> String
+  ) throws(ImportError) -> DistanceMatrix {
+    var known: [Int: [Int: Int]] = [:]
+    var grouped = GroupedNotes()
+    for id in online {
+      let path = Path.node(id, "distance")
+      guard let text = files[path] else {
+        grouped.add("missing", id) { nodes, _ in "nodeN/distance is missing for \(nodes)" }
+        continue
+      }
+      var row: [Int] = []
+      for field in text.split(whereSeparator: \.isWhitespace) {
+        guard let value = Int(field) else {
+          throw ImportError(file: name(path), line: 1, text: text.trimmingWhitespace(), expected: "distances as integers")
+        }
+        row.append(value)
+      }
+      let columns: [Int]
+      if row.isEmpty {
+        grouped.add("empty", id) { nodes, _ in "nodeN/distance is empty for \(nodes)" }
+        continue
+      } else if row.count == online.count {
+        columns = online
+      } else if row.count == possible.count {
+        columns = possible
+        grouped.add("possible", id) { nodes, plural in
+          "the distance \(plural ? "rows" : "row") of \(nodes) \(plural ? "list" : "lists") one distance per possible node (\(IDList.format(possible))), not per online node (\(IDList.format(online))): read as such"
+        }
+      } else if row.count == directories.count {
+        columns = directories
+        grouped.add("directories", id) { nodes, plural in
+          "the distance \(plural ? "rows" : "row") of \(nodes) \(plural ? "list" : "lists") one distance per nodeN directory (\(IDList.format(directories))), not per online node (\(IDList.format(online))): read as such"
+        }
+      } else {
+        throw ImportError(
+          file: name(path), line: 1, text: text.trimmingWhitespace(),
+          expected: "\(online.count) distances, one per online node (\(IDList.format(online)))")
+      }
+      if row.allSatisfy({ $0 == 0 }) {
+        // Kernel: ia64 without an ACPI SLIT prints node_distance() as 0.
+        grouped.add("zero", id) { nodes, plural in
+          "the distance \(plural ? "rows" : "row") of \(nodes) \(plural ? "are" : "is") all 0 (no firmware distance table, as old ia64 kernels print it)"
+        }
+        continue
+      }
+      known[id] = Dictionary(uniqueKeysWithValues: zip(columns, row))
+    }
+    notes += grouped.rendered
+
+    let tableIDs: [Int]
+    let distances: DistanceMatrix
+    if known.isEmpty {
+      tableIDs = online
+      distances = .uniform(online.map { NodeID($0) })
+      if !grouped.isEmpty {
+        notes.append("no node has a usable distance row: the kernel's defaults are used (10 to itself, 20 to every other node)")
+      }
+    } else {
+      tableIDs = Array(Set(online).union(known.values.flatMap(\.keys))).sorted()
+      var rows: [[Int]] = []
+      var fromOthers = Set<Int>()
+      var defaulted = Set<Int>()
+      for i in tableIDs {
+        var row: [Int] = []
+        for j in tableIDs {
+          if let value = known[i]?[j] {
+            row.append(value)
+          } else if let value = known[j]?[i] {
+            row.append(value)
+            fromOthers.insert(i)
+          } else {
+            row.append(i == j ? DistanceMatrix.local : DistanceMatrix.remote)
+            if i != j { defaulted.insert(i) }
+          }
+        }
+        rows.append(row)
+      }
+      if !fromOthers.isEmpty {
+        notes.append(
+          "distances from \(nodeList(fromOthers)) are not in their own distance files: taken from the other nodes' rows, as if the table were symmetric")
+      }
+      if !defaulted.isEmpty {
+        notes.append(
+          "some distances from \(nodeList(defaulted)) are in no distance file: taken as the kernel's default 20 (REMOTE_DISTANCE)")
+      }
+      do {
+        distances = try DistanceMatrix(nodes: tableIDs.map { NodeID($0) }, rows: rows)
+        let local = tableIDs.indices.filter { i in
+          tableIDs.indices.contains { j in i != j && rows[i][j] == DistanceMatrix.local }
+        }.map { tableIDs[$0] }
+        if !local.isEmpty {
+          notes.append(
+            "the distance table gives 10 (LOCAL_DISTANCE) between distinct nodes (from \(nodeList(local))), as numa=fake= or a firmware bug makes it: used as given")
+        }
+      } catch {
+        let path: String
+        switch error {
+        case .distanceDiagonal(let node, value: _):
+          path = Path.node(node.rawValue, "distance")
+        case .distanceOutOfRange(let from, let to, value: _):
+          path = Path.node(known[from.rawValue]?[to.rawValue] != nil ? from.rawValue : to.rawValue, "distance")
+        default: path = Path.nodeRoot
+        }
+        throw ImportError(file: name(path), line: 1, text: files[path]?.trimmingWhitespace() ?? "", expected: "\(error)")
+      }
+    }
+    let uncovered = possible.filter { !tableIDs.contains($0) }
+    if !uncovered.isEmpty {
+      notes.append(
+        "\(plural(uncovered, "node", "nodes")) \(IDList.format(uncovered)) \(uncovered.count == 1 ? "is" : "are") possible but offline: sysfs shows no distances for \(uncovered.count == 1 ? "it" : "them"), so the kernel's defaults (20) are used")
+    }
+    return distances
+  }
+
+  /// Reads `Node N MemTotal: X kB` from a node's meminfo (or `MemTotal: X kB` from `/proc/meminfo`).
+  static func memTotal(_ text: String, file: String, expected: String = "'Node N MemTotal: X kB'") throws(ImportError) -> Int {
     for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
     where line.contains("MemTotal:") {
       let fields = line.split(whereSeparator: \.isWhitespace)
       guard let position = fields.firstIndex(of: "MemTotal:"), position + 1 < fields.count,
-        let value = Int(fields[position + 1])
+        let value = Int(fields[position + 1]), value >= 0
       else {
-        throw ImportError(file: file, line: index + 1, text: String(line), expected: "'Node N MemTotal: X kB'")
+        throw ImportError(file: file, line: index + 1, text: String(line), expected: expected)
       }
       return value
     }
-    throw ImportError(file: file, line: 0, text: "", expected: "a 'Node N MemTotal: X kB' line")
+    throw ImportError(file: file, line: 0, text: "", expected: "a \(expected) line")
+  }
+
+  /// Reads a CPU mask as `nodeN/cpumap` prints it: 32-bit hexadecimal words, most
+  /// significant first, separated by commas (`00000000,0000ffff`).
+  ///
+  /// Kernel: the `%*pb` printk format (`bitmap_print_to_pagebuf()`).
+  static func cpuMask(_ text: String, file: String) throws(ImportError) -> [Int] {
+    let trimmed = text.trimmingWhitespace()
+    if trimmed.isEmpty { return [] }
+    var cpus: [Int] = []
+    for (index, word) in trimmed.split(separator: ",", omittingEmptySubsequences: false).reversed().enumerated() {
+      guard !word.isEmpty, word.count <= 8, word.allSatisfy(\.isHexDigit), let value = UInt32(word, radix: 16) else {
+        throw ImportError(file: file, line: 1, text: trimmed, expected: "a CPU mask of 32-bit hexadecimal words like '00000000,0000ffff'")
+      }
+      for bit in 0..<32 where value & (UInt32(1) << UInt32(bit)) != 0 { cpus.append(index * 32 + bit) }
+    }
+    return cpus.sorted()
+  }
+
+  static let zoneinfoMissing =
+    "\(Path.zoneinfo) is missing: each node with memory gets one Normal zone standing for its MemTotal; zone-level lists and Total pages are not the kernel's"
+
+  private static func plural(_ ids: [Int], _ one: String, _ many: String) -> String { ids.count == 1 ? one : many }
+  private static func nodeList(_ ids: some Collection<Int>) -> String {
+    (ids.count == 1 ? "node " : "nodes ") + IDList.format(ids)
+  }
+}
+
+/// Notes of one kind gathered over nodes, printed once for all of them
+/// (a 64-node machine missing every `cpulist` gets one note, not 64).
+private struct GroupedNotes {
+  private var keys: [String] = []
+  private var ids: [String: [Int]] = [:]
+  private var texts: [String: (_ nodes: String, _ plural: Bool) -> String] = [:]
+
+  var isEmpty: Bool { keys.isEmpty }
+
+  /// Adds `id` to the note `key`; `text` makes the note from "node 3" or "nodes 0-63" and whether there are several.
+  mutating func add(_ key: String, _ id: Int, _ text: @escaping (_ nodes: String, _ plural: Bool) -> String) {
+    if ids[key] == nil {
+      keys.append(key)
+      texts[key] = text
+    }
+    ids[key, default: []].append(id)
+  }
+
+  var rendered: [String] {
+    keys.map { key in
+      let ids = ids[key]!
+      return texts[key]!((ids.count == 1 ? "node " : "nodes ") + IDList.format(ids), ids.count > 1)
+    }
   }
 }

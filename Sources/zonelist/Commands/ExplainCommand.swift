@@ -13,12 +13,12 @@ struct ExplainCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    let outcome = try reportingErrors { try ZonelistRun(input: input, context: contextOptions.buildContext, recordingSteps: true) }
+    let outcome = try reportingErrors { try ZonelistRun(input: input, context: contextOptions.buildContext, event: contextOptions.event, recordingSteps: true) }
     guard let steps = outcome.build.steps?[NodeID(node)] else {
       Output.error("node \(node) is not built in this context (built: \(outcome.build.lists.map { String($0.node.rawValue) }.joined(separator: " ")))")
       throw ExitCode.validationFailure
     }
     Output.notes(outcome.notes)
-    print(Explanation.text(node: NodeID(node), steps: steps, build: outcome.build, topology: input.topology), terminator: "")
+    print(Explanation.text(node: NodeID(node), steps: steps, build: outcome.build, topology: outcome.topology), terminator: "")
   }
 }

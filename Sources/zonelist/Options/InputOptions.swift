@@ -32,13 +32,26 @@ struct ContextOptions: ParsableArguments {
   @Option(help: "With --context rebuild: the node being onlined (a hot-added node that is not online yet).")
   var onlining: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "A memory-hotplug event to rebuild after: 'online node=N zone=ZONE pages=P' or 'hot-add node=N'.",
+      discussion: "Implies --context rebuild. The sysroot is the machine just before the event."))
+  var hotplug: String?
+
   enum ContextName: String, ExpressibleByArgument, CaseIterable { case boot, rebuild }
 
   func validate() throws {
     if onlining != nil && context != .rebuild { throw ValidationError("'--onlining' goes with '--context rebuild'.") }
+    if let hotplug, HotplugEvent(parsing: hotplug) == nil {
+      throw ValidationError("'--hotplug' expects 'online node=N zone=ZONE pages=P' or 'hot-add node=N', not '\(hotplug)'.")
+    }
+    if hotplug != nil && onlining != nil { throw ValidationError("'--hotplug' and '--onlining' exclude each other.") }
   }
 
+  var event: HotplugEvent? { hotplug.flatMap { HotplugEvent(parsing: $0) } }
+
   var buildContext: BuildContext {
-    context == .boot ? .boot : .rebuild(onlining: onlining.map { NodeID($0) })
+    if let event { return event.context }
+    return context == .boot ? .boot : .rebuild(onlining: onlining.map { NodeID($0) })
   }
 }
