@@ -11,6 +11,8 @@ mkdir -p "$out"
 jobs=()
 for image in "$@"; do
   release=$(basename "$image" | sed -e 's/^vmlinuz-//')
+  # sid's linux-binary package keeps the image at usr/lib/modules/<release>/vmlinuz
+  [ "$release" = vmlinuz ] && release=$(basename "$(dirname "$image")")
   series=$(echo "$release" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
   for topology in Tests/Topologies/*.yaml; do
     name=$(basename "$topology" .yaml)

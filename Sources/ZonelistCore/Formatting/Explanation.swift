@@ -1,13 +1,18 @@
 /// The text of `zonelist explain`: every step of `find_next_best_node()` for one node.
 public enum Explanation {
-  public static func text(node local: NodeID, steps: [FallbackStep], build: ZonelistBuild, topology: Topology) -> String {
+  ///
+  /// - Parameter maxCandidates: How many of each step's candidates to show, lowest scores
+  ///   first (`nil`: all, in node order, as the kernel scans them).
+  public static func text(_ explanation: NodeExplanation, build: ZonelistBuild, topology: Topology, maxCandidates: Int? = nil) -> String {
     var out: [String] = []
-    let built = build.lists.map(\.node)
-    let position = built.firstIndex(of: local) ?? 0
-    let loadBefore = loadsBefore(node: local, build: build, topology: topology)
+    let local = explanation.node
+    let steps = explanation.steps
+    let built = explanation.builtBefore
+    let position = built.count
+    let loadBefore = explanation.loadOnEntry.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
     out.append("Fallback order for node \(local), kernel \(build.profile.version.series) rules, \(build.context.isBoot ? "boot" : "rebuild") build")
     out.append(
-      "Nodes built before it in this pass: \(position == 0 ? "none" : built[..<position].map(\.description).joined(separator: " ")); node_load on entry: \(loadBefore.isEmpty ? "all 0" : loadBefore)")
+      "Nodes built before it in this pass: \(position == 0 ? "none" : position > 16 ? "\(position) nodes" : built.map(\.description).joined(separator: " ")); node_load on entry: \(loadBefore.isEmpty ? "all 0" : loadBefore)")
     switch build.profile.scoreMultiplier {
     case .maxNumNodes:
       out.append("score = (distance + lower-id penalty + CPU penalty) * MAX_NUMNODES (\(build.profile.maxNumNodes)) + node_load")
@@ -33,11 +38,18 @@ public enum Explanation {
       case .lowestScore, .lowestScoreFirstOfTie:
         out.append("step \(step.position + 1): candidates")
         out.append("    node  distance  lower-id  cpu  node_load        score")
-        for candidate in step.candidates {
+        var shown = step.candidates
+        if let maxCandidates, shown.count > maxCandidates {
+          shown = Array(shown.sorted { ($0.score, $0.node) < ($1.score, $1.node) }.prefix(maxCandidates))
+        }
+        for candidate in shown {
           let mark = candidate.node == step.chosen ? " <- chosen" : ""
           out.append(
             "  " + pad(candidate.node.description, 6) + pad(String(candidate.distance), 10) + pad(String(candidate.lowerIDPenalty), 10)
               + pad(String(candidate.cpuPenalty), 5) + pad(String(candidate.load), 11) + pad(String(candidate.score), 13) + mark)
+        }
+        if shown.count < step.candidates.count {
+          out.append("  (\(step.candidates.count - shown.count) more candidates with higher scores; --all-candidates shows them)")
         }
         if let chosen = step.chosen {
           let why =
@@ -58,18 +70,6 @@ public enum Explanation {
     let after = build.nodeLoad.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
     out.append("node_load after the whole pass: \(after.isEmpty ? "all 0" : after)")
     return out.joined(separator: "\n") + "\n"
-  }
-
-  static func loadsBefore(node: NodeID, build: ZonelistBuild, topology: Topology) -> String {
-    guard let steps = build.steps else { return "" }
-    var load: [NodeID: Int] = [:]
-    for lists in build.lists {
-      if lists.node == node { break }
-      if build.profile.nodeLoadRule == .assignResetPerNode { load = [:] }
-      for step in steps[lists.node] ?? [] { if let change = step.loadChange { load[change.node] = change.to } }
-    }
-    if build.profile.nodeLoadRule == .assignResetPerNode { return "" }
-    return load.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
   }
 
   static func pad(_ text: String, _ width: Int) -> String {

@@ -14,11 +14,22 @@ public struct ZonelistBuild: Hashable, Sendable, Codable {
   public var builtCount: Int
   /// Kernel: `policy_zone`, raised by `check_highest_zone()` for every zone added.
   public var policyZone: ZoneType
-  /// Each node's choices, when the builder recorded them (`zonelist explain`).
-  public var steps: [NodeID: [FallbackStep]]?
+  /// The choices of the node the builder was asked to explain (`zonelist explain`).
+  public var explained: NodeExplanation?
 
   /// The lists of `node`, if this build made them.
   public subscript(node: NodeID) -> NodeZonelists? { lists.first { $0.node == node } }
+}
+
+/// Every choice made for one node's list, and the `node_load[]` it started from.
+public struct NodeExplanation: Hashable, Sendable, Codable {
+  public var node: NodeID
+  /// Nodes built before it in the same pass, in order.
+  public var builtBefore: [NodeID]
+  /// `node_load[]` when its list was started (zeros left out).
+  public var loadOnEntry: [NodeID: Int]
+  /// One step per position, and a last step with no candidate left.
+  public var steps: [FallbackStep]
 }
 
 /// One choice of `find_next_best_node()`: every candidate's score and the winner.

@@ -32,14 +32,14 @@ public struct ZonelistBuilder: Sendable {
   public let algorithm: Algorithm
 
   public enum Algorithm: String, Hashable, Sendable, CaseIterable {
-    /// The kernel's scan, transcribed: the reference. Records steps for `explain`.
+    /// The kernel's scan, transcribed: the reference.
     case kernelScan
     /// One sort per node: the same result, much faster on large machines.
     case sorted
   }
 
-  /// Whether to record every step's candidates for ``ZonelistBuild/steps`` (kernel scan only).
-  let recordsSteps: Bool
+  /// The node whose choices are recorded in ``ZonelistBuild/explained`` (by the kernel scan).
+  let explainedNode: NodeID?
   /// The topology as dense arrays over the possible nodes, ascending.
   let dense: DenseTopology
   /// Kernel: `node_load[]`, by dense index.
@@ -53,12 +53,13 @@ public struct ZonelistBuilder: Sendable {
   ///   - nodesWithCPUs: Overrides which nodes count as having CPUs; by default none at
   ///     ``BuildContext/boot`` (x86) and the nodes with CPUs otherwise.
   ///   - zonelistOrder: Overrides the kernel's default order (kernels before 4.14).
-  ///   - algorithm: ``Algorithm/sorted`` unless steps are recorded.
-  ///   - recordingSteps: Records each choice for `zonelist explain`.
+  ///   - algorithm: ``Algorithm/sorted`` by default.
+  ///   - explaining: A node whose every choice to record for `zonelist explain`; that
+  ///     node's list is built by the kernel scan, the others by `algorithm`.
   public init(
     topology: Topology, profile: KernelProfile, context: BuildContext,
     nodesWithCPUs: Set<NodeID>? = nil, zonelistOrder: KernelProfile.ZonelistOrder? = nil,
-    algorithm: Algorithm? = nil, recordingSteps: Bool = false
+    algorithm: Algorithm? = nil, explaining explainedNode: NodeID? = nil
   ) {
     self.topology = topology
     self.profile = profile
@@ -66,8 +67,8 @@ public struct ZonelistBuilder: Sendable {
     let withCPUs = nodesWithCPUs ?? (context.isBoot ? [] : Set(topology.possibleNodes.filter(\.hasCPUs).map(\.id)))
     self.nodesWithCPUs = withCPUs
     self.zonelistOrder = zonelistOrder ?? ZonelistBuilder.defaultOrder(topology: topology, profile: profile)
-    self.algorithm = recordingSteps ? .kernelScan : (algorithm ?? .sorted)
-    self.recordsSteps = recordingSteps
+    self.algorithm = algorithm ?? .sorted
+    self.explainedNode = explainedNode
     self.dense = DenseTopology(topology: topology, profile: profile, nodesWithCPUs: withCPUs)
     self.nodeLoad = Array(repeating: 0, count: dense.count)
     self.multiplier =
@@ -82,7 +83,7 @@ public struct ZonelistBuilder: Sendable {
   public mutating func build() -> ZonelistBuild {
     for index in nodeLoad.indices { nodeLoad[index] = 0 }
     var lists: [NodeZonelists] = []
-    var steps: [NodeID: [FallbackStep]] = [:]
+    var explained: NodeExplanation? = nil
     let toBuild = nodesToBuild()
     lists.reserveCapacity(toBuild.count)
     for local in toBuild {
@@ -91,13 +92,18 @@ public struct ZonelistBuilder: Sendable {
         for index in nodeLoad.indices { nodeLoad[index] = 0 }
       }
       let order: [Int]
-      switch algorithm {
-      case .kernelScan:
-        let (scanned, recorded) = kernelScanOrder(for: localIndex, recording: recordsSteps)
+      if local == explainedNode {
+        var loadOnEntry: [NodeID: Int] = [:]
+        for (index, value) in nodeLoad.enumerated() where value != 0 { loadOnEntry[dense.ids[index]] = value }
+        let (scanned, recorded) = kernelScanOrder(for: localIndex, recording: true)
         order = scanned
-        if recordsSteps { steps[local] = recorded }
-      case .sorted:
-        order = sortedOrder(for: localIndex)
+        explained = NodeExplanation(
+          node: local, builtBefore: lists.map(\.node), loadOnEntry: loadOnEntry, steps: recorded)
+      } else {
+        switch algorithm {
+        case .kernelScan: order = kernelScanOrder(for: localIndex, recording: false).order
+        case .sorted: order = sortedOrder(for: localIndex)
+        }
       }
       lists.append(zonelists(for: local, nodeOrder: order.map { dense.ids[$0] }))
     }
@@ -118,7 +124,7 @@ public struct ZonelistBuilder: Sendable {
     for (index, value) in nodeLoad.enumerated() where value != 0 { load[dense.ids[index]] = value }
     return ZonelistBuild(
       profile: profile, context: context, zonelistOrder: zonelistOrder, lists: lists, nodeLoad: load,
-      builtCount: topology.onlineNodes.count, policyZone: policyZone, steps: recordsSteps ? steps : nil)
+      builtCount: topology.onlineNodes.count, policyZone: policyZone, explained: explained)
   }
 
   /// The nodes a build visits, in the order it visits them.

@@ -53,7 +53,7 @@ struct ZonelistRun {
   /// The machine the build saw (after the hotplug event, if any).
   var topology: Topology
 
-  init(input: ModelInput, context: BuildContext, event: HotplugEvent? = nil, recordingSteps: Bool = false) throws {
+  init(input: ModelInput, context: BuildContext, event: HotplugEvent? = nil, explaining: NodeID? = nil) throws {
     let eventNode: NodeID? =
       switch event {
       case .online(let node, _, _)?, .hotAdd(let node)?: node
@@ -64,7 +64,7 @@ struct ZonelistRun {
       throw HarnessError("node \(node): no such node (nodes: \(IDList.format(input.topology.nodeIDs.map(\.rawValue))))")
     }
     topology = event?.applied(to: input.topology) ?? input.topology
-    var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context, recordingSteps: recordingSteps)
+    var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context, explaining: explaining)
     build = builder.build()
     var notes = input.notes
     switch context {

@@ -10,15 +10,19 @@ struct ExplainCommand: AsyncParsableCommand {
   @OptionGroup var input: InputOptions
   @OptionGroup var contextOptions: ContextOptions
   @Option(help: "The node whose fallback order to explain.") var node: Int
+  @Flag(help: "Show every candidate of every step (by default the 12 lowest scores of each step).")
+  var allCandidates = false
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    let outcome = try reportingErrors { try ZonelistRun(input: input, context: contextOptions.buildContext, event: contextOptions.event, recordingSteps: true) }
-    guard let steps = outcome.build.steps?[NodeID(node)] else {
+    let outcome = try reportingErrors { try ZonelistRun(input: input, context: contextOptions.buildContext, event: contextOptions.event, explaining: NodeID(node)) }
+    guard let explanation = outcome.build.explained else {
       Output.error("node \(node) is not built in this context (built: \(outcome.build.lists.map { String($0.node.rawValue) }.joined(separator: " ")))")
       throw ExitCode.validationFailure
     }
     Output.notes(outcome.notes)
-    print(Explanation.text(node: NodeID(node), steps: steps, build: outcome.build, topology: outcome.topology), terminator: "")
+    print(
+      Explanation.text(explanation, build: outcome.build, topology: outcome.topology, maxCandidates: allCandidates ? nil : 12),
+      terminator: "")
   }
 }
