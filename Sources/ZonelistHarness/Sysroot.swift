@@ -47,3 +47,26 @@ public enum Sysroot {
     return try SystemSnapshot(files: files, nodeDirectories: directories, cpuDirectories: cpuDirectories, root: root)
   }
 }
+
+extension Sysroot {
+  /// Reads the `vm` sysctls present under `root/proc/sys/vm` (settings, not computed fields).
+  ///
+  /// - Returns: The tunables, and the names that were found.
+  public static func tunables(_ root: String, zoneTypes: [ZoneType]) throws -> (VMTunables, [String]) {
+    var tunables = VMTunables()
+    var found: [String] = []
+    let base = URL(fileURLWithPath: root).appendingPathComponent("proc/sys/vm")
+    for name in VMTunables.Name.allCases {
+      let path = base.appendingPathComponent(name.rawValue).path
+      guard let data = FileManager.default.contents(atPath: path) else { continue }
+      let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      do {
+        try tunables.set("\(name.rawValue)=\(text)", zoneTypes: zoneTypes)
+      } catch {
+        throw ImportError(file: path, line: 1, text: text, expected: "\(error)")
+      }
+      found.append(name.rawValue)
+    }
+    return (tunables, found)
+  }
+}
