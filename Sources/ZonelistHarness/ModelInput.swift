@@ -11,6 +11,8 @@ public struct ModelInput: Sendable {
   public var notes: [String]
   public var snapshot: SystemSnapshot?
   public var spec: MachineSpec?
+  /// `false` when the zones are stand-ins (no `proc/zoneinfo`): no `Total pages` then.
+  public var totalPagesKnown: Bool = true
 
   /// Loads `--topology FILE` if given, else `--sysroot DIR`; `kernel` (`--kernel`)
   /// overrides the release the input names.
@@ -31,14 +33,21 @@ public struct ModelInput: Sendable {
       kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "\(root)/proc/version")
     var notes = snapshot.notes
     var topology = snapshot.topology
-    if profile.bootTotalPages == .presentLessMemmapAndDMAReserve {
+    var totalPagesKnown = true
+    let firstZone = profile.zoneTypes[0]
+    let hasFirstZone = topology.possibleNodes.contains { $0[firstZone].isPopulated }
+    if snapshot.zoneinfo == nil {
+      totalPagesKnown = false
+    } else if profile.bootTotalPages == .presentLessMemmapAndDMAReserve && hasFirstZone {
       if let reserve = try dmaReserve(root: root) {
         topology.dmaReserve = reserve
       } else {
         notes.append("dma_reserve (boot-time pages reserved below 16 MiB) is not in the sysroot: the \(profile.version.series) boot 'Total pages' cannot be computed; put the figure in \(root)/\(dmaReserveFile)")
       }
     }
-    return ModelInput(topology: topology, profile: profile, profileSource: source, notes: notes, snapshot: snapshot, spec: nil)
+    return ModelInput(
+      topology: topology, profile: profile, profileSource: source, notes: notes, snapshot: snapshot, spec: nil,
+      totalPagesKnown: totalPagesKnown)
   }
 
   /// A snapshot file that states `dma_reserve`, written by `zonelist capture` for QEMU boots.

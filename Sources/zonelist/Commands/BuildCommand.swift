@@ -68,8 +68,12 @@ struct ZonelistRun {
     build = builder.build()
     var notes = input.notes
     switch context {
+    case .boot where !input.totalPagesKnown:
+      totalPages = nil
     case .boot:
-      totalPages = TotalPages.boot(build, topology: input.topology)
+      totalPages = TotalPages.boot(build, topology: topology)
+    case .rebuild where !input.totalPagesKnown:
+      totalPages = nil
     case .rebuild:
       if let zoneinfo = input.snapshot?.zoneinfo, zoneinfo.entries.allSatisfy({ $0.high != nil }) {
         let high = Dictionary(
