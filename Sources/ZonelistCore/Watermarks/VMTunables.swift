@@ -49,6 +49,10 @@ public struct VMTunables: Hashable, Sendable, Codable {
       values.append(value)
     }
     guard !values.isEmpty else { throw .notANumber(name: name.rawValue, text: parts[1]) }
+    // Kernel: every one of these is an int sysctl (proc_dointvec_minmax).
+    if let tooLarge = values.first(where: { $0 > Int(Int32.max) || $0 < Int(Int32.min) }) {
+      throw .outOfRange(name: name.rawValue, value: tooLarge, limit: "a 32-bit int")
+    }
     if name != .lowmemReserveRatio && values.count != 1 { throw .notANumber(name: name.rawValue, text: parts[1]) }
     let value = values[0]
     switch name {
