@@ -72,7 +72,7 @@ public enum TopologyFile {
     }
 
     func machine(_ root: Yams.Node) throws(ImportError) -> MachineSpec {
-      let top = try mapping(root, "a mapping with 'nodes:'", allowed: ["kernel", "bootOptions", "dmaReserve", "nodes", "distances", "description"])
+      let top = try mapping(root, "a mapping with 'nodes:'", allowed: ["kernel", "bootOptions", "dmaReserve", "nodes", "distances", "description", "architecture"])
       guard let nodesNode = top["nodes"] else { throw fail(root, "a 'nodes:' list") }
       guard case .sequence(let nodeList) = nodesNode, !nodeList.isEmpty else {
         throw fail(nodesNode, "'nodes:' to be a non-empty list of nodes")
@@ -114,11 +114,18 @@ public enum TopologyFile {
         guard value >= 0 else { throw fail(node, "dmaReserve ≥ 0") }
         dmaReserve = Pages(value)
       }
-      return MachineSpec(nodes: nodes, distances: distances, kernel: kernel, bootOptions: bootOptions, dmaReserve: dmaReserve)
+      var spec = MachineSpec(nodes: nodes, distances: distances, kernel: kernel, bootOptions: bootOptions, dmaReserve: dmaReserve)
+      if let node = top["architecture"] {
+        guard let name = node.string, let architecture = Architecture(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
+          throw fail(node, "an architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        spec.architecture = architecture
+      }
+      return spec
     }
 
     func node(_ item: Yams.Node) throws(ImportError) -> MachineSpec.NodeSpec {
-      let fields = try mapping(item, "a node: a mapping with 'id:'", allowed: ["id", "cpus", "memory", "zones", "online"])
+      let fields = try mapping(item, "a node: a mapping with 'id:'", allowed: ["id", "cpus", "memory", "zones", "online", "ranges"])
       guard let idNode = fields["id"] else { throw fail(item, "an 'id:' for the node") }
       let id = try integer(idNode, "a node id (an integer)")
       guard id >= 0 && id < Topology.maxNumNodes else {
@@ -165,6 +172,22 @@ public enum TopologyFile {
         }
         spec.zones = result
       }
+      if let rangesNode = fields["ranges"] {
+        guard case .sequence(let list) = rangesNode else {
+          throw fail(rangesNode, "ranges as a list like [\"0x100000000-0x13fffffff\"]")
+        }
+        var ranges: [Range<Int>] = []
+        for entry in list {
+          let parts = (entry.string ?? "").split(separator: "-")
+          guard parts.count == 2, let start = TopologyFile.hex(parts[0]), let end = TopologyFile.hex(parts[1]), end > start,
+            start % 4096 == 0, (end + 1) % 4096 == 0
+          else {
+            throw fail(entry, "a physical range 0xSTART-0xEND (inclusive, page-aligned), as 'Early memory node ranges' prints it")
+          }
+          ranges.append((start >> 12)..<((end + 1) >> 12))
+        }
+        spec.ranges = ranges
+      }
       if let online = fields["online"] {
         guard let value = online.bool else { throw fail(online, "online: true or false") }
         spec.isOnline = value
@@ -202,6 +225,12 @@ public enum TopologyFile {
         throw fail(row, "\(error)")
       }
     }
+  }
+
+  static func hex(_ text: Substring) -> Int? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    guard trimmed.lowercased().hasPrefix("0x") else { return nil }
+    return Int(trimmed.dropFirst(2), radix: 16)
   }
 
   /// Parses `512M`, `4G`, `1.5G`, `1048576` (binary units).

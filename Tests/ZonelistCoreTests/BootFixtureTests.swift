@@ -35,7 +35,7 @@ import ZonelistHarness
   @Test(arguments: BootFixture.all.filter { fixture in
     guard let file = fixture.topologyFile, let spec = try? TopologyFile.load(path: file) else { return false }
     let options = BootOptions(commandLine: spec.bootOptions)
-    return options.numaFake == nil && options.movableCore == nil && options.kernelCore == nil
+    return options.numaFake == nil
   })
   func kernelLogFromTopologyFileMatchesTheKernel(_ fixture: BootFixture) throws {
     let spec = try TopologyFile.load(path: try #require(fixture.topologyFile))

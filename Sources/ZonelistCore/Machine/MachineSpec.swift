@@ -14,6 +14,8 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     public var zones: [ZoneType: ZoneSize]?
     /// `false` for a possible node that is not online (no CPUs, no memory at boot).
     public var isOnline: Bool
+    /// Physical page-frame ranges of the node's memory, instead of ``memoryBytes``.
+    public var ranges: [Range<Int>]?
 
     public init(id: NodeID, cpus: [CPUID] = [], memoryBytes: Int = 0, zones: [ZoneType: ZoneSize]? = nil, isOnline: Bool = true) {
       self.id = id
@@ -31,6 +33,8 @@ public struct MachineSpec: Hashable, Sendable, Codable {
   public var kernel: String?
   /// Extra kernel command-line options (`numa=off`, `movablecore=1G`, …).
   public var bootOptions: String
+  /// The architecture whose zone boundaries apply (x86-64 unless the file says).
+  public var architecture: Architecture = .x86_64
   /// `dma_reserve` for kernels before 6.10; by default the value QEMU's `pc` machine gives
   /// (``QEMUPCLayout/dmaReserve(kernel:)``).
   public var dmaReserve: Pages?
@@ -46,7 +50,9 @@ public struct MachineSpec: Hashable, Sendable, Codable {
   /// The topology the kernel would see when this machine boots.
   ///
   /// Applies `numa=off` (one node 0 holding every CPU and all memory, as
-  /// `dummy_numa_init()` does) and lays out memory with ``QEMUPCLayout``.
+  /// `dummy_numa_init()` does), lays out memory given by size with ``QEMUPCLayout``, and
+  /// computes the zones with ``ZoneLayout`` (`kernelcore=`/`movablecore=` included).
+  /// Managed pages are set to present pages: only a real boot knows what it reserves.
   /// - Throws: ``MachineSpecError`` for what the model cannot follow, ``TopologyError``
   ///   wrapped for an inconsistent machine.
   /// - Parameter kernel: The release booted, for `dma_reserve` (``QEMUPCLayout/dmaReserve(kernel:)``).
@@ -55,20 +61,28 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     if options.numaFake != nil {
       throw .unsupported("numa=fake= in a topology file: boot the machine and read the snapshot (zonelist capture), the emulated nodes are then read back")
     }
-    if options.movableCore != nil || options.kernelCore != nil {
-      throw .unsupported("movablecore=/kernelcore= in a topology file: give the zones explicitly or use a captured snapshot")
-    }
     var specs = nodes.sorted { $0.id < $1.id }
     var distances = self.distances
     if options.numaOff {
-      specs = [NodeSpec(id: 0, cpus: specs.flatMap(\.cpus).sorted(), memoryBytes: specs.reduce(0) { $0 + $1.memoryBytes })]
+      let allRanges = specs.flatMap { $0.ranges ?? [] }
+      var merged = NodeSpec(id: 0, cpus: specs.flatMap(\.cpus).sorted(), memoryBytes: specs.reduce(0) { $0 + $1.memoryBytes })
+      if !allRanges.isEmpty { merged.ranges = allRanges }
+      specs = [merged]
       distances = nil
     }
-    let layout = QEMUPCLayout(memoryBytes: specs.filter { $0.zones == nil }.map { ($0.id, $0.memoryBytes) })
+    // Memory by size goes where QEMU's pc machine puts it; explicit ranges stay as given.
+    let qemu = QEMUPCLayout(memoryBytes: specs.filter { $0.zones == nil && $0.ranges == nil }.map { ($0.id, $0.memoryBytes) })
+    var ranges: [MemoryRange] = []
+    for spec in specs where spec.zones == nil {
+      for pages in spec.ranges ?? qemu.ranges[spec.id] ?? [] { ranges.append(MemoryRange(node: spec.id, pages: pages)) }
+    }
+    let layout = ZoneLayout(ranges: ranges, architecture: architecture, zoneTypes: KernelProfile(version: kernel).zoneTypes)
+    let laidOut: [NodeID: [ZoneType: ZoneSize]]
+    do { laidOut = try layout.zones(options: options) } catch { throw .unsupported(error.description) }
     var built: [Node] = []
     for spec in specs {
       var node = Node(id: spec.id, isOnline: spec.isOnline, cpus: spec.cpus)
-      node.zones = spec.zones ?? layout.zones(of: spec.id)
+      node.zones = spec.zones ?? laidOut[spec.id] ?? [:]
       if !spec.isOnline && (node.hasMemory || node.hasCPUs) {
         throw .invalid("node \(spec.id) is offline but has CPUs or memory")
       }
