@@ -49,13 +49,14 @@ import ZonelistHarness
     #expect(KernelLog.mminitLines(build, topology: topology) == BootCapture.mminitLines(dmesg: fixture.dmesg))
   }
 
-  @Test func fixturesCoverBothVerifiedKernels() throws {
+  @Test func fixturesCoverEveryProvenKernel() throws {
     var perSeries: [String: Int] = [:]
     for fixture in BootFixture.all {
       let version = try #require(try fixture.snapshot().kernelVersion)
       perSeries[version.series, default: 0] += 1
     }
-    #expect(perSeries["6.1", default: 0] >= 40, "6.1 boots: \(perSeries)")
-    #expect(perSeries["6.12", default: 0] >= 40, "6.12 boots: \(perSeries)")
+    for series in KernelProfile.provenSeries {
+      #expect(perSeries[series, default: 0] >= 40, "\(series) boots: \(perSeries)")
+    }
   }
 }

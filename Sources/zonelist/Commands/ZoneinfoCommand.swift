@@ -34,6 +34,9 @@ struct ZoneinfoCommand: AsyncParsableCommand {
       }
     } else {
       tunables.minFreeKibibytes = nil
+      if input.spec?.nodes.contains(where: { $0.zones == nil }) ?? false {
+        notes.append("managed pages are estimated as the present pages: only a real boot knows what it reserves (a QEMU guest of 1 GiB manages about 2% less), so watermarks are estimates; a snapshot of a booted machine gives exact figures")
+      }
     }
     for setting in settings {
       do { try tunables.set(setting, zoneTypes: input.profile.zoneTypes) } catch {
