@@ -60,6 +60,7 @@ extension Sysroot {
       let path = base.appendingPathComponent(name.rawValue).path
       guard let data = FileManager.default.contents(atPath: path) else { continue }
       let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      if text.isEmpty { continue }  // an empty copy says nothing: treated as missing
       do {
         try tunables.set("\(name.rawValue)=\(text)", zoneTypes: zoneTypes)
       } catch {

@@ -35,7 +35,7 @@ public enum TopologyFile {
     return try reader.machine(root)
   }
 
-  static func yamlLine(_ error: YamlError) -> Int {
+  public static func yamlLine(_ error: YamlError) -> Int {
     switch error {
     case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
       return mark.line
@@ -43,17 +43,17 @@ public enum TopologyFile {
     }
   }
 
-  struct Reader {
+  public struct Reader {
     var file: String
     var lines: [String]
 
-    func fail(_ node: Yams.Node?, _ expected: String) -> ImportError {
+    public func fail(_ node: Yams.Node?, _ expected: String) -> ImportError {
       let line = node?.mark?.line ?? 0
       let text = line > 0 && line <= lines.count ? lines[line - 1].trimmingCharacters(in: .whitespaces) : ""
       return ImportError(file: file, line: line, text: text, expected: expected)
     }
 
-    func mapping(_ node: Yams.Node, _ what: String, allowed: Set<String>) throws(ImportError) -> [String: Yams.Node] {
+    public func mapping(_ node: Yams.Node, _ what: String, allowed: Set<String>) throws(ImportError) -> [String: Yams.Node] {
       guard case .mapping(let mapping) = node else { throw fail(node, what) }
       var result: [String: Yams.Node] = [:]
       for (key, value) in mapping {
@@ -66,7 +66,7 @@ public enum TopologyFile {
       return result
     }
 
-    func integer(_ node: Yams.Node, _ what: String) throws(ImportError) -> Int {
+    public func integer(_ node: Yams.Node, _ what: String) throws(ImportError) -> Int {
       guard case .scalar(let scalar) = node, let value = Int(scalar.string) else { throw fail(node, what) }
       return value
     }

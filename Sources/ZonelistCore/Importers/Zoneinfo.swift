@@ -11,6 +11,10 @@ public struct Zoneinfo: Hashable, Sendable {
     public var size: ZoneSize
     /// The `high` watermark line, when present (boost included), for rebuild totals.
     public var high: Pages?
+    /// `pages free` (run-time state), for a simulation's starting point.
+    public var free: Pages?
+    /// Each online CPU's `count:` (pages on its per-CPU list), for a simulation's starting point.
+    public var perCPUCounts: [CPUID: Int] = [:]
     /// Line of the header, 1-based.
     public var line: Int
   }
@@ -33,6 +37,7 @@ public struct Zoneinfo: Hashable, Sendable {
       entries.append(entry)
     }
     var keys = Set<String>()
+    var currentCPU: CPUID? = nil
     for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let lineNumber = index + 1
       let line = String(rawLine)
@@ -59,9 +64,27 @@ public struct Zoneinfo: Hashable, Sendable {
         }
         keys.insert(key)
         current = (Entry(node: NodeID(id), type: type, size: .empty, high: nil, line: lineNumber), [])
+        currentCPU = nil
         continue
       }
       let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+      if var (entry, seen) = current {
+        if fields.count == 3, fields[0] == "pages", fields[1] == "free", let value = Int(fields[2]) {
+          entry.free = Pages(value)
+          current = (entry, seen)
+          continue
+        }
+        if fields.count == 2, fields[0] == "cpu:", let cpu = Int(fields[1]) {
+          currentCPU = cpu
+          continue
+        }
+        if fields.count == 2, fields[0] == "count:", let cpu = currentCPU, let value = Int(fields[1]) {
+          entry.perCPUCounts[cpu] = value
+          seen.insert("count")
+          current = (entry, seen)
+          continue
+        }
+      }
       guard fields.count == 2, ["spanned", "present", "managed", "high"].contains(String(fields[0])) else { continue }
       let key = String(fields[0])
       guard var (entry, seen) = current else {

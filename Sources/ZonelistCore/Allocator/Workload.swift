@@ -1,0 +1,97 @@
+/// A sequence of allocation steps: what `zonelist simulate` runs.
+public struct Workload: Hashable, Sendable {
+  public enum Step: Hashable, Sendable {
+    /// `repeat` requests, each of `count` allocations of 2^`order` pages.
+    case allocate(AllocatorSimulator.Request, repeats: Int, anonymous: Bool)
+    /// Frees what step `step` (1-based) allocated, from `cpu` (nil: the CPU of the previous step).
+    case free(step: Int, cpu: CPUID?)
+  }
+  public var steps: [Step]
+  /// Lines of the steps in the file, for messages.
+  public var lines: [Int]
+  /// Start from everything free instead of the snapshot's free pages.
+  public var startEverythingFree: Bool
+  public init(steps: [Step], lines: [Int] = [], startEverythingFree: Bool = false) {
+    self.steps = steps
+    self.lines = lines
+    self.startEverythingFree = startEverythingFree
+  }
+}
+
+/// Runs a workload and records each step.
+public struct WorkloadRun: Sendable {
+  /// One step's result.
+  public struct StepResult: Hashable, Sendable {
+    public var index: Int
+    public var description: String
+    /// Pages served (positive) or freed (negative) per zone.
+    public var pages: [ZoneReference: Int]
+    /// Page-table pages the kernel allocates beside anonymous memory (one per 512 pages).
+    public var pageTablePages: [ZoneReference: Int]
+    public var failures: Int
+    public var failureReasons: [String]
+    public var kswapdWoken: [NodeID]
+    /// Pages that left the preferred node.
+    public var remotePages: Int
+    public var numastat: [NodeID: AllocatorSimulator.NUMAStat]
+    /// Free pages per zone after the step (buddy plus per-CPU lists).
+    public var freeAfter: [ZoneReference: Int]
+  }
+
+  public private(set) var simulator: AllocatorSimulator
+  public private(set) var results: [StepResult] = []
+
+  public init(simulator: AllocatorSimulator) { self.simulator = simulator }
+
+  /// Runs every step; `progress` is called after each with (done, total).
+  public mutating func run(_ workload: Workload, progress: (Int, Int) -> Void = { _, _ in }) throws(SimulationError) {
+    var lastCPU = simulator.cpus.first ?? 0
+    var allocatedBy: [Int: [ZoneReference: Int]] = [:]
+    for (index, step) in workload.steps.enumerated() {
+      var result = StepResult(
+        index: index + 1, description: "", pages: [:], pageTablePages: [:], failures: 0, failureReasons: [], kswapdWoken: [],
+        remotePages: 0, numastat: [:], freeAfter: [:])
+      switch step {
+      case .allocate(let request, let repeats, let anonymous):
+        lastCPU = request.cpu
+        result.description = "CPU \(request.cpu) \(request.policy.mode.rawValue)\(request.policy.nodes.isEmpty ? "" : " \(IDList.format(request.policy.nodes.map(\.rawValue)))") \(request.count * repeats << request.order) pages order \(request.order)"
+        var woken: Set<NodeID> = []
+        for _ in 0..<repeats {
+          // Anonymous memory: one page-table page per 512 pages, allocated first, with the task's policy.
+          if anonymous {
+            var tables = request
+            tables.gfp = .kernel
+            tables.order = 0
+            tables.count = (request.count << request.order + 511) / 512
+            let outcome = try simulator.allocate(tables)
+            for (zone, pages) in outcome.served { result.pageTablePages[zone, default: 0] += pages }
+          }
+          let outcome = try simulator.allocate(request)
+          for (zone, pages) in outcome.served { result.pages[zone, default: 0] += pages }
+          result.failures += outcome.failures
+          if result.failureReasons.isEmpty { result.failureReasons = outcome.firstFailure }
+          woken.formUnion(outcome.kswapdWoken)
+        }
+        result.kswapdWoken = woken.sorted()
+        allocatedBy[index + 1] = result.pages
+      case .free(let stepNumber, let cpu):
+        let freeingCPU = cpu ?? lastCPU
+        result.description = "free step \(stepNumber) from CPU \(freeingCPU)"
+        for (zone, pages) in (allocatedBy[stepNumber] ?? [:]).sorted(by: { ($0.key.node, $0.key.type) < ($1.key.node, $1.key.type) }) {
+          try simulator.free(zone, pages: pages, cpu: freeingCPU)
+          result.pages[zone, default: 0] -= pages
+        }
+        allocatedBy[stepNumber] = nil
+      }
+      // Pages that left the preferred node show up as numa_miss.
+      result.numastat = simulator.numastat
+      let previousMiss = results.last?.numastat.values.reduce(0) { $0 + $1.numaMiss } ?? 0
+      result.remotePages = simulator.numastat.values.reduce(0) { $0 + $1.numaMiss } - previousMiss
+      for zone in simulator.zones {
+        result.freeAfter[zone.reference] = zone.free + simulator.pagesOnLists(zone.reference)
+      }
+      results.append(result)
+      progress(index + 1, workload.steps.count)
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Yams
+public import ZonelistCore
+
+/// Reads a `--workload` file (YAML or JSON) into a ``Workload``; see `Docs/workload-format.md`.
+public enum WorkloadFile {
+  public static func load(path: String, topology: Topology, profile: KernelProfile) throws(ImportError) -> Workload {
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      throw ImportError(file: path, line: 0, text: "", expected: "a readable workload file")
+    }
+    return try parse(text, file: path, topology: topology, profile: profile)
+  }
+
+  public static func parse(_ text: String, file: String, topology: Topology, profile: KernelProfile) throws(ImportError) -> Workload {
+    let root: Yams.Node
+    do {
+      guard let node = try Yams.compose(yaml: text) else {
+        throw ImportError(file: file, line: 0, text: "", expected: "a mapping with 'steps:'")
+      }
+      root = node
+    } catch let error as ImportError {
+      throw error
+    } catch let error as YamlError {
+      throw ImportError(file: file, line: TopologyFile.yamlLine(error), text: "", expected: "well-formed YAML or JSON")
+    } catch {
+      throw ImportError(file: file, line: 0, text: "\(error)", expected: "well-formed YAML or JSON")
+    }
+    let reader = TopologyFile.Reader(file: file, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+    let top = try reader.mapping(root, "a mapping with 'steps:'", allowed: ["steps", "start", "description"])
+    var everythingFree = false
+    if let start = top["start"] {
+      switch start.string {
+      case "snapshot": everythingFree = false
+      case "free": everythingFree = true
+      default: throw reader.fail(start, "start: snapshot (the snapshot's free pages) or free (every managed page free)")
+      }
+    }
+    guard let stepsNode = top["steps"], case .sequence(let items) = stepsNode, !items.isEmpty else {
+      throw reader.fail(top["steps"] ?? root, "'steps:' as a non-empty list")
+    }
+    var steps: [Workload.Step] = []
+    var lines: [Int] = []
+    let cpus = Set(topology.cpus)
+    for item in items {
+      let fields = try reader.mapping(
+        item, "a step: a mapping with 'allocate:'/'pages:' or 'free:'",
+        allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free"])
+      lines.append(item.mark?.line ?? 0)
+      var cpu: CPUID? = nil
+      if let node = fields["cpu"] {
+        let value = try reader.integer(node, "a CPU number")
+        guard cpus.contains(value) else { throw reader.fail(node, "a CPU of this machine (\(IDList.format(cpus)))") }
+        cpu = value
+      }
+      if let freeNode = fields["free"] {
+        let number = try reader.integer(freeNode, "the number of an earlier step to free")
+        guard number >= 1 && number <= steps.count, case .allocate = steps[number - 1] else {
+          throw reader.fail(freeNode, "the number (1-based) of an earlier allocation step")
+        }
+        steps.append(.free(step: number, cpu: cpu))
+        continue
+      }
+      var policy = MemoryPolicy(.default)
+      if let node = fields["policy"] {
+        guard let name = node.string, let mode = MemoryPolicy.Mode(rawValue: name) else {
+          throw reader.fail(node, "a policy: \(MemoryPolicy.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        policy.mode = mode
+      }
+      if let node = fields["nodes"] {
+        let ids: [Int]
+        do { ids = try IDList.parse(node.string ?? "", limit: Topology.maxNumNodes) } catch {
+          throw reader.fail(node, "a node list like '0-1,3'")
+        }
+        for id in ids where topology.nodes[NodeID(id)] == nil {
+          throw reader.fail(node, "nodes of this machine (\(IDList.format(topology.nodeIDs.map(\.rawValue)))), not \(id)")
+        }
+        policy.nodes = ids.map { NodeID($0) }
+      }
+      if [.preferred, .bind, .interleave, .preferredMany, .weightedInterleave].contains(policy.mode) && policy.nodes.isEmpty {
+        throw reader.fail(item, "'nodes:' for the \(policy.mode.rawValue) policy")
+      }
+      var gfp = GFPFlags.highUserMovable
+      var anonymous = true
+      if let node = fields["gfp"] {
+        guard let text = node.string, let flags = GFPFlags(parsing: text), flags.highestZoneType(in: profile.zoneTypes) != nil else {
+          throw reader.fail(node, "GFP flags like GFP_KERNEL, GFP_HIGHUSER_MOVABLE|__GFP_THISNODE, GFP_ATOMIC, GFP_DMA32")
+        }
+        gfp = flags
+        anonymous = flags == .highUserMovable
+      }
+      var order = 0
+      if let node = fields["order"] {
+        order = try reader.integer(node, "an order (0...10)")
+        guard (0...10).contains(order) else { throw reader.fail(node, "an order in 0...10 (MAX_PAGE_ORDER is 10)") }
+      }
+      var pages = 0
+      if let node = fields["allocate"] {
+        guard let text = node.string, let bytes = TopologyFile.bytes(text), bytes > 0 else {
+          throw reader.fail(node, "a size like 256M")
+        }
+        pages = bytes / 4096
+      } else if let node = fields["pages"] {
+        pages = try reader.integer(node, "a page count")
+        guard pages > 0 else { throw reader.fail(node, "a positive page count") }
+      } else {
+        throw reader.fail(item, "'allocate:' (a size) or 'pages:' (a count) or 'free:'")
+      }
+      var repeats = 1
+      if let node = fields["repeat"] {
+        repeats = try reader.integer(node, "a repeat count")
+        guard repeats >= 1 else { throw reader.fail(node, "a repeat count ≥ 1") }
+      }
+      let request = AllocatorSimulator.Request(
+        cpu: cpu ?? topology.cpus.first ?? 0, policy: policy, gfp: gfp, order: order, count: Swift.max(1, pages >> order))
+      steps.append(.allocate(request, repeats: repeats, anonymous: anonymous))
+    }
+    return Workload(steps: steps, lines: lines, startEverythingFree: everythingFree)
+  }
+}

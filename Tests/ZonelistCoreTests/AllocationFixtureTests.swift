@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import ZonelistCore
+import ZonelistHarness
+
+/// A workload run by a static program in a real guest, with where the kernel put each step's pages.
+struct AllocationFixture: CustomStringConvertible, Sendable {
+  let name: String
+  let path: String
+  var description: String { name }
+
+  static let all: [AllocationFixture] = {
+    let base = BootFixture.directory + "/alloc"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+    return names.sorted().map { AllocationFixture(name: $0, path: base + "/" + $0) }
+  }()
+
+  /// `node N pages P` lines of a step's `placement` (from move_pages), or nil for a free step.
+  func placement(step: Int) -> [NodeID: Int]? {
+    let file = path + String(format: "/steps/%02d/placement", step)
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+    var result: [NodeID: Int] = [:]
+    for line in text.split(separator: "\n") {
+      let words = line.split(separator: " ")
+      if words.count == 4, let node = Int(words[1]), let pages = Int(words[3]) { result[NodeID(node)] = pages }
+    }
+    return result
+  }
+
+  /// Simulates the fixture's workload from its `before/` snapshot.
+  func simulate() throws -> (WorkloadRun, Workload) {
+    let input = try ModelInput.load(sysroot: path + "/before", topologyFile: nil, kernel: nil)
+    let workload = try WorkloadFile.load(path: path + "/workload.yaml", topology: input.topology, profile: input.profile)
+    let (simulator, _) = try SimulationSetup.simulator(input: input, sysroot: path + "/before", everythingFree: false)
+    var run = WorkloadRun(simulator: simulator)
+    try run.run(workload)
+    return (run, workload)
+  }
+}
+
+@Suite struct AllocationFixtureTests {
+  /// The largest difference, over the fixture's allocation steps and nodes, between the
+  /// pages the model puts on a node and the pages the kernel put there, as a share of the step.
+  static func worstError(_ fixture: AllocationFixture) throws -> (Double, String) {
+    let (run, _) = try fixture.simulate()
+    var worst = 0.0
+    var where_ = ""
+    for result in run.results {
+      guard let real = fixture.placement(step: result.index) else { continue }
+      let total = real.values.reduce(0, +)
+      guard total > 0 else { continue }
+      var modeled: [NodeID: Int] = [:]
+      for (zone, pages) in result.pages where pages > 0 { modeled[zone.node, default: 0] += pages }
+      for node in Set(real.keys).union(modeled.keys) {
+        let error = Double(abs((modeled[node] ?? 0) - (real[node] ?? 0))) / Double(total)
+        if error > worst {
+          worst = error
+          where_ = "step \(result.index) node \(node): model \(modeled[node] ?? 0), kernel \(real[node] ?? 0) of \(total)"
+        }
+      }
+    }
+    return (worst, where_)
+  }
+
+  @Test(arguments: AllocationFixture.all)
+  func placementPerNodeIsCloseToTheKernel(_ fixture: AllocationFixture) throws {
+    let (worst, detail) = try Self.worstError(fixture)
+    print("\(fixture.name): worst per-node difference \(String(format: "%.2f", worst * 100))% (\(detail))")
+    let tolerance = fixture.name.hasSuffix("-6.1") ? 0.01 : 0.03
+    #expect(worst <= tolerance, "\(fixture.name): \(detail)")
+  }
+
+  // The tolerances reached: 1% on 6.1 (worst 0.63%); 3% on 6.12 (worst 2.94%), whose
+  // per-CPU lists grow and shrink with auto-tuning the model follows only roughly.
+  // Boot-to-boot noise of the same run on the same kernel is 1–2% (Scripts/alloc-capture/README.md).
+}
