@@ -149,6 +149,7 @@ public struct AllocatorSimulator: Sendable {
     let highestIndex = profile.zoneTypes.firstIndex(of: highest)!
     var outcome = Outcome()
     let nodes = request.policy.nodes
+    var candidateCache: [CandidateKey: [Int]] = [:]
     for i in 0..<request.count {
       // Kernel: policy_nodemask() / alloc_pages_mpol().
       var preferred = cpuNode
@@ -169,13 +170,19 @@ public struct AllocatorSimulator: Sendable {
         mask = Set(nodes)
         fallbackWithoutMask = true
       }
+      let key = CandidateKey(preferred: preferred, masked: mask != nil)
+      let candidates = candidateCache[key] ?? candidateZones(preferred: preferred, mask: mask, gfp: request.gfp, highestIndex: highestIndex)
+      candidateCache[key] = candidates
       var served = allocateOne(
-        cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred, mask: mask, gfp: request.gfp,
+        candidates: candidates, cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred, mask: mask, gfp: request.gfp,
         highestIndex: highestIndex, order: request.order, directReclaim: !fallbackWithoutMask && request.gfp.contains(.directReclaim),
         outcome: &outcome)
       if served == nil && fallbackWithoutMask {
+        let unmasked = CandidateKey(preferred: preferred, masked: false)
+        let all = candidateCache[unmasked] ?? candidateZones(preferred: preferred, mask: nil, gfp: request.gfp, highestIndex: highestIndex)
+        candidateCache[unmasked] = all
         served = allocateOne(
-          cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred, mask: nil, gfp: request.gfp,
+          candidates: all, cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred, mask: nil, gfp: request.gfp,
           highestIndex: highestIndex, order: request.order, directReclaim: request.gfp.contains(.directReclaim), outcome: &outcome)
       }
       guard let zone = served else {
@@ -189,11 +196,15 @@ public struct AllocatorSimulator: Sendable {
     return outcome
   }
 
-  /// One allocation: the fast path at the low watermark, then the slow path at min.
-  mutating func allocateOne(
-    cpuIndex: Int, cpuNode: NodeID, preferred: NodeID, mask: Set<NodeID>?, gfp: GFPFlags, highestIndex: Int, order: Int,
-    directReclaim: Bool, outcome: inout Outcome
-  ) -> Int? {
+  struct CandidateKey: Hashable {
+    var preferred: NodeID
+    var masked: Bool
+  }
+
+  /// The zones of `preferred`'s list an allocation may use, in order.
+  ///
+  /// Kernel: `for_next_zone_zonelist_nodemask()` over `node_zonelist(preferred, gfp)`.
+  func candidateZones(preferred: NodeID, mask: Set<NodeID>?, gfp: GFPFlags, highestIndex: Int) -> [Int] {
     let lists = build[preferred] ?? build.lists.first!
     let list = gfp.contains(.thisNode) ? lists.thisNode : lists.fallback
     let highest = profile.zoneTypes[highestIndex]
@@ -201,6 +212,15 @@ public struct AllocatorSimulator: Sendable {
     for reference in list where reference.type <= highest && (mask?.contains(reference.node) ?? true) {
       if let index = zoneIndex[reference] { candidates.append(index) }
     }
+    return candidates
+  }
+
+  /// One allocation: the fast path at the low watermark, then the slow path at min.
+  mutating func allocateOne(
+    candidates: [Int], cpuIndex: Int, cpuNode: NodeID, preferred: NodeID, mask: Set<NodeID>?, gfp: GFPFlags, highestIndex: Int,
+    order: Int, directReclaim: Bool, outcome: inout Outcome
+  ) -> Int? {
+    let highest = profile.zoneTypes[highestIndex]
     guard let preferredZone = candidates.first else {
       if outcome.firstFailure.isEmpty { outcome.firstFailure = ["no zone at or below \(highest.kernelName) in node \(preferred)'s list\(mask.map { " within nodes \(IDList.format($0.map(\.rawValue)))" } ?? "")"] }
       return nil

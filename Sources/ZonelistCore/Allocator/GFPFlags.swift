@@ -48,6 +48,26 @@ public struct GFPFlags: OptionSet, Hashable, Sendable, Codable {
     }
   }
 
+  /// The flags in the kernel's spelling, named sets first (`GFP_ATOMIC`, `GFP_KERNEL|__GFP_THISNODE`).
+  public var kernelName: String {
+    let named: [(String, GFPFlags)] = [
+      ("GFP_HIGHUSER_MOVABLE", .highUserMovable), ("GFP_USER", .user), ("GFP_KERNEL", .kernel), ("GFP_ATOMIC", .atomic),
+    ]
+    var rest = self
+    var words: [String] = []
+    for (name, flags) in named where rest.isSuperset(of: flags) {
+      words.append(name)
+      rest.subtract(flags)
+    }
+    let single: [(String, GFPFlags)] = [
+      ("__GFP_DMA", .dma), ("__GFP_DMA32", .dma32), ("__GFP_HIGHMEM", .highmem), ("__GFP_MOVABLE", .movable),
+      ("__GFP_THISNODE", .thisNode), ("__GFP_HIGH", .high), ("__GFP_NORETRY", .noRetry), ("__GFP_DIRECT_RECLAIM", .directReclaim),
+      ("__GFP_KSWAPD_RECLAIM", .kswapdReclaim), ("__GFP_HARDWALL", .hardwall), ("__GFP_IO|__GFP_FS", .ioFS),
+    ]
+    for (name, flag) in single where rest.contains(flag) { words.append(name) }
+    return words.isEmpty ? "0" : words.joined(separator: "|")
+  }
+
   /// Parses `GFP_KERNEL`, `GFP_HIGHUSER_MOVABLE|__GFP_THISNODE`, `GFP_ATOMIC | __GFP_NORETRY`.
   public init?(parsing text: String) {
     var flags: GFPFlags = []

@@ -54,7 +54,7 @@ public struct WorkloadRun: Sendable {
       switch step {
       case .allocate(let request, let repeats, let anonymous):
         lastCPU = request.cpu
-        result.description = "CPU \(request.cpu) \(request.policy.mode.rawValue)\(request.policy.nodes.isEmpty ? "" : " \(IDList.format(request.policy.nodes.map(\.rawValue)))") \(request.count * repeats << request.order) pages order \(request.order)"
+        result.description = "CPU \(request.cpu) \(request.policy.mode.rawValue)\(request.policy.nodes.isEmpty ? "" : " \(IDList.format(request.policy.nodes.map(\.rawValue)))") \(request.count * repeats << request.order) pages order \(request.order)\(request.gfp == .highUserMovable ? "" : " (\(request.gfp.kernelName))")"
         var woken: Set<NodeID> = []
         for _ in 0..<repeats {
           // Anonymous memory: one page-table page per 512 pages, allocated first, with the task's policy.

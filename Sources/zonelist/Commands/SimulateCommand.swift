@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import ZonelistCore
+import ZonelistHarness
+
+struct SimulateCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "simulate",
+    abstract: "Walk the zonelists like the page allocator for a workload: where pages land, fallbacks, kswapd, failures.")
+
+  @OptionGroup var input: InputOptions
+  @Option(help: "The workload file (YAML or JSON); see Docs/workload-format.md.") var workload: String
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+  @Option(help: "table or json.") var format: Format = .table
+  @Option(help: "Write an SVG plot of free pages per zone, with the watermarks.") var plot: String?
+
+  func run() async throws {
+    let input = try reportingErrors { try self.input.load() }
+    let work = try reportingErrors { try WorkloadFile.load(path: workload, topology: input.topology, profile: input.profile) }
+    let (simulator, setupNotes) = try reportingErrors {
+      try SimulationSetup.simulator(input: input, sysroot: self.input.sysroot, everythingFree: work.startEverythingFree)
+    }
+    Output.notes(input.notes.filter { !$0.contains("Total pages") } + setupNotes)
+    var start: [ZoneReference: Int] = [:]
+    for zone in simulator.zones { start[zone.reference] = zone.free + simulator.pagesOnLists(zone.reference) }
+    var run = WorkloadRun(simulator: simulator)
+    let isTerminal = isatty(STDERR_FILENO) != 0
+    do {
+      try run.run(work) { done, total in
+        if total >= 20 && isTerminal {
+          FileHandle.standardError.write("\rstep \(done)/\(total)".data(using: .utf8)!)
+          if done == total { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+        }
+      }
+    } catch {
+      Output.error("\(workload): \(error)")
+      throw ExitCode.validationFailure
+    }
+    switch format {
+    case .table: print(SimulationReport.table(run.results, topology: input.topology), terminator: "")
+    case .json: print(try Output.json(SimulationJSON(results: run.results)))
+    }
+    if let plot {
+      try SimulationReport.svg(run.results, start: start, simulator: run.simulator).write(toFile: plot, atomically: true, encoding: .utf8)
+    }
+  }
+}
+
+/// `zonelist simulate --format json`: schema `zonelist.simulate/1`.
+struct SimulationJSON: Encodable {
+  var schema = "zonelist.simulate/1"
+  var steps: [Step]
+  struct Step: Encodable {
+    var step: Int
+    var description: String
+    var pages: [String: Int]
+    var pageTablePages: [String: Int]
+    var remotePages: Int
+    var kswapdWoken: [Int]
+    var failures: Int
+    var failureReasons: [String]
+    var freeAfter: [String: Int]
+    var numastat: [String: AllocatorSimulator.NUMAStat]
+  }
+  init(results: [WorkloadRun.StepResult]) {
+    steps = results.map { result in
+      Step(
+        step: result.index, description: result.description,
+        pages: Dictionary(uniqueKeysWithValues: result.pages.map { ($0.key.description, $0.value) }),
+        pageTablePages: Dictionary(uniqueKeysWithValues: result.pageTablePages.map { ($0.key.description, $0.value) }),
+        remotePages: result.remotePages, kswapdWoken: result.kswapdWoken.map(\.rawValue), failures: result.failures,
+        failureReasons: result.failureReasons,
+        freeAfter: Dictionary(uniqueKeysWithValues: result.freeAfter.map { ($0.key.description, $0.value) }),
+        numastat: Dictionary(uniqueKeysWithValues: result.numastat.map { (String($0.key.rawValue), $0.value) }))
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import Testing
+import ZonelistCore
+
+/// Properties of the allocator that hold for any workload.
+@Suite struct AllocatorInvariantTests {
+  /// Per zone, at every step: free + pages on per-CPU lists + allocated = managed.
+  @Test(arguments: 0..<25)
+  func pagesAreConservedUnderRandomWorkloads(_ seed: Int) throws {
+    var generator = SeededGenerator(seed: UInt64(seed) &+ 1000)
+    let topology = RandomTopology.make(nodes: Int.random(in: 1...6, using: &generator), shape: .random, using: &generator)
+    guard !topology.cpus.isEmpty else { return }
+    let profile = KernelProfile(version: seed % 2 == 0 ? KernelVersion(6, 1) : KernelVersion(6, 12))
+    let tuning = TuningCalculator(topology: topology, profile: profile).compute(VMTunables())
+    var run = WorkloadRun(simulator: AllocatorSimulator(topology: topology, profile: profile, tuning: tuning))
+    var steps: [Workload.Step] = []
+    let modes = MemoryPolicy.Mode.allCases
+    let gfps: [GFPFlags] = [.highUserMovable, .kernel, .atomic, .dma32, [.kernel, .thisNode], [.high, .kswapdReclaim, .noRetry]]
+    for index in 0..<12 {
+      if index > 0 && Bool.random(using: &generator), case .allocate = steps[index - 1] {
+        steps.append(.free(step: index, cpu: topology.cpus.randomElement(using: &generator)))
+        continue
+      }
+      let mode = modes.randomElement(using: &generator)!
+      let nodes = mode == .default || mode == .local ? [] : Array(topology.nodeIDs.shuffled(using: &generator).prefix(Int.random(in: 1...topology.nodeIDs.count, using: &generator)))
+      let request = AllocatorSimulator.Request(
+        cpu: topology.cpus.randomElement(using: &generator)!, policy: MemoryPolicy(mode, nodes: nodes),
+        gfp: gfps.randomElement(using: &generator)!, order: Int.random(in: 0...3, using: &generator),
+        count: Int.random(in: 1...20_000, using: &generator))
+      steps.append(.allocate(request, repeats: 1, anonymous: Bool.random(using: &generator)))
+    }
+    try run.run(Workload(steps: steps))
+    var allocated: [ZoneReference: Int] = [:]
+    for result in run.results {
+      for (zone, pages) in result.pages { allocated[zone, default: 0] += pages }
+      for (zone, pages) in result.pageTablePages { allocated[zone, default: 0] += pages }
+    }
+    for zone in run.simulator.zones {
+      let onLists = run.simulator.pagesOnLists(zone.reference)
+      #expect(zone.free >= 0 && onLists >= 0, "seed \(seed) \(zone.reference)")
+      #expect(zone.free + onLists + allocated[zone.reference, default: 0] == zone.managed, "seed \(seed) \(zone.reference)")
+    }
+  }
+
+  /// GFP_DMA32 never lands above DMA32; __GFP_THISNODE never leaves the node.
+  @Test func zoneAndNodeLimitsHold() throws {
+    let size = ZoneSize(spanned: 20_000, present: 20_000, managed: 20_000)
+    let ids: [NodeID] = [0, 1, 2, 3]
+    let topology = try Topology(nodes: ids.map { Node(id: $0, cpus: [$0.rawValue], zones: [.dma32: size, .normal: size]) })
+    let profile = KernelProfile(version: KernelVersion(6, 12))
+    let tuning = TuningCalculator(topology: topology, profile: profile).compute(VMTunables())
+    var simulator = AllocatorSimulator(topology: topology, profile: profile, tuning: tuning)
+    let cpu = try #require(topology.cpus.first)
+    let dma32 = try simulator.allocate(.init(cpu: cpu, gfp: .dma32, count: 30_000))
+    #expect(dma32.served.keys.allSatisfy { $0.type <= .dma32 })
+    let home = try #require(topology.node(ofCPU: cpu))
+    let local = try simulator.allocate(.init(cpu: cpu, gfp: [.kernel, .thisNode], count: 60_000))
+    #expect(local.served.keys.allSatisfy { $0.node == home })
+    #expect(local.failures > 0 && !local.firstFailure.isEmpty)
+  }
+}
