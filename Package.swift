@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "zonelist", targets: ["zonelist"]),
     .library(name: "ZonelistCore", targets: ["ZonelistCore"]),
+    .library(name: "ZonelistHarness", targets: ["ZonelistHarness"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -18,6 +18,7 @@ let package = Package(
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "ZonelistCore", package: root),
+        .product(name: "ZonelistHarness", package: root),
       ],
       path: "Benchmarks/ZonelistBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

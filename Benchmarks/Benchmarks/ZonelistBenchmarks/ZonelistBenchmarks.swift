@@ -1,5 +1,7 @@
 import Benchmark
+import Foundation
 import ZonelistCore
+import ZonelistHarness
 
 /// A machine of `count` nodes, each with CPUs and 4 populated zones (DMA, DMA32, Normal,
 /// Movable), and a clustered distance table with many ties (sockets of 8 nodes).
@@ -50,6 +52,46 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("bare fill \(count) nodes (floor)") { benchmark in
       for _ in benchmark.scaledIterations { blackHole(bareFill(topology)) }
+    }
+  }
+  simulatorBenchmarks()
+  // `zonelist build --topology Inputs/1024-nodes.yaml --format kernel-log`, in process:
+  // read and check the file (a 1024x1024 distance table), lay memory out, build, print.
+  let input = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Inputs/1024-nodes.yaml").path
+  Benchmark("zonelist build end to end, 1024-node topology file", configuration: .init(maxDuration: .seconds(20), maxIterations: 5)) {
+    benchmark in
+    for _ in benchmark.scaledIterations {
+      let model = try! ModelInput.load(sysroot: nil, topologyFile: input, kernel: "6.12")
+      var builder = ZonelistBuilder(topology: model.topology, profile: model.profile, context: .boot)
+      let build = builder.build()
+      blackHole(KernelLog.lines(build, totalPages: TotalPages.boot(build, topology: model.topology) ?? 0).joined(separator: "\n"))
+    }
+  }
+}
+
+/// A 1 TiB machine: 4 nodes of 256 GiB, each with DMA32 and Normal, 8 CPUs per node.
+func terabyteMachine() -> Topology {
+  let ids: [NodeID] = [0, 1, 2, 3]
+  let normal = ZoneSize(spanned: 66_060_288, present: 66_060_288, managed: 66_060_288)
+  let dma32 = ZoneSize(spanned: 1_048_576, present: 1_048_576, managed: 1_048_576)
+  let nodes = ids.map { id in
+    Node(id: id, cpus: Array((id.rawValue * 8)..<(id.rawValue * 8 + 8)), zones: id == 0 ? [.dma32: dma32, .normal: normal] : [.normal: normal])
+  }
+  return try! Topology(nodes: nodes, distances: DistanceMatrix(nodes: ids, rows: ids.map { i in ids.map { $0 == i ? 10 : 21 } }))
+}
+
+let simulatorBenchmarks: @Sendable () -> Void = {
+  let topology = terabyteMachine()
+  let tuning = TuningCalculator(topology: topology, profile: .linux6_12).compute(VMTunables())
+  Benchmark(
+    "simulate order-0 allocate+free, 1 TiB machine (1M pages a round)",
+    configuration: .init(metrics: [.wallClock, .throughput, .peakMemoryResident], maxDuration: .seconds(5), maxIterations: 20)
+  ) { benchmark in
+    var simulator = AllocatorSimulator(topology: topology, profile: .linux6_12, tuning: tuning)
+    for _ in benchmark.scaledIterations {
+      let outcome = try! simulator.allocate(.init(cpu: 0, count: 1 << 20))
+      for (zone, pages) in outcome.served { try! simulator.free(zone, pages: pages, cpu: 0) }
     }
   }
 }
