@@ -18,21 +18,28 @@ public enum TopologyFile {
   }
 
   public static func parse(_ text: String, file: String) throws(ImportError) -> MachineSpec {
+    let (root, reader) = try compose(text, file: file, expecting: "a mapping with 'nodes:'")
+    return try reader.machine(root)
+  }
+
+  /// Parses YAML (or JSON) text into a node tree and a reader that locates errors in it.
+  static func compose(_ text: String, file: String, expecting: String) throws(ImportError) -> (Yams.Node, Reader) {
     let root: Yams.Node
     do {
       guard let node = try Yams.compose(yaml: text) else {
-        throw ImportError(file: file, line: 0, text: "", expected: "a mapping with 'nodes:'")
+        throw ImportError(file: file, line: 0, text: "", expected: expecting)
       }
       root = node
     } catch let error as ImportError {
       throw error
     } catch let error as YamlError {
-      throw ImportError(file: file, line: yamlLine(error), text: "\(error)".split(separator: "\n").first.map(String.init) ?? "", expected: "well-formed YAML or JSON")
+      throw ImportError(
+        file: file, line: yamlLine(error), text: "\(error)".split(separator: "\n").first.map(String.init) ?? "",
+        expected: "well-formed YAML or JSON")
     } catch {
       throw ImportError(file: file, line: 0, text: "\(error)", expected: "well-formed YAML or JSON")
     }
-    let reader = Reader(file: file, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
-    return try reader.machine(root)
+    return (root, Reader(file: file, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
   }
 
   public static func yamlLine(_ error: YamlError) -> Int {

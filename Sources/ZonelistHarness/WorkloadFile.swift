@@ -12,20 +12,7 @@ public enum WorkloadFile {
   }
 
   public static func parse(_ text: String, file: String, topology: Topology, profile: KernelProfile) throws(ImportError) -> Workload {
-    let root: Yams.Node
-    do {
-      guard let node = try Yams.compose(yaml: text) else {
-        throw ImportError(file: file, line: 0, text: "", expected: "a mapping with 'steps:'")
-      }
-      root = node
-    } catch let error as ImportError {
-      throw error
-    } catch let error as YamlError {
-      throw ImportError(file: file, line: TopologyFile.yamlLine(error), text: "", expected: "well-formed YAML or JSON")
-    } catch {
-      throw ImportError(file: file, line: 0, text: "\(error)", expected: "well-formed YAML or JSON")
-    }
-    let reader = TopologyFile.Reader(file: file, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+    let (root, reader) = try TopologyFile.compose(text, file: file, expecting: "a mapping with 'steps:'")
     let top = try reader.mapping(root, "a mapping with 'steps:'", allowed: ["steps", "start", "description"])
     var everythingFree = false
     if let start = top["start"] {

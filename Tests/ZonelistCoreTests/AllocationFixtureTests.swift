@@ -9,11 +9,7 @@ struct AllocationFixture: CustomStringConvertible, Sendable {
   let path: String
   var description: String { name }
 
-  static let all: [AllocationFixture] = {
-    let base = BootFixture.directory + "/alloc"
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-    return names.sorted().map { AllocationFixture(name: $0, path: base + "/" + $0) }
-  }()
+  static let all = BootFixture.folders("alloc").map { AllocationFixture(name: $0.name, path: $0.path) }
 
   /// `node N pages P` lines of a step's `placement` (from move_pages), or nil for a free step.
   func placement(step: Int) -> [NodeID: Int]? {

@@ -12,11 +12,14 @@ struct BootFixture: CustomStringConvertible, Sendable {
     .appendingPathComponent("Fixtures").path
 
   /// Every stored boot, by folder name.
-  static let all: [BootFixture] = {
-    let base = directory + "/boot"
+  static let all = folders("boot").map { BootFixture(name: $0.name, path: $0.path) }
+
+  /// The folders of `Fixtures/<kind>/`, sorted by name.
+  static func folders(_ kind: String) -> [(name: String, path: String)] {
+    let base = directory + "/" + kind
     let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-    return names.sorted().map { BootFixture(name: $0, path: base + "/" + $0) }
-  }()
+    return names.sorted().map { ($0, base + "/" + $0) }
+  }
 
   func snapshot() throws -> SystemSnapshot { try Sysroot.read(path) }
 

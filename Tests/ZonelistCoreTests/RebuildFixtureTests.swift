@@ -10,11 +10,7 @@ struct RebuildFixture: CustomStringConvertible, Sendable {
   let path: String
   var description: String { name }
 
-  static let all: [RebuildFixture] = {
-    let base = BootFixture.directory + "/rebuild"
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-    return names.sorted().map { RebuildFixture(name: $0, path: base + "/" + $0) }
-  }()
+  static let all = BootFixture.folders("rebuild").map { RebuildFixture(name: $0.name, path: $0.path) }
 
   func text(_ file: String) throws -> String { try String(contentsOfFile: path + "/" + file, encoding: .utf8) }
 

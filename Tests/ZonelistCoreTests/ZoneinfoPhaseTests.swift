@@ -9,11 +9,7 @@ struct ZoneinfoFixture: CustomStringConvertible, Sendable {
   let path: String
   var description: String { name }
 
-  static let all: [ZoneinfoFixture] = {
-    let base = BootFixture.directory + "/zoneinfo"
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-    return names.sorted().map { ZoneinfoFixture(name: $0, path: base + "/" + $0) }
-  }()
+  static let all = BootFixture.folders("zoneinfo").map { ZoneinfoFixture(name: $0.name, path: $0.path) }
 
   var phases: [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: path + "/phases")) ?? []).sorted()
