@@ -10,7 +10,7 @@ extension ZonelistBuilder {
     var order: [Int] = []
     var steps: [FallbackStep] = []
     var previous = local
-    var load = topology.onlineNodes.count
+    var load = onlineNodeCount
     while true {
       var step = recording ? FallbackStep(position: order.count) : nil
       guard let node = nextBestNode(for: local, used: &used, step: &step) else {

@@ -21,7 +21,7 @@ extension ZonelistBuilder {
     if localFirst { order.append(local) }
     for key in keys { order.append(key & 0x7FF) }
     var previous = local
-    var load = topology.onlineNodes.count
+    var load = onlineNodeCount
     for node in order {
       _ = chargeLoad(local: local, node: node, previous: previous, load: load)
       previous = node

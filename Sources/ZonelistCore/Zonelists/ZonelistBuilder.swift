@@ -46,6 +46,8 @@ public struct ZonelistBuilder: Sendable {
   var nodeLoad: [Int]
   /// The score multiplier. Kernel: `MAX_NUMNODES` or `MAX_NODE_LOAD * MAX_NUMNODES`.
   let multiplier: Int
+  /// Kernel: `nr_online_nodes`.
+  let onlineNodeCount: Int
 
   /// Prepares a build.
   ///
@@ -71,8 +73,10 @@ public struct ZonelistBuilder: Sendable {
     self.explainedNode = explainedNode
     self.dense = DenseTopology(topology: topology, profile: profile, nodesWithCPUs: withCPUs)
     self.nodeLoad = Array(repeating: 0, count: dense.count)
+    let onlineNodeCount = topology.nodes.values.filter(\.isOnline).count
+    self.onlineNodeCount = onlineNodeCount
     self.multiplier =
-      profile.scoreMultiplier == .maxNumNodes ? profile.maxNumNodes : profile.maxNumNodes * topology.onlineNodes.count
+      profile.scoreMultiplier == .maxNumNodes ? profile.maxNumNodes : profile.maxNumNodes * onlineNodeCount
   }
 
   /// Runs one full build or rebuild and returns every list it made.
@@ -124,7 +128,7 @@ public struct ZonelistBuilder: Sendable {
     for (index, value) in nodeLoad.enumerated() where value != 0 { load[dense.ids[index]] = value }
     return ZonelistBuild(
       profile: profile, context: context, zonelistOrder: zonelistOrder, lists: lists, nodeLoad: load,
-      builtCount: topology.onlineNodes.count, policyZone: policyZone, explained: explained)
+      builtCount: onlineNodeCount, policyZone: policyZone, explained: explained)
   }
 
   /// The nodes a build visits, in the order it visits them.
@@ -193,7 +197,17 @@ public struct ZonelistBuilder: Sendable {
     func list(highest: ZoneType?) -> [ZoneReference] {
       switch zonelistOrder {
       case .node:
-        return order.flatMap { zoneReferences(of: $0, atOrBelow: highest) }
+        var list: [ZoneReference] = []
+        list.reserveCapacity(order.count * profile.zoneTypes.count)
+        for node in order {
+          let references = dense.zoneReferences[dense.index(of: node)]
+          if let highest {
+            for reference in references where reference.type <= highest { list.append(reference) }
+          } else {
+            list.append(contentsOf: references)
+          }
+        }
+        return list
       case .zone:
         return profile.zoneTypes.reversed().filter { highest == nil || $0 <= highest! }.flatMap { type in
           order.flatMap { zoneReferences(of: $0, atOrBelow: type).filter { $0.type == type } }
@@ -201,7 +215,7 @@ public struct ZonelistBuilder: Sendable {
       }
     }
     let fallback = list(highest: nil)
-    let thisNode = zoneReferences(of: local)
+    let thisNode = dense.zoneReferences[dense.index(of: local)]
     var perZoneType: PerZoneTypeZonelists? = nil
     if profile.perZoneTypeZonelists {
       var fallbackByType: [ZoneType: [ZoneReference]] = [:]
