@@ -75,7 +75,11 @@ public struct QEMURunner: Sendable {
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     if process.isRunning {
+      // SIGTERM may be blocked in a child of Foundation's Process: stop it for sure.
       process.terminate()
+      let grace = Date().addingTimeInterval(2)
+      while process.isRunning && Date() < grace { Thread.sleep(forTimeInterval: 0.05) }
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
       process.waitUntilExit()
       output.fileHandleForReading.readabilityHandler = nil
       throw HarnessError("\(executable) did not finish within \(Int(timeout)) s; console so far:\n\(collected.text.suffix(2000))")
