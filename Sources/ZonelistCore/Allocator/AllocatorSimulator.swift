@@ -58,7 +58,15 @@ public struct AllocatorSimulator: Sendable {
   /// `pcp[cpu][zone]`, CPUs by their position in ``cpus``.
   public private(set) var perCPU: [[PerCPUList]]
   public let cpus: [CPUID]
-  public private(set) var numastat: [NodeID: NUMAStat]
+  /// Kernel: the NUMA events per node (`numastat`).
+  public var numastat: [NodeID: NUMAStat] {
+    Dictionary(uniqueKeysWithValues: topology.nodeIDs.enumerated().map { ($1, stats[$0]) })
+  }
+  /// NUMA events by node position in `topology.nodeIDs`.
+  var stats: [NUMAStat]
+  /// The node position of each zone.
+  let zoneNode: [Int]
+  let nodePosition: [NodeID: Int]
   let zoneIndex: [ZoneReference: Int]
   let autoTunedHigh: Bool
 
@@ -97,7 +105,10 @@ public struct AllocatorSimulator: Sendable {
     perCPU = cpus.map { cpu in
       zones.map { zone in PerCPUList(count: perCPUCounts[cpu]?[zone.reference] ?? 0, high: zone.highMin) }
     }
-    numastat = Dictionary(uniqueKeysWithValues: topology.nodeIDs.map { ($0, NUMAStat()) })
+    stats = Array(repeating: NUMAStat(), count: topology.nodeIDs.count)
+    let positions = Dictionary(uniqueKeysWithValues: topology.nodeIDs.enumerated().map { ($1, $0) })
+    nodePosition = positions
+    zoneNode = zones.map { positions[$0.reference.node]! }
   }
 
   /// One allocation request: `count` allocations of 2^`order` pages.
@@ -191,7 +202,7 @@ public struct AllocatorSimulator: Sendable {
       }
       let node = zones[zone].reference.node
       outcome.served[zones[zone].reference, default: 0] += 1 << request.order
-      if let interleaveTarget, node == interleaveTarget { numastat[node]!.interleaveHit += 1 << request.order }
+      if let interleaveTarget, node == interleaveTarget { stats[zoneNode[zone]].interleaveHit += 1 << request.order }
     }
     return outcome
   }
@@ -265,9 +276,8 @@ public struct AllocatorSimulator: Sendable {
   /// Kernel: `zone_watermark_fast()` / `__zone_watermark_ok()` for order 0 (free pages
   /// above the mark plus `lowmem_reserve[highest_zoneidx]`).
   func watermarkOK(_ zone: Int, mark: Mark, order: Int, highestIndex: Int, gfp: GFPFlags) -> Bool {
-    let state = zones[zone]
-    let value = mark == .low ? state.low : reserveMark(state.min, gfp: gfp)
-    return state.free - ((1 << order) - 1) > value + state.protection[highestIndex]
+    let value = mark == .low ? zones[zone].low : reserveMark(zones[zone].min, gfp: gfp)
+    return zones[zone].free - ((1 << order) - 1) > value + zones[zone].protection[highestIndex]
   }
 
   /// Takes pages from a zone: order 0 through the CPU's list, refilled from the zone.
@@ -280,9 +290,14 @@ public struct AllocatorSimulator: Sendable {
       return
     }
     var list = perCPU[cpuIndex][zone]
-    let state = zones[zone]
     list.freeCount >>= 1
     list.freeFactor >>= 1
+    if list.count > 0 {
+      list.count -= 1
+      perCPU[cpuIndex][zone] = list
+      return
+    }
+    let state = (batch: zones[zone].batch, highMin: zones[zone].highMin, highMax: zones[zone].highMax, belowHigh: zones[zone].belowHigh)
     if list.count == 0 {
       var batch = state.batch
       if autoTunedHigh {
@@ -309,16 +324,16 @@ public struct AllocatorSimulator: Sendable {
 
   /// Kernel: `zone_statistics()`.
   mutating func count(zone: Int, preferredZone: Int, cpuNode: NodeID, order: Int) {
-    let node = zones[zone].reference.node
-    let preferredNode = zones[preferredZone].reference.node
+    let node = zoneNode[zone]
+    let preferredNode = zoneNode[preferredZone]
     let pages = 1 << order
     if node == preferredNode {
-      numastat[node]!.numaHit += pages
+      stats[node].numaHit += pages
     } else {
-      numastat[node]!.numaMiss += pages
-      numastat[preferredNode]!.numaForeign += pages
+      stats[node].numaMiss += pages
+      stats[preferredNode].numaForeign += pages
     }
-    if node == cpuNode { numastat[node]!.localNode += pages } else { numastat[node]!.otherNode += pages }
+    if zones[zone].reference.node == cpuNode { stats[node].localNode += pages } else { stats[node].otherNode += pages }
   }
 
   /// Frees pages of `zone` from `cpu`: order 0 onto the CPU's list, which spills back to

@@ -40,6 +40,10 @@ struct DenseTopology: Sendable {
 
   func index(of id: NodeID) -> Int { indexByID[id.rawValue] }
 
+  /// Distances from `from` to every node, by dense index.
+  func distanceRow(_ from: Int) -> [Int] { Array(distances[(from * count)..<((from + 1) * count)]) }
+
   /// Kernel: `node_distance(from, to)`.
   func distance(_ from: Int, _ to: Int) -> Int { distances[from * count + to] }
 }
+

@@ -8,23 +8,37 @@ extension ZonelistBuilder {
   /// - Complexity: O(*n* log *n*) in the number of nodes with memory.
   mutating func sortedOrder(for local: Int) -> [Int] {
     let memory = dense.memoryIndices
+    let distances = dense.distanceRow(local)
+    let hasCPUs = dense.hasCPUs
+    let penalty = profile.penaltyForNodeWithCPUs
+    let multiplier = self.multiplier
     var keys: [Int] = []
     keys.reserveCapacity(memory.count)
     let localFirst = takesLocalFirst(local)
     // Scores stay below 2^31 (the kernel's int); node indices below 2^11: pack both.
     for candidate in memory where !(localFirst && candidate == local) {
-      keys.append(score(local: local, candidate: candidate) << 11 | candidate)
+      let base = distances[candidate] + (candidate < local ? 1 : 0) + (hasCPUs[candidate] ? penalty : 0)
+      keys.append((base * multiplier + nodeLoad[candidate]) << 11 | candidate)
     }
     keys.sort()
     var order: [Int] = []
     order.reserveCapacity(keys.count + 1)
     if localFirst { order.append(local) }
     for key in keys { order.append(key & 0x7FF) }
-    var previous = local
+    // Kernel: the node_load[] charge of build_zonelists() for each new distance group.
+    var previousDistance = distances[local]
     var load = onlineNodeCount
+    let rule = profile.nodeLoadRule
     for node in order {
-      _ = chargeLoad(local: local, node: node, previous: previous, load: load)
-      previous = node
+      let distance = distances[node]
+      if distance != previousDistance {
+        switch rule {
+        case .assign, .assignResetPerNode: nodeLoad[node] = load
+        case .accumulateLoad: nodeLoad[node] += load
+        case .increment: nodeLoad[node] += 1
+        }
+      }
+      previousDistance = distance
       load -= 1
     }
     return order

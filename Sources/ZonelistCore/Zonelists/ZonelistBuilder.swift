@@ -114,11 +114,13 @@ public struct ZonelistBuilder: Sendable {
     // Kernel: check_highest_zone(): policy_zone is raised by every zone added, except Movable.
     var policyZone = ZoneType.dma
     var seen = Array(repeating: false, count: dense.count)
-    for lists in lists {
+    var seenCount = 0
+    for lists in lists where seenCount < dense.memoryIndices.count {
       for node in lists.nodeOrder {
         let index = dense.index(of: node)
         if seen[index] { continue }
         seen[index] = true
+        if dense.hasMemory[index] { seenCount += 1 }
         for reference in dense.zoneReferences[index] where reference.type != .movable && reference.type > policyZone {
           policyZone = reference.type
         }
