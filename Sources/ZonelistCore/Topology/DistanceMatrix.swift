@@ -9,7 +9,7 @@ public struct DistanceMatrix: Hashable, Sendable, Codable {
   /// The nodes the table covers, ascending.
   public private(set) var nodes: [NodeID]
   /// Row-major distances over ``nodes``.
-  private var values: [Int]
+  private(set) var values: [Int]
   private var position: [NodeID: Int]
 
   /// Kernel: `LOCAL_DISTANCE`.

@@ -20,11 +20,16 @@ struct DenseTopology: Sendable {
     var indexByID = Array(repeating: -1, count: (ids.last?.rawValue ?? 0) + 1)
     for (index, id) in ids.enumerated() { indexByID[id.rawValue] = index }
     self.indexByID = indexByID
-    var distances = Array(repeating: 0, count: count * count)
-    for (i, from) in ids.enumerated() {
-      for (j, to) in ids.enumerated() { distances[i * count + j] = topology.distances[from: from, to: to] }
+    if topology.distances.nodes == ids {
+      // The common case: the table covers exactly the possible nodes, in the same order.
+      self.distances = topology.distances.values
+    } else {
+      var distances = Array(repeating: 0, count: count * count)
+      for (i, from) in ids.enumerated() {
+        for (j, to) in ids.enumerated() { distances[i * count + j] = topology.distances[from: from, to: to] }
+      }
+      self.distances = distances
     }
-    self.distances = distances
     let nodes = ids.map { topology[$0] }
     hasMemory = nodes.map(\.hasMemory)
     memoryIndices = nodes.indices.filter { nodes[$0].hasMemory }
