@@ -109,3 +109,35 @@ struct KernelZoneFields: Equatable, CustomStringConvertible {
     #expect(ZoneinfoFixture.all.filter { $0.name.hasSuffix("-6.12") }.count >= 8)
   }
 }
+
+/// The model never reads a zoneinfo's computed fields: a cut-down file gives the same numbers.
+@Suite struct ZoneinfoInputTests {
+  @Test(arguments: ZoneinfoFixture.all.prefix(4))
+  func cutDownZoneinfoGivesTheSameNumbers(_ fixture: ZoneinfoFixture) throws {
+    let full = try fixture.text("proc/zoneinfo")
+    let kept = full.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+      line.hasPrefix("Node ") || ["spanned", "present", "managed"].contains(line.split(separator: " ").first.map(String.init) ?? "")
+    }
+    let cut = kept.joined(separator: "\n") + "\n"
+    #expect(cut.count < full.count / 4)
+    func report(_ zoneinfo: String) throws -> TuningReport {
+      var files: [String: String] = [:]
+      let root = URL(fileURLWithPath: fixture.path)
+      for path in [SystemSnapshot.Path.possible, SystemSnapshot.Path.online, SystemSnapshot.Path.version, SystemSnapshot.Path.cpuOnline] {
+        files[path] = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+      }
+      let directories = try FileManager.default.contentsOfDirectory(atPath: fixture.path + "/" + SystemSnapshot.Path.nodeRoot)
+        .filter { $0.hasPrefix("node") }.compactMap { Int($0.dropFirst(4)) }
+      for id in directories {
+        for file in ["distance", "cpulist"] {
+          files[SystemSnapshot.Path.node(id, file)] = try String(contentsOf: root.appendingPathComponent(SystemSnapshot.Path.node(id, file)), encoding: .utf8)
+        }
+      }
+      files[SystemSnapshot.Path.zoneinfo] = zoneinfo
+      let snapshot = try SystemSnapshot(files: files, nodeDirectories: directories, root: fixture.name)
+      let profile = KernelProfile(version: try #require(snapshot.kernelVersion))
+      return TuningCalculator(topology: snapshot.topology, profile: profile).compute(VMTunables())
+    }
+    #expect(try report(full).zones == report(cut).zones)
+  }
+}
