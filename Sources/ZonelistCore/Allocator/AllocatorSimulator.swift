@@ -160,11 +160,16 @@ public struct AllocatorSimulator: Sendable {
     let highestIndex = profile.zoneTypes.firstIndex(of: highest)!
     var outcome = Outcome()
     let nodes = request.policy.nodes
-    var candidateCache: [CandidateKey: [Int]] = [:]
+    let policyMask = Set(nodes)
+    // Candidate zones by preferred node position: with the policy's mask, and without.
+    var maskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
+    var unmaskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
+    var servedCounts = [Int](repeating: 0, count: zones.count)
+    let pages = 1 << request.order
     for i in 0..<request.count {
       // Kernel: policy_nodemask() / alloc_pages_mpol().
       var preferred = cpuNode
-      var mask: Set<NodeID>? = nil
+      var masked = false
       var interleaveTarget: NodeID? = nil
       var fallbackWithoutMask = false
       switch request.policy.mode {
@@ -172,44 +177,51 @@ public struct AllocatorSimulator: Sendable {
       case .preferred: preferred = nodes.first ?? cpuNode
       case .bind:
         // Kernel: apply_policy_zone(): the mask applies when the request may use policy_zone.
-        if highest >= build.policyZone || highest == .movable { mask = Set(nodes) }
+        masked = highest >= build.policyZone || highest == .movable
       case .interleave, .weightedInterleave:
         let target = nodes.isEmpty ? cpuNode : nodes[(request.interleaveStart + i) % nodes.count]
         preferred = target
         if request.policy.mode == .interleave { interleaveTarget = target }
       case .preferredMany:
-        mask = Set(nodes)
+        masked = true
         fallbackWithoutMask = true
       }
-      let key = CandidateKey(preferred: preferred, masked: mask != nil)
-      let candidates = candidateCache[key] ?? candidateZones(preferred: preferred, mask: mask, gfp: request.gfp, highestIndex: highestIndex)
-      candidateCache[key] = candidates
+      let position = nodePosition[preferred]!
+      let mask: Set<NodeID>? = masked ? policyMask : nil
+      let candidates: [Int]
+      if masked {
+        if maskedCandidates[position] == nil {
+          maskedCandidates[position] = candidateZones(preferred: preferred, mask: mask, gfp: request.gfp, highestIndex: highestIndex)
+        }
+        candidates = maskedCandidates[position]!
+      } else {
+        if unmaskedCandidates[position] == nil {
+          unmaskedCandidates[position] = candidateZones(preferred: preferred, mask: nil, gfp: request.gfp, highestIndex: highestIndex)
+        }
+        candidates = unmaskedCandidates[position]!
+      }
       var served = allocateOne(
         candidates: candidates, cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred, mask: mask, gfp: request.gfp,
         highestIndex: highestIndex, order: request.order, directReclaim: !fallbackWithoutMask && request.gfp.contains(.directReclaim),
         outcome: &outcome)
       if served == nil && fallbackWithoutMask {
-        let unmasked = CandidateKey(preferred: preferred, masked: false)
-        let all = candidateCache[unmasked] ?? candidateZones(preferred: preferred, mask: nil, gfp: request.gfp, highestIndex: highestIndex)
-        candidateCache[unmasked] = all
+        if unmaskedCandidates[position] == nil {
+          unmaskedCandidates[position] = candidateZones(preferred: preferred, mask: nil, gfp: request.gfp, highestIndex: highestIndex)
+        }
         served = allocateOne(
-          candidates: all, cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred, mask: nil, gfp: request.gfp,
-          highestIndex: highestIndex, order: request.order, directReclaim: request.gfp.contains(.directReclaim), outcome: &outcome)
+          candidates: unmaskedCandidates[position]!, cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred, mask: nil,
+          gfp: request.gfp, highestIndex: highestIndex, order: request.order, directReclaim: request.gfp.contains(.directReclaim),
+          outcome: &outcome)
       }
       guard let zone = served else {
         outcome.failures += 1
         continue
       }
-      let node = zones[zone].reference.node
-      outcome.served[zones[zone].reference, default: 0] += 1 << request.order
-      if let interleaveTarget, node == interleaveTarget { stats[zoneNode[zone]].interleaveHit += 1 << request.order }
+      servedCounts[zone] += pages
+      if let interleaveTarget, zones[zone].reference.node == interleaveTarget { stats[zoneNode[zone]].interleaveHit += pages }
     }
+    for (zone, count) in servedCounts.enumerated() where count > 0 { outcome.served[zones[zone].reference] = count }
     return outcome
-  }
-
-  struct CandidateKey: Hashable {
-    var preferred: NodeID
-    var masked: Bool
   }
 
   /// The zones of `preferred`'s list an allocation may use, in order.
