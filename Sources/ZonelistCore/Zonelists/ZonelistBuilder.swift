@@ -182,13 +182,9 @@ public struct ZonelistBuilder: Sendable {
   ///
   /// Kernel: `build_zonerefs_node()`.
   public func zoneReferences(of node: NodeID, atOrBelow highest: ZoneType? = nil) -> [ZoneReference] {
-    let pgdat = topology[node]
-    return profile.zoneTypes.reversed().compactMap { type in
-      if let highest, type > highest { return nil }
-      let size = pgdat[type]
-      let enters = profile.zonePredicate == .populated ? size.isPopulated : size.isManaged
-      return enters ? ZoneReference(node: node, type: type) : nil
-    }
+    let references = dense.zoneReferences[dense.index(of: node)]
+    guard let highest else { return references }
+    return references.filter { $0.type <= highest }
   }
 
   /// Makes the lists of `local` from its node order.

@@ -8,19 +8,12 @@ struct VerifyCommand: AsyncParsableCommand {
     commandName: "verify",
     abstract: "Boot a topology under QEMU and compare the kernel's own zonelist lines with the model's; exit 0 only on a match.")
 
-  @Option(help: "The topology file to boot.") var topology: String
-  @Option(help: "The kernel image (bzImage / vmlinuz) to boot.") var kernelImage: String
+  @OptionGroup var boot: QEMUBootOptions
   @Option(help: "Kernel release whose rules to compare with; default: the booted kernel's.") var kernel: String?
   @Option(help: "Also store the boot as a snapshot folder here.") var keep: String?
-  @Option(help: "Seconds to wait for the guest.") var timeout: Double = 300
 
   func run() async throws {
-    let spec = try reportingErrors { try TopologyFile.load(path: topology) }
-    let arguments = try reportingErrors { try QEMUArguments(spec) }
-    let capture = try reportingErrors {
-      try QEMURunner(kernelImage: kernelImage, timeoutSeconds: timeout)
-        .boot(machineOptions: arguments.machineOptions, bootOptions: arguments.bootOptions)
-    }
+    let (spec, arguments, capture) = try boot.boot()
     if let keep { try capture.write(to: keep) }
     let result = try reportingErrors { try Verification(spec: spec, arguments: arguments, capture: capture, kernel: kernel) }
     print(result.report, terminator: "")

@@ -1,0 +1,21 @@
+import ArgumentParser
+import ZonelistCore
+import ZonelistHarness
+
+/// What `capture` and `verify` boot, and how long they wait.
+struct QEMUBootOptions: ParsableArguments {
+  @Option(help: "The topology file to boot.") var topology: String
+  @Option(help: "The kernel image (bzImage / vmlinuz) to boot.") var kernelImage: String
+  @Option(help: "Seconds to wait for the guest.") var timeout: Double = 300
+
+  /// Reads the topology file and boots it once.
+  func boot() throws -> (MachineSpec, QEMUArguments, BootCapture) {
+    let spec = try reportingErrors { try TopologyFile.load(path: topology) }
+    let arguments = try reportingErrors { try QEMUArguments(spec) }
+    let capture = try reportingErrors {
+      try QEMURunner(kernelImage: kernelImage, timeoutSeconds: timeout)
+        .boot(machineOptions: arguments.machineOptions, bootOptions: arguments.bootOptions)
+    }
+    return (spec, arguments, capture)
+  }
+}
