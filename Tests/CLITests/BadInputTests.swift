@@ -152,3 +152,37 @@ struct Tool {
     #expect(result.stderr.contains("'--sysroot' and '--topology' exclude each other."))
   }
 }
+
+@Suite struct BadWorkloadTests {
+  static let topology = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Examples/two-sockets-cxl.yaml").path
+
+  static let cases: [(name: String, yaml: String, line: Int, expected: String)] = [
+    ("cpu", "steps:\n  - cpu: 7\n    allocate: 1G\n", 2, "a CPU of this machine (0-3)"),
+    ("node", "steps:\n  - cpu: 0\n    policy: preferred\n    nodes: 5\n    pages: 4\n", 4, "nodes of this machine (0-2), not 5"),
+    ("order", "steps:\n  - cpu: 0\n    order: 11\n    pages: 4\n", 3, "an order in 0...10"),
+    ("flag", "steps:\n  - cpu: 0\n    gfp: GFP_WHATEVER\n    pages: 4\n", 3, "GFP flags like GFP_KERNEL"),
+    ("policy", "steps:\n  - cpu: 0\n    policy: roundrobin\n    pages: 4\n", 3, "a policy: default, local"),
+    ("bind without nodes", "steps:\n  - cpu: 0\n    policy: bind\n    pages: 4\n", 2, "'nodes:' for the bind policy"),
+    ("free of a later step", "steps:\n  - cpu: 0\n    pages: 4\n  - free: 3\n", 4, "an earlier allocation step"),
+    ("size", "steps:\n  - cpu: 0\n    allocate: lots\n", 3, "a size like 256M"),
+  ]
+
+  @Test(arguments: cases.indices)
+  func badWorkloadNamesFileLineAndExpectation(_ index: Int) throws {
+    let bad = Self.cases[index]
+    let path = try Tool.file(bad.yaml, name: "workload.yaml")
+    let result = try Tool.run(["simulate", "--topology", Self.topology, "--workload", path])
+    #expect(result.status == 64, "\(bad.name): \(result.status) \(result.stderr)")
+    #expect(result.stderr.contains("\(path):\(bad.line): expected"), "\(bad.name): \(result.stderr)")
+    #expect(result.stderr.contains(bad.expected), "\(bad.name): \(result.stderr)")
+  }
+
+  @Test func unsatisfiableAllocationIsAnOutcomeNotAnError() throws {
+    let path = try Tool.file("start: free\nsteps:\n  - cpu: 0\n    gfp: GFP_KERNEL|__GFP_THISNODE\n    allocate: 4G\n", name: "workload.yaml")
+    let result = try Tool.run(["simulate", "--topology", Self.topology, "--workload", path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("allocations failed"))
+    #expect(result.stdout.contains("0:DMA32: free"))
+  }
+}
