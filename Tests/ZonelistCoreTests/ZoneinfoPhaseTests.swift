@@ -141,3 +141,18 @@ struct KernelZoneFields: Equatable, CustomStringConvertible {
     #expect(try report(full).zones == report(cut).zones)
   }
 }
+
+/// The kernel's default `min_free_kbytes` (the THP recommendation on these machines),
+/// computed from the boot snapshot, against the value the booted kernel chose.
+@Suite struct DefaultMinFreeTests {
+  @Test(arguments: ZoneinfoFixture.all)
+  func defaultMinFreeKbytesMatchesTheBootValue(_ fixture: ZoneinfoFixture) throws {
+    let snapshot = try Sysroot.read(fixture.path)
+    let profile = KernelProfile(version: try #require(snapshot.kernelVersion))
+    let booted = try #require(Int(try fixture.text("proc/sys/vm/min_free_kbytes").trimmingCharacters(in: .whitespacesAndNewlines)))
+    var explain: [String: [String]] = [:]
+    let computed = TuningCalculator(topology: snapshot.topology, profile: profile)
+      .defaultMinFreeKibibytes(scaleFactor: 10, explain: &explain)
+    #expect(computed == booted, "\(fixture.name): \(explain["global"] ?? [])")
+  }
+}
