@@ -37,12 +37,13 @@ public struct QEMURunner: Sendable {
       ["-nographic", "-no-reboot", "-kernel", kernelImage, "-initrd", initrd.path, "-append", append]
       + machineOptions
     // Under heavy host load a software-emulated guest very rarely dies silently during boot
-    // (seen twice in 200 boots; both booted on the next try). Try once more, and say so.
+    // or hangs (seen three times in about 250 boots; each booted on the next try). Try once
+    // more, and say so.
     var attempt = 1
     var capture: BootCapture
     while true {
-      let output = try QEMURunner.run(qemu, arguments: arguments, timeout: timeoutSeconds)
       do {
+        let output = try QEMURunner.run(qemu, arguments: arguments, timeout: timeoutSeconds)
         capture = try BootCapture(console: output)
         break
       } catch let error as HarnessError where attempt < 2 {
