@@ -26,13 +26,11 @@ public enum WorkloadFile {
       throw reader.fail(top["steps"] ?? root, "'steps:' as a non-empty list")
     }
     var steps: [Workload.Step] = []
-    var lines: [Int] = []
     let cpus = Set(topology.cpus)
     for item in items {
       let fields = try reader.mapping(
         item, "a step: a mapping with 'allocate:'/'pages:' or 'free:'",
         allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free"])
-      lines.append(item.mark?.line ?? 0)
       var cpu: CPUID? = nil
       if let node = fields["cpu"] {
         let value = try reader.integer(node, "a CPU number")
@@ -102,6 +100,6 @@ public enum WorkloadFile {
         cpu: cpu ?? topology.cpus.first ?? 0, policy: policy, gfp: gfp, order: order, count: Swift.max(1, pages >> order))
       steps.append(.allocate(request, repeats: repeats, anonymous: anonymous))
     }
-    return Workload(steps: steps, lines: lines, startEverythingFree: everythingFree)
+    return Workload(steps: steps, startEverythingFree: everythingFree)
   }
 }

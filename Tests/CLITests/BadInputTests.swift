@@ -35,6 +35,15 @@ struct Tool {
       stderr: String(decoding: errData, as: UTF8.self))
   }
 
+  /// Checks that `result` is a refusal (exit 64, nothing on stdout) whose message names
+  /// `file`, `line` and what was `expected`.
+  static func expectRefusal(_ result: Result, file: String, line: Int, expected: String, _ name: String) {
+    #expect(result.status == 64, "\(name): status \(result.status) \(result.stderr)")
+    #expect(result.stderr.contains("\(file):\(line): expected"), "\(name): \(result.stderr)")
+    #expect(result.stderr.contains(expected), "\(name): \(result.stderr)")
+    #expect(result.stdout.isEmpty, "\(name): \(result.stdout)")
+  }
+
   /// Writes `text` to a new temporary file and returns its path.
   static func file(_ text: String, name: String = "topology.yaml") throws -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-test-\(UUID().uuidString)")
@@ -66,10 +75,7 @@ struct Tool {
     let bad = Self.cases[index]
     let path = try Tool.file(bad.yaml)
     let result = try Tool.run(["build", "--topology", path, "--kernel", "6.12"])
-    #expect(result.status == 64, "\(bad.name): status \(result.status)")
-    #expect(result.stderr.contains("\(path):\(bad.line): expected"), "\(bad.name): \(result.stderr)")
-    #expect(result.stderr.contains(bad.expected), "\(bad.name): \(result.stderr)")
-    #expect(result.stdout.isEmpty)
+    Tool.expectRefusal(result, file: path, line: bad.line, expected: bad.expected, bad.name)
   }
 
   @Test func missingFileIsNamed() throws {
@@ -173,9 +179,7 @@ struct Tool {
     let bad = Self.cases[index]
     let path = try Tool.file(bad.yaml, name: "workload.yaml")
     let result = try Tool.run(["simulate", "--topology", Self.topology, "--workload", path])
-    #expect(result.status == 64, "\(bad.name): \(result.status) \(result.stderr)")
-    #expect(result.stderr.contains("\(path):\(bad.line): expected"), "\(bad.name): \(result.stderr)")
-    #expect(result.stderr.contains(bad.expected), "\(bad.name): \(result.stderr)")
+    Tool.expectRefusal(result, file: path, line: bad.line, expected: bad.expected, bad.name)
   }
 
   @Test func unsatisfiableAllocationIsAnOutcomeNotAnError() throws {

@@ -7,13 +7,10 @@ public struct Workload: Hashable, Sendable {
     case free(step: Int, cpu: CPUID?)
   }
   public var steps: [Step]
-  /// Lines of the steps in the file, for messages.
-  public var lines: [Int]
   /// Start from everything free instead of the snapshot's free pages.
   public var startEverythingFree: Bool
-  public init(steps: [Step], lines: [Int] = [], startEverythingFree: Bool = false) {
+  public init(steps: [Step], startEverythingFree: Bool = false) {
     self.steps = steps
-    self.lines = lines
     self.startEverythingFree = startEverythingFree
   }
 }

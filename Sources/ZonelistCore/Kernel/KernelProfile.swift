@@ -143,6 +143,4 @@ public struct KernelProfile: Hashable, Sendable, Codable {
   /// Debian bookworm-backports' kernel. Kernel: `linux-image-6.12.NN+deb12-amd64`.
   public static let linux6_12 = KernelProfile(version: KernelVersion(6, 12))
 
-  /// Kernel: `zone_names[]` for the profile's zones; used to read `/proc/zoneinfo`.
-  public var highestZoneType: ZoneType { zoneTypes.last! }
 }

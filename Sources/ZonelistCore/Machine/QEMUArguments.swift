@@ -76,20 +76,4 @@ public struct QEMUArguments: Hashable, Sendable {
     linuxNodeIDs = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, NodeID($0)) })
   }
 
-  /// The spec as Linux will number it.
-  public static func renumbering(_ spec: MachineSpec, with map: [NodeID: NodeID]) -> MachineSpec {
-    var copy = spec
-    copy.nodes = spec.nodes.map { node in
-      var node = node
-      node.id = map[node.id] ?? node.id
-      return node
-    }
-    if let distances = spec.distances {
-      let newIDs = distances.nodes.map { map[$0] ?? $0 }
-      let order = newIDs.indices.sorted { newIDs[$0] < newIDs[$1] }
-      let rows = order.map { i in order.map { j in distances.rows[i][j] } }
-      copy.distances = try? DistanceMatrix(nodes: order.map { newIDs[$0] }, rows: rows)
-    }
-    return copy
-  }
 }

@@ -67,17 +67,9 @@ public struct DistanceMatrix: Hashable, Sendable, Codable {
     return values[i * nodes.count + j]
   }
 
-  /// Whether the table holds an entry for `node`.
-  public func covers(_ node: NodeID) -> Bool { position[node] != nil }
-
   /// The rows of the table in ``nodes`` order.
   public var rows: [[Int]] {
     nodes.indices.map { i in Array(values[(i * nodes.count)..<((i + 1) * nodes.count)]) }
-  }
-
-  public var isSymmetric: Bool {
-    for i in nodes.indices { for j in nodes.indices where values[i * nodes.count + j] != values[j * nodes.count + i] { return false } }
-    return true
   }
 
   private enum CodingKeys: String, CodingKey { case nodes, rows }

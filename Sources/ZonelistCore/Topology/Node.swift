@@ -56,6 +56,4 @@ public struct Node: Hashable, Sendable, Codable {
   public var hasNormalMemory: Bool { zones.contains { $0.key <= .normal && $0.value.isPopulated } }
   /// Kernel: `node_state(nid, N_CPU)`.
   public var hasCPUs: Bool { !cpus.isEmpty }
-  /// Total present pages of the node. Kernel: `pgdat->node_present_pages`.
-  public var presentPages: Pages { zones.values.reduce(.zero) { $0 + $1.present } }
 }
