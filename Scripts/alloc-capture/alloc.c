@@ -18,6 +18,8 @@
  *   @@ALLOC-START nsteps=N
  *   @@SNAP-BEGIN <label> / @@F <path> + base64 lines + @@FE ... / @@SNAP-END <label>
  *       label "before" = full sysroot snapshot right before step 1; "step k" = after step k
+ *       every snapshot holds proc/{zoneinfo,buddyinfo,pagetypeinfo,vmstat,meminfo} and the nodes'
+ *       numastat and meminfo; "before" also holds the static files (version, cmdline, sysctls, ...)
  *   @@STEP k done
  *   @@STEPINFO k kind=alloc cpu=C ran_on_cpu=C' ran_on_node=N policy=P mode=M nodes=L bytes=B pages=P
  *   @@STEPINFO k kind=free of=S
@@ -253,6 +255,8 @@ static void snapshot(const char *label, int full)
         grab(p);
     }
     grab("proc/zoneinfo");
+    grab("proc/buddyinfo");          /* free blocks per zone and order, right after zoneinfo */
+    grab("proc/pagetypeinfo");       /* the same per migratetype (root only, mode 0400) */
     grab("proc/vmstat");
     for (int i = 0; i < nnodes; i++) {
         snprintf(p, sizeof p, "sys/devices/system/node/node%d/meminfo", node_ids[i]);

@@ -175,6 +175,28 @@ def parse_console(raw):
     return snaps, info, place, live, done, errors
 
 
+# Files every snapshot (before and each step) must hold, non-empty.
+SNAP_FILES = ("proc/zoneinfo", "proc/buddyinfo", "proc/pagetypeinfo", "proc/vmstat", "proc/meminfo")
+
+
+def check(snaps, info, place, nsteps):
+    """Problems in a parsed console: missing or empty snapshot files, placements that do not sum
+    to the step's page count or hold unknown pages."""
+    bad = []
+    for label in ["before"] + [f"step {k}" for k in range(1, nsteps + 1)]:
+        for f in SNAP_FILES:
+            if not snaps.get(label, {}).get(f):
+                bad.append(f"{label}: {f} missing or empty")
+    for k in range(1, nsteps + 1):
+        m = re.search(r" kind=alloc .* pages=(\d+)", " " + info.get(k, ""))
+        if not m:
+            continue
+        total = sum(int(x.split()[-1]) for x in place.get(k, []) if x.startswith("node "))
+        if total != int(m.group(1)) or any(x.startswith("unknown ") for x in place.get(k, [])):
+            bad.append(f"step {k}: placement {place.get(k)} does not sum to pages={m.group(1)}")
+    return bad
+
+
 def run_one(name, series, topo, wl_path, initrd_base, work, dest, cli):
     rundir = os.path.join(work, "runs", f"{name}-{series}")
     shutil.rmtree(rundir, ignore_errors=True)
@@ -201,6 +223,7 @@ def run_one(name, series, topo, wl_path, initrd_base, work, dest, cli):
     snaps, info, place, live, done, errors = parse_console(raw)
     if b"@@ALLOC-END" not in raw or done != list(range(1, len(text) + 1)):
         raise RuntimeError(f"{rundir}: run incomplete (steps done {done}); errors: {errors}")
+    errors += check(snaps, info, place, len(text))
     before = snaps["before"]
     ver = before["proc/version"].decode()
     got = re.match(r"Linux version (\d+\.\d+)", ver).group(1)

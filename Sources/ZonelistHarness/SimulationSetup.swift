@@ -1,3 +1,4 @@
+import Foundation
 public import ZonelistCore
 
 /// Builds the allocator of a machine from a model input: watermarks from the tunables,
@@ -14,20 +15,37 @@ public enum SimulationSetup {
     }
     let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: input.topology.cpus.count)
     let tuning = calculator.compute(tunables)
-    var free: [ZoneReference: Int]? = nil
-    var perCPU: [CPUID: [ZoneReference: Int]] = [:]
+    var start = AllocatorSimulator.StartState()
     if !everythingFree {
       if let zoneinfo = input.snapshot?.zoneinfo, zoneinfo.entries.allSatisfy({ $0.free != nil }) {
-        free = [:]
         for entry in zoneinfo.entries {
           let zone = ZoneReference(node: entry.node, type: entry.type)
-          free![zone] = entry.free!.rawValue
-          for (cpu, count) in entry.perCPUCounts { perCPU[cpu, default: [:]][zone] = count }
+          start.freeAreas[zone] = FreeAreaCounts(movablePages: entry.free!.rawValue)
+          for (cpu, count) in entry.perCPUCounts { start.perCPUCounts[cpu, default: [:]][zone] = count }
+          if input.profile.version >= KernelVersion(6, 7) {
+            for (cpu, high) in entry.perCPUHigh { start.perCPUHigh[cpu, default: [:]][zone] = high }
+          }
+        }
+        if let pageTypes = try pageTypeInfo(sysroot ?? "/") {
+          for (zone, counts) in pageTypes.zones where start.freeAreas[zone] != nil { start.freeAreas[zone] = counts }
+        } else {
+          notes.append(
+            "the input has no proc/pagetypeinfo: each zone's free pages are taken to be in the largest blocks, on the movable lists, every pageblock movable")
         }
       } else {
         notes.append("the input has no 'pages free' per zone: the simulation starts with every managed page free")
       }
     }
-    return (AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, freePages: free, perCPUCounts: perCPU), notes)
+    return (AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start), notes)
+  }
+
+  /// Reads `proc/pagetypeinfo` (and `proc/buddyinfo`) under `root`, or nil when absent or unreadable.
+  static func pageTypeInfo(_ root: String) throws(ImportError) -> PageTypeInfo? {
+    let base = URL(fileURLWithPath: root)
+    let path = base.appendingPathComponent("proc/pagetypeinfo").path
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8), !text.isEmpty else { return nil }
+    let buddyPath = base.appendingPathComponent("proc/buddyinfo").path
+    let buddy = FileManager.default.contents(atPath: buddyPath).flatMap { String(data: $0, encoding: .utf8) }
+    return try PageTypeInfo(parsing: text, file: path, buddyinfo: buddy, buddyinfoFile: buddyPath)
   }
 }

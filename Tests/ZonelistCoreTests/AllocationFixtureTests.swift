@@ -26,7 +26,9 @@ struct AllocationFixture: CustomStringConvertible, Sendable {
   /// Simulates the fixture's workload from its `before/` snapshot.
   func simulate() throws -> (WorkloadRun, Workload) {
     let input = try ModelInput.load(sysroot: path + "/before", topologyFile: nil, kernel: nil)
-    let workload = try WorkloadFile.load(path: path + "/workload.yaml", topology: input.topology, profile: input.profile)
+    var workload = try WorkloadFile.load(path: path + "/workload.yaml", topology: input.topology, profile: input.profile)
+    // The capture writes vm.stat_refresh before reading each snapshot.
+    workload.refreshVMStatsAfterEachStep = true
     let (simulator, _) = try SimulationSetup.simulator(input: input, sysroot: path + "/before", everythingFree: false)
     var run = WorkloadRun(simulator: simulator)
     try run.run(workload)

@@ -91,7 +91,7 @@ let simulatorBenchmarks: @Sendable () -> Void = {
     var simulator = AllocatorSimulator(topology: topology, profile: .linux6_12, tuning: tuning)
     for _ in benchmark.scaledIterations {
       let outcome = try! simulator.allocate(.init(cpu: 0, count: 1 << 20))
-      for (zone, pages) in outcome.served { try! simulator.free(zone, pages: pages, cpu: 0) }
+      try! simulator.free(outcome.record, cpu: 0)
     }
   }
 }

@@ -23,6 +23,8 @@ public struct GFPFlags: OptionSet, Hashable, Sendable, Codable {
   public static let hardwall = GFPFlags(rawValue: 1 << 9)
   /// Kernel: `__GFP_IO | __GFP_FS` (not modeled beyond being carried).
   public static let ioFS = GFPFlags(rawValue: 1 << 10)
+  /// Kernel: `__GFP_RECLAIMABLE` (slab caches that can be shrunk).
+  public static let reclaimable = GFPFlags(rawValue: 1 << 11)
 
   /// Kernel: `GFP_KERNEL`.
   public static let kernel: GFPFlags = [.directReclaim, .kswapdReclaim, .ioFS]
@@ -63,6 +65,7 @@ public struct GFPFlags: OptionSet, Hashable, Sendable, Codable {
       ("__GFP_DMA", .dma), ("__GFP_DMA32", .dma32), ("__GFP_HIGHMEM", .highmem), ("__GFP_MOVABLE", .movable),
       ("__GFP_THISNODE", .thisNode), ("__GFP_HIGH", .high), ("__GFP_NORETRY", .noRetry), ("__GFP_DIRECT_RECLAIM", .directReclaim),
       ("__GFP_KSWAPD_RECLAIM", .kswapdReclaim), ("__GFP_HARDWALL", .hardwall), ("__GFP_IO|__GFP_FS", .ioFS),
+      ("__GFP_RECLAIMABLE", .reclaimable),
     ]
     for (name, flag) in single where rest.contains(flag) { words.append(name) }
     return words.isEmpty ? "0" : words.joined(separator: "|")
@@ -83,6 +86,7 @@ public struct GFPFlags: OptionSet, Hashable, Sendable, Codable {
       case "GFP_DMA32", "__GFP_DMA32": flags.formUnion(.dma32)
       case "__GFP_HIGHMEM": flags.formUnion(.highmem)
       case "__GFP_MOVABLE": flags.formUnion(.movable)
+      case "__GFP_RECLAIMABLE": flags.formUnion(.reclaimable)
       case "__GFP_THISNODE": flags.formUnion(.thisNode)
       case "__GFP_HIGH": flags.formUnion(.high)
       case "__GFP_NORETRY": flags.formUnion(.noRetry)

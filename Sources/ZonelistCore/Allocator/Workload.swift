@@ -9,9 +9,13 @@ public struct Workload: Hashable, Sendable {
   public var steps: [Step]
   /// Start from everything free instead of the snapshot's free pages.
   public var startEverythingFree: Bool
-  public init(steps: [Step], startEverythingFree: Bool = false) {
+  /// Run every CPU's vmstat work after each step, as a write to `vm.stat_refresh` does
+  /// (the capture harness writes it before reading each snapshot).
+  public var refreshVMStatsAfterEachStep: Bool
+  public init(steps: [Step], startEverythingFree: Bool = false, refreshVMStatsAfterEachStep: Bool = false) {
     self.steps = steps
     self.startEverythingFree = startEverythingFree
+    self.refreshVMStatsAfterEachStep = refreshVMStatsAfterEachStep
   }
 }
 
@@ -28,6 +32,10 @@ public struct WorkloadRun: Sendable {
     public var failures: Int
     public var failureReasons: [String]
     public var kswapdWoken: [NodeID]
+    /// Fallbacks that split a pageblock of another migrate type, per zone.
+    public var fragmentingFallbacks: [ZoneReference: Int] = [:]
+    /// Free blocks by order after the step, per zone (`/proc/buddyinfo`).
+    public var freeBlocksAfter: [ZoneReference: [Int]] = [:]
     /// Pages that left the preferred node.
     public var remotePages: Int
     public var numastat: [NodeID: AllocatorSimulator.NUMAStat]
@@ -43,7 +51,7 @@ public struct WorkloadRun: Sendable {
   /// Runs every step; `progress` is called after each with (done, total).
   public mutating func run(_ workload: Workload, progress: (Int, Int) -> Void = { _, _ in }) throws(SimulationError) {
     var lastCPU = simulator.cpus.first ?? 0
-    var allocatedBy: [Int: [ZoneReference: Int]] = [:]
+    var allocatedBy: [Int: (pages: [ZoneReference: Int], record: AllocationRecord, tables: [ZoneReference: Int], tableRecord: AllocationRecord)] = [:]
     for (index, step) in workload.steps.enumerated() {
       var result = StepResult(
         index: index + 1, description: "", pages: [:], pageTablePages: [:], failures: 0, failureReasons: [], kswapdWoken: [],
@@ -53,6 +61,8 @@ public struct WorkloadRun: Sendable {
         lastCPU = request.cpu
         result.description = "CPU \(request.cpu) \(request.policy.mode.rawValue)\(request.policy.nodes.isEmpty ? "" : " \(IDList.format(request.policy.nodes.map(\.rawValue)))") \(request.count * repeats << request.order) pages order \(request.order)\(request.gfp == .highUserMovable ? "" : " (\(request.gfp.kernelName))")"
         var woken: Set<NodeID> = []
+        var record = AllocationRecord()
+        var tableRecord = AllocationRecord()
         for _ in 0..<repeats {
           // Anonymous memory: one page-table page per 512 pages, allocated first, with the task's policy.
           if anonymous {
@@ -62,30 +72,40 @@ public struct WorkloadRun: Sendable {
             tables.count = (request.count << request.order + 511) / 512
             let outcome = try simulator.allocate(tables)
             for (zone, pages) in outcome.served { result.pageTablePages[zone, default: 0] += pages }
+            woken.formUnion(outcome.kswapdWoken)
+            tableRecord.append(outcome.record)
+            for (zone, count) in outcome.fragmentingFallbacks { result.fragmentingFallbacks[zone, default: 0] += count }
           }
           let outcome = try simulator.allocate(request)
           for (zone, pages) in outcome.served { result.pages[zone, default: 0] += pages }
+          for (zone, count) in outcome.fragmentingFallbacks { result.fragmentingFallbacks[zone, default: 0] += count }
+          record.append(outcome.record)
           result.failures += outcome.failures
           if result.failureReasons.isEmpty { result.failureReasons = outcome.firstFailure }
           woken.formUnion(outcome.kswapdWoken)
         }
         result.kswapdWoken = woken.sorted()
-        allocatedBy[index + 1] = result.pages
+        allocatedBy[index + 1] = (result.pages, record, result.pageTablePages, tableRecord)
       case .free(let stepNumber, let cpu):
         let freeingCPU = cpu ?? lastCPU
         result.description = "free step \(stepNumber) from CPU \(freeingCPU)"
-        for (zone, pages) in (allocatedBy[stepNumber] ?? [:]).sorted(by: { ($0.key.node, $0.key.type) < ($1.key.node, $1.key.type) }) {
-          try simulator.free(zone, pages: pages, cpu: freeingCPU)
-          result.pages[zone, default: 0] -= pages
+        if let allocated = allocatedBy[stepNumber] {
+          try simulator.free(allocated.record, cpu: freeingCPU)
+          for (zone, pages) in allocated.pages { result.pages[zone, default: 0] -= pages }
+          // Kernel: free_pgtables() after the pages are unmapped.
+          try simulator.free(allocated.tableRecord, cpu: freeingCPU)
+          for (zone, pages) in allocated.tables { result.pageTablePages[zone, default: 0] -= pages }
         }
         allocatedBy[stepNumber] = nil
       }
+      if workload.refreshVMStatsAfterEachStep { simulator.refreshVMStats() }
       // Pages that left the preferred node show up as numa_miss.
       result.numastat = simulator.numastat
       let previousMiss = results.last?.numastat.values.reduce(0) { $0 + $1.numaMiss } ?? 0
       result.remotePages = simulator.numastat.values.reduce(0) { $0 + $1.numaMiss } - previousMiss
       for zone in simulator.zones {
         result.freeAfter[zone.reference] = zone.free + simulator.pagesOnLists(zone.reference)
+        if zone.managed > 0 { result.freeBlocksAfter[zone.reference] = zone.freeBlocks }
       }
       results.append(result)
       progress(index + 1, workload.steps.count)

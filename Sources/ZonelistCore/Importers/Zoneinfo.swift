@@ -15,6 +15,8 @@ public struct Zoneinfo: Hashable, Sendable {
     public var free: Pages?
     /// Each online CPU's `count:` (pages on its per-CPU list), for a simulation's starting point.
     public var perCPUCounts: [CPUID: Int] = [:]
+    /// Each online CPU's `high:` (run-time state from 6.7), for a simulation's starting point.
+    public var perCPUHigh: [CPUID: Int] = [:]
     /// Line of the header, 1-based.
     public var line: Int
   }
@@ -81,6 +83,11 @@ public struct Zoneinfo: Hashable, Sendable {
         if fields.count == 2, fields[0] == "count:", let cpu = currentCPU, let value = Int(fields[1]) {
           entry.perCPUCounts[cpu] = value
           seen.insert("count")
+          current = (entry, seen)
+          continue
+        }
+        if fields.count == 2, fields[0] == "high:", let cpu = currentCPU, let value = Int(fields[1]) {
+          entry.perCPUHigh[cpu] = value
           current = (entry, seen)
           continue
         }

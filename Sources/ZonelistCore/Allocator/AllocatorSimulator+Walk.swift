@@ -1,0 +1,253 @@
+extension AllocatorSimulator {
+  /// What an attempt may do. Kernel: `alloc_flags` (`ALLOC_WMARK_*`, `ALLOC_NOFRAGMENT`,
+  /// `ALLOC_MIN_RESERVE`, `ALLOC_NON_BLOCK`, `ALLOC_HIGHATOMIC`, `ALLOC_KSWAPD`).
+  struct Attempt {
+    enum Mark { case min, low }
+    var mark: Mark
+    var noFragment = false
+    var minReserve = false
+    var nonBlock = false
+    var highAtomic = false
+    var kswapd = false
+    /// Kernel: `ALLOC_RESERVES`.
+    var reserves: Bool { minReserve || nonBlock || highAtomic }
+  }
+
+  /// Serves a request.
+  ///
+  /// - Complexity: O(*count* × *z*) for *z* zones in the zonelist, plus the buddy work.
+  public mutating func allocate(_ request: Request) throws(SimulationError) -> Outcome {
+    guard let cpuIndex = cpus.firstIndex(of: request.cpu), let cpuNode = topology.node(ofCPU: request.cpu) else {
+      throw .unknownCPU(request.cpu)
+    }
+    guard let highest = request.gfp.highestZoneType(in: profile.zoneTypes) else { throw .badFlags }
+    guard (0...BuddyZone.maxOrder).contains(request.order) else { throw .orderTooLarge(request.order) }
+    for node in request.policy.nodes where topology.nodes[node] == nil { throw .unknownNode(node) }
+    let highestIndex = profile.zoneTypes.firstIndex(of: highest)!
+    var outcome = Outcome()
+    let nodes = request.policy.nodes
+    let policyMask = Set(nodes)
+    // Candidate zones by preferred node position: with the policy's mask, and without.
+    var maskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
+    var unmaskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
+    func candidates(_ preferred: NodeID, masked: Bool) -> [Int] {
+      let position = nodePosition[preferred]!
+      if masked {
+        if let list = maskedCandidates[position] { return list }
+        let list = candidateZones(preferred: preferred, mask: policyMask, gfp: request.gfp, highestIndex: highestIndex)
+        maskedCandidates[position] = list
+        return list
+      }
+      if let list = unmaskedCandidates[position] { return list }
+      let list = candidateZones(preferred: preferred, mask: nil, gfp: request.gfp, highestIndex: highestIndex)
+      unmaskedCandidates[position] = list
+      return list
+    }
+    var servedCounts = [Int](repeating: 0, count: zones.count)
+    let pages = 1 << request.order
+    let directReclaim = request.gfp.contains(.directReclaim)
+    for i in 0..<request.count {
+      // Kernel: policy_nodemask() / alloc_pages_mpol().
+      var preferred = cpuNode
+      var masked = false
+      var interleaveTarget: NodeID? = nil
+      var preferredMany = false
+      switch request.policy.mode {
+      case .default, .local: break
+      case .preferred: preferred = nodes.first ?? cpuNode
+      case .bind:
+        // Kernel: apply_policy_zone(): the mask applies when the request may use policy_zone.
+        masked = highest >= build.policyZone || highest == .movable
+      case .interleave, .weightedInterleave:
+        let target = nodes.isEmpty ? cpuNode : nodes[(request.interleaveStart + i) % nodes.count]
+        preferred = target
+        if request.policy.mode == .interleave { interleaveTarget = target }
+      case .preferredMany:
+        // Kernel: alloc_pages_preferred_many(): the mask without direct reclaim, then every node.
+        masked = true
+        preferredMany = true
+      }
+      var served = allocateOne(
+        candidates: candidates(preferred, masked: masked), cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred,
+        mask: masked ? policyMask : nil, gfp: request.gfp, highestIndex: highestIndex, order: request.order,
+        directReclaim: directReclaim && !preferredMany, outcome: &outcome)
+      if served == nil && preferredMany {
+        served = allocateOne(
+          candidates: candidates(preferred, masked: false), cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred, mask: nil,
+          gfp: request.gfp, highestIndex: highestIndex, order: request.order, directReclaim: directReclaim, outcome: &outcome)
+      }
+      guard let (zone, page) = served else {
+        outcome.failures += 1
+        continue
+      }
+      servedCounts[zone] += pages
+      outcome.record.append(zone: zone, page: page, order: request.order)
+      if let interleaveTarget, zones[zone].reference.node == interleaveTarget { stats[zoneNode[zone]].interleaveHit += pages }
+    }
+    for (zone, count) in servedCounts.enumerated() where count > 0 { outcome.served[zones[zone].reference] = count }
+    return outcome
+  }
+
+  /// One allocation: the fast path at the low watermark, then the slow path at min.
+  ///
+  /// Kernel: `__alloc_pages()`: `get_page_from_freelist()` with `ALLOC_WMARK_LOW` and
+  /// `alloc_flags_nofragment()`, then `__alloc_pages_slowpath()` with `gfp_to_alloc_flags()`.
+  mutating func allocateOne(
+    candidates: [Int], cpuIndex: Int, cpuNode: NodeID, preferred: NodeID, mask: Set<NodeID>?, gfp: GFPFlags, highestIndex: Int,
+    order: Int, directReclaim: Bool, outcome: inout Outcome
+  ) -> (zone: Int, page: Int)? {
+    let highest = profile.zoneTypes[highestIndex]
+    guard let preferredZone = candidates.first else {
+      if outcome.firstFailure.isEmpty {
+        outcome.firstFailure = [
+          "no zone at or below \(highest.kernelName) in node \(preferred)'s list\(mask.map { " within nodes \(IDList.format($0.map(\.rawValue)))" } ?? "")"
+        ]
+      }
+      return nil
+    }
+    let type = gfp.migrateType
+    var fast = Attempt(mark: .low, kswapd: gfp.contains(.kswapdReclaim))
+    fast.noFragment = noFragment(preferredZone)
+    if let page = pageFromFreelist(
+      candidates: candidates, attempt: fast, cpuIndex: cpuIndex, cpuNode: cpuNode, order: order, type: type, highestIndex: highestIndex,
+      outcome: &outcome)
+    {
+      return page
+    }
+    // Slow path: wake kswapd, retry at min with the reserves the flags allow.
+    if gfp.contains(.kswapdReclaim) {
+      for zone in candidates { outcome.kswapdWoken.insert(zones[zone].reference.node) }
+    }
+    var slow = Attempt(mark: .min, kswapd: gfp.contains(.kswapdReclaim))
+    slow.minReserve = gfp.contains(.high)
+    slow.nonBlock = !directReclaim
+    slow.highAtomic = !directReclaim && order > 0 && slow.minReserve
+    if let page = pageFromFreelist(
+      candidates: candidates, attempt: slow, cpuIndex: cpuIndex, cpuNode: cpuNode, order: order, type: type, highestIndex: highestIndex,
+      outcome: &outcome)
+    {
+      return page
+    }
+    if outcome.firstFailure.isEmpty {
+      var reasons: [String] = []
+      for zone in candidates {
+        let state = zones[zone]
+        let mark = reserveMark(state.min, attempt: slow)
+        if state.free - ((1 << order) - 1) - unusableHighAtomic(zone, attempt: slow) <= mark + state.protection[highestIndex] {
+          reasons.append(
+            "\(state.reference): free \(state.free) - \((1 << order) - 1) <= min \(mark) + protection \(state.protection[highestIndex])")
+        } else {
+          reasons.append("\(state.reference): free \(state.free) above min \(mark), but no free block of order \(order) or more")
+        }
+      }
+      outcome.firstFailure =
+        reasons + [
+          directReclaim
+            ? "nothing reclaimable: direct reclaim and compaction fail, the kernel would invoke the OOM killer"
+            : "no direct reclaim allowed: the allocation fails"
+        ]
+    }
+    return nil
+  }
+
+  /// Kernel: `alloc_flags_nofragment()`: the preferred zone is Normal on a node that also has DMA32
+  /// (or the machine has one node).
+  func noFragment(_ preferredZone: Int) -> Bool {
+    let reference = zones[preferredZone].reference
+    guard reference.type == .normal, profile.zoneTypes.contains(.dma32) else { return false }
+    if onlineNodeCount <= 1 { return true }
+    guard let dma32 = zoneIndex[ZoneReference(node: reference.node, type: .dma32)] else { return false }
+    return zones[dma32].managed > 0 || topology.nodes[reference.node]?[.dma32].isPopulated == true
+  }
+
+  /// Kernel: `get_page_from_freelist()`.
+  mutating func pageFromFreelist(
+    candidates: [Int], attempt: Attempt, cpuIndex: Int, cpuNode: NodeID, order: Int, type: MigrateType, highestIndex: Int,
+    outcome: inout Outcome
+  ) -> (zone: Int, page: Int)? {
+    var attempt = attempt
+    let preferredZone = candidates[0]
+    retry: while true {
+      let noFallback = attempt.noFragment
+      for zone in candidates {
+        if noFallback && onlineNodeCount > 1 && zone != preferredZone && zoneNode[zone] != zoneNode[preferredZone] {
+          // Locality matters more than fragmentation: retry allowing fragmenting fallbacks.
+          attempt.noFragment = false
+          continue retry
+        }
+        var usable = false
+        if autoTunedHigh && !zones[zone].belowHigh {
+          if watermarkFast(zone, order: order, mark: zones[zone].high, highestIndex: highestIndex, attempt: attempt) {
+            usable = true
+          } else {
+            zones[zone].belowHigh = true
+          }
+        }
+        if !usable {
+          let mark = attempt.mark == .low ? zones[zone].low : zones[zone].min
+          usable = watermarkFast(zone, order: order, mark: mark, highestIndex: highestIndex, attempt: attempt)
+        }
+        guard usable else { continue }
+        if let page = takePages(zone, cpuIndex: cpuIndex, order: order, type: type, attempt: attempt, outcome: &outcome) {
+          count(zone: zone, preferredZone: preferredZone, cpuNode: cpuNode, order: order)
+          return (zone, page)
+        }
+      }
+      if noFallback {
+        attempt.noFragment = false
+        continue retry
+      }
+      return nil
+    }
+  }
+
+  /// Kernel: the min watermark after `__zone_watermark_ok()`'s reserve cuts:
+  /// `ALLOC_MIN_RESERVE` (`__GFP_HIGH`) halves it; `ALLOC_NON_BLOCK` with it takes a quarter more.
+  func reserveMark(_ mark: Int, attempt: Attempt) -> Int {
+    guard attempt.reserves && attempt.minReserve else { return mark }
+    var value = mark - mark / 2
+    if attempt.nonBlock { value -= value / 4 }
+    return value
+  }
+
+  /// Kernel: `__zone_watermark_unusable_free()` without the order term: the high-atomic
+  /// reserve for callers without `ALLOC_RESERVES` (6.1 counts whole reserved pageblocks, 6.12 free pages in them).
+  func unusableHighAtomic(_ zone: Int, attempt: Attempt) -> Int {
+    guard !attempt.reserves else { return 0 }
+    let buddy = zones[zone].buddy
+    return buddy.rules == .claimThenSteal ? buddy.freeHighAtomicPages : buddy.reservedHighAtomicPages
+  }
+
+  /// Kernel: `zone_watermark_fast()` and `__zone_watermark_ok()`.
+  func watermarkFast(_ zone: Int, order: Int, mark: Int, highestIndex: Int, attempt: Attempt) -> Bool {
+    let state = zones[zone]
+    let protection = state.protection[highestIndex]
+    let unusable = unusableHighAtomic(zone, attempt: attempt)
+    if order == 0 {
+      let usable = state.free - Swift.min(state.free, unusable)
+      if usable > mark + protection { return true }
+    }
+    let free = state.free - ((1 << order) - 1) - unusable
+    guard free > reserveMark(mark, attempt: attempt) + protection else { return false }
+    if order == 0 { return true }
+    for current in order...BuddyZone.maxOrder where state.buddy.blocks(order: current) > 0 {
+      for type in MigrateType.perCPUTypes where state.buddy.blocks(order: current, type: type) > 0 { return true }
+      if attempt.highAtomic && state.buddy.blocks(order: current, type: .highAtomic) > 0 { return true }
+    }
+    return false
+  }
+
+  /// Kernel: `zone_statistics()`.
+  mutating func count(zone: Int, preferredZone: Int, cpuNode: NodeID, order: Int) {
+    let node = zoneNode[zone]
+    let preferredNode = zoneNode[preferredZone]
+    let pages = 1 << order
+    if node == preferredNode {
+      stats[node].numaHit += pages
+    } else {
+      stats[node].numaMiss += pages
+      stats[preferredNode].numaForeign += pages
+    }
+    if zones[zone].reference.node == cpuNode { stats[node].localNode += pages } else { stats[node].otherNode += pages }
+  }
+}

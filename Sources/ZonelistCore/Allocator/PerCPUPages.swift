@@ -1,0 +1,48 @@
+/// One CPU's page lists for one zone.
+///
+/// Kernel: `struct per_cpu_pages`: `count`, `high`, `alloc_factor`/`free_count` (6.7 on) or
+/// `free_factor` (before), and `lists[NR_PCP_LISTS]`: one list per migrate type for orders
+/// 0–3 (`PAGE_ALLOC_COSTLY_ORDER`), plus one for pageblock-order (THP) pages.
+public struct PerCPUPages: Hashable, Sendable {
+  /// Pages on the lists. Kernel: `pcp->count`.
+  public internal(set) var count = 0
+  /// Kernel: `pcp->high` (auto-tuned from 6.7; fixed before).
+  public internal(set) var high: Int
+  var allocFactor = 0
+  /// Kernel: `free_count` (6.7 on) or `free_factor` (before).
+  var freeCount = 0
+  var freeFactor = 0
+  /// Kernel: `PCPF_PREV_FREE_HIGH_ORDER`.
+  var previousFreeWasHighOrder = false
+  /// The lists, created on first use. Kernel: `pcp->lists[]`.
+  var lists: [PageDeque]? = nil
+
+  /// Kernel: `NR_PCP_LISTS`.
+  static let listCount = 3 * 4 + 1
+  /// Kernel: `PAGE_ALLOC_COSTLY_ORDER`.
+  static let costlyOrder = 3
+
+  init(high: Int) { self.high = high }
+
+  /// Kernel: `pcp_allowed_order()`.
+  static func allows(order: Int, pageblockOrder: Int = 9) -> Bool { order <= costlyOrder || order == pageblockOrder }
+
+  /// Kernel: `order_to_pindex()`.
+  static func listIndex(order: Int, type: MigrateType) -> Int {
+    order > costlyOrder ? 12 : 3 * order + Int((type == .highAtomic ? MigrateType.movable : type).rawValue)
+  }
+  /// Kernel: `pindex_to_order()`.
+  static func order(ofList index: Int) -> Int { index == 12 ? 9 : index / 3 }
+
+  public static func == (a: PerCPUPages, b: PerCPUPages) -> Bool {
+    a.count == b.count && a.high == b.high && a.allocFactor == b.allocFactor && a.freeCount == b.freeCount
+      && a.freeFactor == b.freeFactor && a.lists?.map(\.elements) == b.lists?.map(\.elements)
+  }
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(count)
+    hasher.combine(high)
+  }
+
+  /// Pages on the list of one order and type.
+  public func pages(order: Int, type: MigrateType) -> Int { lists?[Self.listIndex(order: order, type: type)].count ?? 0 }
+}
