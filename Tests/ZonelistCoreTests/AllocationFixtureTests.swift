@@ -64,11 +64,15 @@ struct AllocationFixture: CustomStringConvertible, Sendable {
   func placementPerNodeIsCloseToTheKernel(_ fixture: AllocationFixture) throws {
     let (worst, detail) = try Self.worstError(fixture)
     print("\(fixture.name): worst per-node difference \(String(format: "%.2f", worst * 100))% (\(detail))")
-    let tolerance = fixture.name.hasSuffix("-6.1") ? 0.01 : 0.03
+    let tolerance = fixture.name.hasSuffix("-6.1") ? 0.01 : 0.025
     #expect(worst <= tolerance, "\(fixture.name): \(detail)")
   }
 
-  // The tolerances reached: 1% on 6.1 (worst 0.63%); 3% on 6.12 (worst 2.94%), whose
-  // per-CPU lists grow and shrink with auto-tuning the model follows only roughly.
-  // Boot-to-boot noise of the same run on the same kernel is 1–2% (Scripts/alloc-capture/README.md).
+  // The tolerances reached: 1% on 6.1 (worst 0.64%); 2.5% on 6.12 (worst 2.24%). On 6.12 each
+  // CPU's list `high` decays by an eighth each second while vmstat work runs (decay_pcp_high());
+  // the model runs that once per step, where the capture writes vm.stat_refresh, not on the
+  // kernel's timer. In churn-four-steps-6.12 step 6, CPU 0's list went 4753 → 3640 pages while
+  // CPU 0 was idle: two decays during the step (4753 − 594, 4159 − 519) that the model does not
+  // run; those ~1.1k pages are the model's surplus on node 0's lists. Boot-to-boot noise of one run is 1–2%
+  // (Scripts/alloc-capture/README.md).
 }

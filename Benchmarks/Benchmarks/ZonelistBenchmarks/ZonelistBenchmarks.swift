@@ -84,14 +84,26 @@ func terabyteMachine() -> Topology {
 let simulatorBenchmarks: @Sendable () -> Void = {
   let topology = terabyteMachine()
   let tuning = TuningCalculator(topology: topology, profile: .linux6_12).compute(VMTunables())
+  // Throughput counts single operations: each round is 2^20 order-0 allocations and 2^20 frees.
   Benchmark(
-    "simulate order-0 allocate+free, 1 TiB machine (1M pages a round)",
-    configuration: .init(metrics: [.wallClock, .throughput, .peakMemoryResident], maxDuration: .seconds(5), maxIterations: 20)
+    "simulate order-0 allocate+free, 1 TiB machine (2M operations a round)",
+    configuration: .init(
+      metrics: [.wallClock, .throughput, .peakMemoryResident], timeUnits: .milliseconds, maxDuration: .seconds(10), maxIterations: 30)
   ) { benchmark in
     var simulator = AllocatorSimulator(topology: topology, profile: .linux6_12, tuning: tuning)
+    benchmark.startMeasurement()
     for _ in benchmark.scaledIterations {
       let outcome = try! simulator.allocate(.init(cpu: 0, count: 1 << 20))
       try! simulator.free(outcome.record, cpu: 0)
     }
+    benchmark.stopMeasurement()
+    blackHole(simulator.bytesPerPage)
+  }
+  Benchmark(
+    "simulator setup, 1 TiB machine (268M pages, everything free)",
+    configuration: .init(metrics: [.wallClock, .peakMemoryResident], timeUnits: .milliseconds, maxDuration: .seconds(10), maxIterations: 5)
+  ) { benchmark in
+    let simulator = AllocatorSimulator(topology: topology, profile: .linux6_12, tuning: tuning)
+    blackHole(simulator.bytesPerPage)
   }
 }

@@ -1,15 +1,29 @@
 extension PerCPUPages {
   mutating func push(_ page: Int, order: Int, type: MigrateType, front: Bool) {
-    if lists == nil { lists = [PageDeque](repeating: PageDeque(), count: Self.listCount) }
+    if lists.isEmpty { lists = [PageDeque](repeating: PageDeque(), count: Self.listCount) }
     let index = Self.listIndex(order: order, type: type)
-    if front { lists![index].pushFront(UInt32(truncatingIfNeeded: page)) } else { lists![index].pushBack(UInt32(truncatingIfNeeded: page)) }
+    if front { lists[index].pushFront(UInt32(truncatingIfNeeded: page)) } else { lists[index].pushBack(UInt32(truncatingIfNeeded: page)) }
     count += 1 << order
   }
 
-  func isEmpty(list index: Int) -> Bool { lists?[index].isEmpty ?? true }
+  func isEmpty(list index: Int) -> Bool { lists.isEmpty || lists[index].isEmpty }
+
+  /// Takes the newest block of a list. Kernel: `list_first_entry()` and `list_del()`.
+  mutating func popFront(list index: Int) -> Int? {
+    guard !lists.isEmpty, let page = lists[index].popFront() else { return nil }
+    count -= 1 << Self.order(ofList: index)
+    return Int(page)
+  }
+
+  /// Takes the oldest block of a list. Kernel: `list_last_entry()` and `list_del()`.
+  mutating func popBack(list index: Int) -> Int? {
+    guard !lists.isEmpty, let page = lists[index].popBack() else { return nil }
+    count -= 1 << Self.order(ofList: index)
+    return Int(page)
+  }
 
   /// Bytes held by the lists.
-  var bytes: Int { MemoryLayout<PerCPUPages>.stride + (lists?.reduce(0) { $0 + $1.capacityBytes + 24 } ?? 0) }
+  var bytes: Int { MemoryLayout<PerCPUPages>.stride + lists.reduce(0) { $0 + $1.capacityBytes + 24 } }
 }
 
 extension BuddyZone {
@@ -59,24 +73,19 @@ extension AllocatorSimulator {
   /// Kernel: `rmqueue_pcplist()` → `__rmqueue_pcplist()`, refilling an empty list with
   /// `rmqueue_bulk()` of `nr_pcp_alloc()` blocks (6.7 on) or `pcp->batch` (before).
   mutating func takeFromPerCPUList(_ zone: Int, cpuIndex: Int, order: Int, type: MigrateType, attempt: Attempt) -> Int? {
-    var pcp = perCPU[cpuIndex][zone]
-    perCPU[cpuIndex][zone] = PerCPUPages(high: 0)
-    defer { perCPU[cpuIndex][zone] = pcp }
-    if autoTunedHigh { pcp.freeCount >>= 1 } else { pcp.freeFactor >>= 1 }
+    let set = cpuIndex * zones.count + zone
+    if autoTunedHigh { pageSets[set].freeCount >>= 1 } else { pageSets[set].freeFactor >>= 1 }
     let index = PerCPUPages.listIndex(order: order, type: type)
-    if pcp.isEmpty(list: index) {
-      let batch = autoTunedHigh ? allocationBatch(&pcp, zone: zone, order: order) : legacyBatch(zone, order: order)
+    if pageSets[set].isEmpty(list: index) {
+      let batch = autoTunedHigh ? allocationBatch(set, zone: zone, order: order) : legacyBatch(zone, order: order)
       var mode = BuddyZone.RemoveMode.normal
       for _ in 0..<batch {
         guard let page = zones[zone].buddy.take(order: order, type: type, noFragment: attempt.noFragment, mode: &mode) else { break }
         zones[zone].buddy.state[page] = BuddyZone.onPerCPUList
-        pcp.push(page, order: order, type: type, front: false)
+        pageSets[set].push(page, order: order, type: type, front: false)
       }
-      if pcp.isEmpty(list: index) { return nil }
     }
-    let page = Int(pcp.lists![index].popFront()!)
-    pcp.count -= 1 << order
-    return page
+    return pageSets[set].popFront(list: index)
   }
 
   /// Kernel (before 6.7): `pcp->batch`, scaled down for higher orders.
@@ -87,16 +96,17 @@ extension AllocatorSimulator {
 
   /// Kernel: `nr_pcp_alloc()` (6.7 on): the batch doubles with each refill without a free in between,
   /// and `pcp->high` grows while the zone is above its high watermark.
-  func allocationBatch(_ pcp: inout PerCPUPages, zone: Int, order: Int) -> Int {
-    let state = zones[zone]
-    let base = state.batch
-    pcp.high = Swift.min(Swift.max(pcp.high, state.highMin), state.highMax)
-    if pcp.high < base { return 1 }
-    var batch = order > 0 ? base : base << pcp.allocFactor
-    if state.highMin != state.highMax && !state.belowHigh { pcp.high = Swift.min(pcp.high + batch, state.highMax) }
+  mutating func allocationBatch(_ set: Int, zone: Int, order: Int) -> Int {
+    let base = zones[zone].batch
+    let highMin = zones[zone].highMin
+    let highMax = zones[zone].highMax
+    pageSets[set].high = Swift.min(Swift.max(pageSets[set].high, highMin), highMax)
+    if pageSets[set].high < base { return 1 }
+    var batch = order > 0 ? base : base << pageSets[set].allocFactor
+    if highMin != highMax && !zones[zone].belowHigh { pageSets[set].high = Swift.min(pageSets[set].high + batch, highMax) }
     if order == 0 {
-      let maxAlloc = Swift.max(pcp.high - pcp.count - base, base)
-      if batch <= maxAlloc && pcp.allocFactor < 5 { pcp.allocFactor += 1 }
+      let maxAlloc = Swift.max(pageSets[set].high - pageSets[set].count - base, base)
+      if batch <= maxAlloc && pageSets[set].allocFactor < 5 { pageSets[set].allocFactor += 1 }
       batch = Swift.min(batch, maxAlloc)
     }
     if batch > 1 { batch = Swift.max(batch >> order, 2) }
@@ -128,34 +138,32 @@ extension AllocatorSimulator {
       return
     }
     zones[zone].buddy.state[page] = BuddyZone.onPerCPUList
-    var pcp = perCPU[cpuIndex][zone]
-    perCPU[cpuIndex][zone] = PerCPUPages(high: 0)
-    defer { perCPU[cpuIndex][zone] = pcp }
+    let set = cpuIndex * zones.count + zone
     let type = blockType == .highAtomic ? MigrateType.movable : blockType
     let index = PerCPUPages.listIndex(order: order, type: type)
     let batch = zones[zone].batch
     if autoTunedHigh {
-      pcp.allocFactor >>= 1
-      pcp.push(page, order: order, type: type, front: true)
+      pageSets[set].allocFactor >>= 1
+      pageSets[set].push(page, order: order, type: type, front: true)
       var freeHigh = false
       if order > 0 && order <= PerCPUPages.costlyOrder {
-        freeHigh = pcp.freeCount >= batch && pcp.previousFreeWasHighOrder
-        pcp.previousFreeWasHighOrder = true
+        freeHigh = pageSets[set].freeCount >= batch && pageSets[set].previousFreeWasHighOrder
+        pageSets[set].previousFreeWasHighOrder = true
       } else {
-        pcp.previousFreeWasHighOrder = false
+        pageSets[set].previousFreeWasHighOrder = false
       }
-      if pcp.freeCount < batch << 5 { pcp.freeCount += 1 << order }
-      let high = perCPUHigh(&pcp, zone: zone, batch: batch, freeHigh: freeHigh)
-      if pcp.count >= high {
+      if pageSets[set].freeCount < batch << 5 { pageSets[set].freeCount += 1 << order }
+      let high = perCPUHigh(set, zone: zone, batch: batch, freeHigh: freeHigh)
+      if pageSets[set].count >= high {
         let amount: Int
         if freeHigh {
-          amount = Swift.min(pcp.count, batch << 5)
+          amount = Swift.min(pageSets[set].count, batch << 5)
         } else if high < batch {
           amount = 1
         } else {
-          amount = Swift.min(Swift.max(pcp.freeCount, batch), high - batch)
+          amount = Swift.min(Swift.max(pageSets[set].freeCount, batch), high - batch)
         }
-        drain(&pcp, zone: zone, count: amount, first: index)
+        drain(set, zone: zone, count: amount, first: index)
         if zones[zone].belowHigh
           && watermarkFast(zone, order: 0, mark: zones[zone].high, highestIndex: movableIndex, attempt: Attempt(mark: .low))
         {
@@ -163,72 +171,68 @@ extension AllocatorSimulator {
         }
       }
     } else {
-      pcp.push(page, order: order, type: type, front: true)
-      let freeHigh = pcp.freeFactor != 0 && order > 0 && order <= PerCPUPages.costlyOrder
-      let high = freeHigh ? 0 : pcp.high
-      if pcp.count >= high {
+      pageSets[set].push(page, order: order, type: type, front: true)
+      let freeHigh = pageSets[set].freeFactor != 0 && order > 0 && order <= PerCPUPages.costlyOrder
+      let high = freeHigh ? 0 : pageSets[set].high
+      if pageSets[set].count >= high {
         var amount: Int
         if freeHigh {
-          amount = pcp.count
+          amount = pageSets[set].count
         } else if high < batch {
           amount = 1
         } else {
-          amount = batch << pcp.freeFactor
-          if amount < high - batch && pcp.freeFactor < 5 { pcp.freeFactor += 1 }
+          amount = batch << pageSets[set].freeFactor
+          if amount < high - batch && pageSets[set].freeFactor < 5 { pageSets[set].freeFactor += 1 }
           amount = Swift.min(Swift.max(amount, batch), high - batch)
         }
-        drain(&pcp, zone: zone, count: amount, first: index)
+        drain(set, zone: zone, count: amount, first: index)
       }
     }
   }
 
   /// Kernel: `nr_pcp_high()` (6.7 on).
-  func perCPUHigh(_ pcp: inout PerCPUPages, zone: Int, batch: Int, freeHigh: Bool) -> Int {
-    let state = zones[zone]
-    pcp.high = Swift.min(Swift.max(pcp.high, state.highMin), state.highMax)
-    let high = pcp.high
+  mutating func perCPUHigh(_ set: Int, zone: Int, batch: Int, freeHigh: Bool) -> Int {
+    let highMin = zones[zone].highMin
+    let highMax = zones[zone].highMax
+    let high = Swift.min(Swift.max(pageSets[set].high, highMin), highMax)
+    pageSets[set].high = high
     if high == 0 { return 0 }
     if freeHigh {
-      pcp.high = Swift.max(high - (batch << 5), state.highMin)
+      pageSets[set].high = Swift.max(high - (batch << 5), highMin)
       return 0
     }
-    if state.highMin == state.highMax { return high }
-    if state.belowHigh {
-      pcp.high = Swift.max(high - Swift.max(pcp.freeCount, batch), state.highMin)
-      return Swift.max(pcp.count, state.highMin)
+    if highMin == highMax { return high }
+    if zones[zone].belowHigh {
+      pageSets[set].high = Swift.max(high - Swift.max(pageSets[set].freeCount, batch), highMin)
+      return Swift.max(pageSets[set].count, highMin)
     }
-    if pcp.count >= high {
-      let needHigh = pcp.freeCount + batch
-      if pcp.high < needHigh { pcp.high = Swift.min(Swift.max(needHigh, state.highMin), state.highMax) }
+    if pageSets[set].count >= high {
+      let needHigh = pageSets[set].freeCount + batch
+      if high < needHigh { pageSets[set].high = Swift.min(Swift.max(needHigh, highMin), highMax) }
     }
     return high
   }
 
   /// Returns `count` pages of a CPU's lists to the buddy lists, oldest first, list `first`
   /// before the others in turn. Kernel: `free_pcppages_bulk()`.
-  mutating func drain(_ pcp: inout PerCPUPages, zone: Int, count: Int, first: Int) {
-    var remaining = Swift.min(pcp.count, count)
+  mutating func drain(_ set: Int, zone: Int, count: Int, first: Int) {
+    var remaining = Swift.min(pageSets[set].count, count)
     var index = first - 1
     while remaining > 0 {
-      repeat { index = index + 1 > PerCPUPages.listCount - 1 ? 0 : index + 1 } while pcp.isEmpty(list: index)
+      repeat { index = index + 1 > PerCPUPages.listCount - 1 ? 0 : index + 1 } while pageSets[set].isEmpty(list: index)
       let order = PerCPUPages.order(ofList: index)
       repeat {
-        let page = Int(pcp.lists![index].popBack()!)
+        let page = pageSets[set].popBack(list: index)!
         remaining -= 1 << order
-        pcp.count -= 1 << order
         zones[zone].buddy.free(page, order: order, type: zones[zone].buddy.pageblockType(of: page))
-      } while remaining > 0 && !pcp.isEmpty(list: index)
+      } while remaining > 0 && !pageSets[set].isEmpty(list: index)
     }
   }
 
   /// Returns every page of every CPU's lists to the buddy lists. Kernel: `drain_all_pages()`.
   public mutating func drainAllPerCPULists() {
-    for c in perCPU.indices {
-      for z in zones.indices where perCPU[c][z].count > 0 {
-        var pcp = perCPU[c][z]
-        drain(&pcp, zone: z, count: pcp.count, first: 0)
-        perCPU[c][z] = pcp
-      }
+    for set in pageSets.indices where pageSets[set].count > 0 {
+      drain(set, zone: set % zones.count, count: pageSets[set].count, first: 0)
     }
   }
 }
@@ -250,18 +254,15 @@ extension AllocatorSimulator {
   /// lists after three idle rounds (`pcp->expire`) is not modeled.
   public mutating func refreshVMStats() {
     guard autoTunedHigh else { return }
-    for c in perCPU.indices {
-      for z in zones.indices {
-        var pcp = perCPU[c][z]
-        perCPU[c][z] = PerCPUPages(high: 0)
-        let state = zones[z]
-        if pcp.high > state.highMin {
-          pcp.high = Swift.max(pcp.count - (state.batch << 5), pcp.high - (pcp.high >> 3), state.highMin)
-        }
-        let excess = pcp.count - pcp.high
-        if excess > 0 { drain(&pcp, zone: z, count: excess, first: 0) }
-        perCPU[c][z] = pcp
+    for set in pageSets.indices {
+      let zone = set % zones.count
+      let highMin = zones[zone].highMin
+      if pageSets[set].high > highMin {
+        let high = pageSets[set].high
+        pageSets[set].high = Swift.max(pageSets[set].count - (zones[zone].batch << 5), high - (high >> 3), highMin)
       }
+      let excess = pageSets[set].count - pageSets[set].high
+      if excess > 0 { drain(set, zone: zone, count: excess, first: 0) }
     }
   }
 }

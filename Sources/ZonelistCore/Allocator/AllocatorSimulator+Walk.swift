@@ -30,8 +30,8 @@ extension AllocatorSimulator {
     // Candidate zones by preferred node position: with the policy's mask, and without.
     var maskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
     var unmaskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
-    func candidates(_ preferred: NodeID, masked: Bool) -> [Int] {
-      let position = nodePosition[preferred]!
+    func candidates(_ position: Int, masked: Bool) -> [Int] {
+      let preferred = topology.nodeIDs[position]
       if masked {
         if let list = maskedCandidates[position] { return list }
         let list = candidateZones(preferred: preferred, mask: policyMask, gfp: request.gfp, highestIndex: highestIndex)
@@ -43,37 +43,43 @@ extension AllocatorSimulator {
       unmaskedCandidates[position] = list
       return list
     }
+    // Kernel: policy_nodemask() / alloc_pages_mpol(): the preferred node and whether the mask applies.
+    let cpuNodePosition = nodePosition[cpuNode]!
+    var fixedPosition = cpuNodePosition
+    var masked = false
+    var preferredMany = false
+    let interleave = request.policy.mode == .interleave || request.policy.mode == .weightedInterleave
+    let interleavePositions = (nodes.isEmpty ? [cpuNode] : nodes).map { nodePosition[$0]! }
+    switch request.policy.mode {
+    case .default, .local, .interleave, .weightedInterleave: break
+    case .preferred: fixedPosition = nodePosition[nodes.first ?? cpuNode]!
+    case .bind:
+      // Kernel: apply_policy_zone(): the mask applies when the request may use policy_zone.
+      masked = highest >= build.policyZone || highest == .movable
+    case .preferredMany:
+      // Kernel: alloc_pages_preferred_many(): the mask without direct reclaim, then every node.
+      masked = true
+      preferredMany = true
+    }
+    let fixedCandidates = candidates(fixedPosition, masked: masked)
     var servedCounts = [Int](repeating: 0, count: zones.count)
     let pages = 1 << request.order
     let directReclaim = request.gfp.contains(.directReclaim)
     for i in 0..<request.count {
-      // Kernel: policy_nodemask() / alloc_pages_mpol().
-      var preferred = cpuNode
-      var masked = false
-      var interleaveTarget: NodeID? = nil
-      var preferredMany = false
-      switch request.policy.mode {
-      case .default, .local: break
-      case .preferred: preferred = nodes.first ?? cpuNode
-      case .bind:
-        // Kernel: apply_policy_zone(): the mask applies when the request may use policy_zone.
-        masked = highest >= build.policyZone || highest == .movable
-      case .interleave, .weightedInterleave:
-        let target = nodes.isEmpty ? cpuNode : nodes[(request.interleaveStart + i) % nodes.count]
-        preferred = target
-        if request.policy.mode == .interleave { interleaveTarget = target }
-      case .preferredMany:
-        // Kernel: alloc_pages_preferred_many(): the mask without direct reclaim, then every node.
-        masked = true
-        preferredMany = true
+      var position = fixedPosition
+      var zoneList = fixedCandidates
+      if interleave {
+        position = interleavePositions[(request.interleaveStart + i) % interleavePositions.count]
+        zoneList = candidates(position, masked: false)
       }
+      let preferred = topology.nodeIDs[position]
       var served = allocateOne(
-        candidates: candidates(preferred, masked: masked), cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred,
-        mask: masked ? policyMask : nil, gfp: request.gfp, highestIndex: highestIndex, order: request.order,
-        directReclaim: directReclaim && !preferredMany, outcome: &outcome)
+        candidates: zoneList, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, preferred: preferred, mask: masked ? policyMask : nil,
+        gfp: request.gfp, highestIndex: highestIndex, order: request.order, directReclaim: directReclaim && !preferredMany,
+        outcome: &outcome)
       if served == nil && preferredMany {
         served = allocateOne(
-          candidates: candidates(preferred, masked: false), cpuIndex: cpuIndex, cpuNode: cpuNode, preferred: preferred, mask: nil,
+          candidates: candidates(position, masked: false), cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, preferred: preferred, mask: nil,
           gfp: request.gfp, highestIndex: highestIndex, order: request.order, directReclaim: directReclaim, outcome: &outcome)
       }
       guard let (zone, page) = served else {
@@ -82,7 +88,8 @@ extension AllocatorSimulator {
       }
       servedCounts[zone] += pages
       outcome.record.append(zone: zone, page: page, order: request.order)
-      if let interleaveTarget, zones[zone].reference.node == interleaveTarget { stats[zoneNode[zone]].interleaveHit += pages }
+      // Kernel: MPOL_INTERLEAVE counts interleave_hit on the target node (weighted interleave does not).
+      if request.policy.mode == .interleave && zoneNode[zone] == position { stats[zoneNode[zone]].interleaveHit += pages }
     }
     for (zone, count) in servedCounts.enumerated() where count > 0 { outcome.served[zones[zone].reference] = count }
     return outcome
@@ -93,7 +100,7 @@ extension AllocatorSimulator {
   /// Kernel: `__alloc_pages()`: `get_page_from_freelist()` with `ALLOC_WMARK_LOW` and
   /// `alloc_flags_nofragment()`, then `__alloc_pages_slowpath()` with `gfp_to_alloc_flags()`.
   mutating func allocateOne(
-    candidates: [Int], cpuIndex: Int, cpuNode: NodeID, preferred: NodeID, mask: Set<NodeID>?, gfp: GFPFlags, highestIndex: Int,
+    candidates: [Int], cpuIndex: Int, cpuNodePosition: Int, preferred: NodeID, mask: Set<NodeID>?, gfp: GFPFlags, highestIndex: Int,
     order: Int, directReclaim: Bool, outcome: inout Outcome
   ) -> (zone: Int, page: Int)? {
     let highest = profile.zoneTypes[highestIndex]
@@ -107,9 +114,9 @@ extension AllocatorSimulator {
     }
     let type = gfp.migrateType
     var fast = Attempt(mark: .low, kswapd: gfp.contains(.kswapdReclaim))
-    fast.noFragment = noFragment(preferredZone)
+    fast.noFragment = noFragmentZones[preferredZone]
     if let page = pageFromFreelist(
-      candidates: candidates, attempt: fast, cpuIndex: cpuIndex, cpuNode: cpuNode, order: order, type: type, highestIndex: highestIndex,
+      candidates: candidates, attempt: fast, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, order: order, type: type, highestIndex: highestIndex,
       outcome: &outcome)
     {
       return page
@@ -123,7 +130,7 @@ extension AllocatorSimulator {
     slow.nonBlock = !directReclaim
     slow.highAtomic = !directReclaim && order > 0 && slow.minReserve
     if let page = pageFromFreelist(
-      candidates: candidates, attempt: slow, cpuIndex: cpuIndex, cpuNode: cpuNode, order: order, type: type, highestIndex: highestIndex,
+      candidates: candidates, attempt: slow, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, order: order, type: type, highestIndex: highestIndex,
       outcome: &outcome)
     {
       return page
@@ -150,19 +157,9 @@ extension AllocatorSimulator {
     return nil
   }
 
-  /// Kernel: `alloc_flags_nofragment()`: the preferred zone is Normal on a node that also has DMA32
-  /// (or the machine has one node).
-  func noFragment(_ preferredZone: Int) -> Bool {
-    let reference = zones[preferredZone].reference
-    guard reference.type == .normal, profile.zoneTypes.contains(.dma32) else { return false }
-    if onlineNodeCount <= 1 { return true }
-    guard let dma32 = zoneIndex[ZoneReference(node: reference.node, type: .dma32)] else { return false }
-    return zones[dma32].managed > 0 || topology.nodes[reference.node]?[.dma32].isPopulated == true
-  }
-
   /// Kernel: `get_page_from_freelist()`.
   mutating func pageFromFreelist(
-    candidates: [Int], attempt: Attempt, cpuIndex: Int, cpuNode: NodeID, order: Int, type: MigrateType, highestIndex: Int,
+    candidates: [Int], attempt: Attempt, cpuIndex: Int, cpuNodePosition: Int, order: Int, type: MigrateType, highestIndex: Int,
     outcome: inout Outcome
   ) -> (zone: Int, page: Int)? {
     var attempt = attempt
@@ -189,7 +186,7 @@ extension AllocatorSimulator {
         }
         guard usable else { continue }
         if let page = takePages(zone, cpuIndex: cpuIndex, order: order, type: type, attempt: attempt, outcome: &outcome) {
-          count(zone: zone, preferredZone: preferredZone, cpuNode: cpuNode, order: order)
+          count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, order: order)
           return (zone, page)
         }
       }
@@ -214,31 +211,29 @@ extension AllocatorSimulator {
   /// reserve for callers without `ALLOC_RESERVES` (6.1 counts whole reserved pageblocks, 6.12 free pages in them).
   func unusableHighAtomic(_ zone: Int, attempt: Attempt) -> Int {
     guard !attempt.reserves else { return 0 }
-    let buddy = zones[zone].buddy
-    return buddy.rules == .claimThenSteal ? buddy.freeHighAtomicPages : buddy.reservedHighAtomicPages
+    return zones[zone].buddy.rules == .claimThenSteal ? zones[zone].buddy.freeHighAtomicPages : zones[zone].buddy.reservedHighAtomicPages
   }
 
   /// Kernel: `zone_watermark_fast()` and `__zone_watermark_ok()`.
   func watermarkFast(_ zone: Int, order: Int, mark: Int, highestIndex: Int, attempt: Attempt) -> Bool {
-    let state = zones[zone]
-    let protection = state.protection[highestIndex]
+    let protection = zones[zone].protection[highestIndex]
     let unusable = unusableHighAtomic(zone, attempt: attempt)
+    let free = zones[zone].buddy.freePages
     if order == 0 {
-      let usable = state.free - Swift.min(state.free, unusable)
+      let usable = free - Swift.min(free, unusable)
       if usable > mark + protection { return true }
     }
-    let free = state.free - ((1 << order) - 1) - unusable
-    guard free > reserveMark(mark, attempt: attempt) + protection else { return false }
+    guard free - ((1 << order) - 1) - unusable > reserveMark(mark, attempt: attempt) + protection else { return false }
     if order == 0 { return true }
-    for current in order...BuddyZone.maxOrder where state.buddy.blocks(order: current) > 0 {
-      for type in MigrateType.perCPUTypes where state.buddy.blocks(order: current, type: type) > 0 { return true }
-      if attempt.highAtomic && state.buddy.blocks(order: current, type: .highAtomic) > 0 { return true }
+    for current in order...BuddyZone.maxOrder where zones[zone].buddy.blocks(order: current) > 0 {
+      for type in MigrateType.perCPUTypes where zones[zone].buddy.blocks(order: current, type: type) > 0 { return true }
+      if attempt.highAtomic && zones[zone].buddy.blocks(order: current, type: .highAtomic) > 0 { return true }
     }
     return false
   }
 
   /// Kernel: `zone_statistics()`.
-  mutating func count(zone: Int, preferredZone: Int, cpuNode: NodeID, order: Int) {
+  mutating func count(zone: Int, preferredZone: Int, cpuNodePosition: Int, order: Int) {
     let node = zoneNode[zone]
     let preferredNode = zoneNode[preferredZone]
     let pages = 1 << order
@@ -248,6 +243,6 @@ extension AllocatorSimulator {
       stats[node].numaMiss += pages
       stats[preferredNode].numaForeign += pages
     }
-    if zones[zone].reference.node == cpuNode { stats[node].localNode += pages } else { stats[node].otherNode += pages }
+    if node == cpuNodePosition { stats[node].localNode += pages } else { stats[node].otherNode += pages }
   }
 }

@@ -54,8 +54,10 @@ public struct AllocatorSimulator: Sendable {
   }
 
   public internal(set) var zones: [ZoneState]
-  /// `perCPU[cpu][zone]`, CPUs by their position in ``cpus``.
-  public internal(set) var perCPU: [[PerCPUPages]]
+  /// Each CPU's lists per zone: `perCPU[cpu][zone]`, CPUs by their position in ``cpus``.
+  public var perCPU: [[PerCPUPages]] { cpus.indices.map { Array(pageSets[($0 * zones.count)..<(($0 + 1) * zones.count)]) } }
+  /// The lists of CPU *c* for zone *z* at `c * zones.count + z`.
+  var pageSets: [PerCPUPages]
   public let cpus: [CPUID]
   /// Kernel: the NUMA events per node (`numastat`).
   public var numastat: [NodeID: NUMAStat] {
@@ -73,6 +75,8 @@ public struct AllocatorSimulator: Sendable {
   let onlineNodeCount: Int
   /// The index of `ZONE_MOVABLE` (or the highest zone) in the profile's zone types.
   let movableIndex: Int
+  /// Zones that, as the preferred zone, set `ALLOC_NOFRAGMENT`.
+  let noFragmentZones: [Bool]
 
   /// Where a simulation starts: each zone's free blocks and each CPU's lists.
   public struct StartState: Sendable {
@@ -133,7 +137,7 @@ public struct AllocatorSimulator: Sendable {
       }
     }
     cpus = topology.cpus
-    var perCPU = cpus.map { cpu in
+    var pageSets = cpus.flatMap { cpu in
       zones.map { zone in PerCPUPages(high: start.perCPUHigh[cpu]?[zone.reference] ?? zone.highMin) }
     }
     // Pages a snapshot shows on per-CPU lists: taken from the pages in use at the end of the zone.
@@ -143,13 +147,13 @@ public struct AllocatorSimulator: Sendable {
       for (c, count) in counts.enumerated() where count > 0 {
         for page in pages.prefix(count) {
           zones[z].buddy.state[page] = BuddyZone.onPerCPUList
-          perCPU[c][z].push(page, order: 0, type: start.perCPUType, front: false)
+          pageSets[c * zones.count + z].push(page, order: 0, type: start.perCPUType, front: false)
         }
         pages = pages.dropFirst(count)
       }
     }
     self.zones = zones
-    self.perCPU = perCPU
+    self.pageSets = pageSets
     zoneIndex = index
     stats = Array(repeating: NUMAStat(), count: topology.nodeIDs.count)
     let positions = Dictionary(uniqueKeysWithValues: topology.nodeIDs.enumerated().map { ($1, $0) })
@@ -157,6 +161,12 @@ public struct AllocatorSimulator: Sendable {
     zoneNode = zones.map { positions[$0.reference.node]! }
     onlineNodeCount = topology.onlineNodes.count
     movableIndex = profile.zoneTypes.firstIndex(of: .movable) ?? profile.zoneTypes.count - 1
+    // Kernel: alloc_flags_nofragment(): a Normal zone on a node whose DMA32 is populated (any Normal zone on one node).
+    let oneNode = topology.onlineNodes.count <= 1
+    let hasDMA32 = profile.zoneTypes.contains(.dma32)
+    noFragmentZones = zones.map { zone in
+      hasDMA32 && zone.reference.type == .normal && (oneNode || topology.nodes[zone.reference.node]?[.dma32].isPopulated == true)
+    }
   }
 
   /// One allocation request: `count` allocations of 2^`order` pages.
@@ -214,13 +224,13 @@ public struct AllocatorSimulator: Sendable {
   /// Kernel: the page accounting: per zone, free + pages on per-CPU lists + allocated = managed.
   public func pagesOnLists(_ reference: ZoneReference) -> Int {
     guard let zone = zoneIndex[reference] else { return 0 }
-    return perCPU.reduce(0) { $0 + $1[zone].count }
+    return cpus.indices.reduce(0) { $0 + pageSets[$1 * zones.count + zone].count }
   }
 
   /// Bytes of simulator state per managed page (page states, free lists, per-CPU lists).
   public var bytesPerPage: Double {
     let managed = zones.reduce(0) { $0 + $1.managed }
-    let bytes = zones.reduce(0) { $0 + $1.buddy.bytes } + perCPU.reduce(0) { $0 + $1.reduce(0) { $0 + $1.bytes } }
+    let bytes = zones.reduce(0) { $0 + $1.buddy.bytes } + pageSets.reduce(0) { $0 + $1.bytes }
     return managed == 0 ? 0 : Double(bytes) / Double(managed)
   }
 }
@@ -240,5 +250,36 @@ public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible 
     case .orderTooLarge(let order): "order \(order) is beyond the maximum, \(BuddyZone.maxOrder) (MAX_PAGE_ORDER)"
     case .badFlags: "the zone modifiers combine in a way gfp_zone() rejects"
     }
+  }
+}
+
+extension AllocatorSimulator {
+  /// Broken bookkeeping, if any: per zone, the free lists must hold `NR_FREE_PAGES` pages, every
+  /// listed block must head a free block of its order, and each CPU's lists must hold its count.
+  ///
+  /// - Complexity: O(pages on lists + free blocks).
+  public func accountingErrors() -> [String] {
+    var errors: [String] = []
+    for (z, zone) in zones.enumerated() {
+      let buddy = zone.buddy
+      var listed = 0
+      for order in 0...BuddyZone.maxOrder {
+        for type in MigrateType.allCases { listed += buddy.blocks(order: order, type: type) << order }
+      }
+      if listed != buddy.freePages { errors.append("\(zone.reference): free lists hold \(listed) pages, NR_FREE_PAGES is \(buddy.freePages)") }
+      if let problem = buddy.listProblem() { errors.append("\(zone.reference): \(problem)") }
+      for c in cpus.indices {
+        let set = pageSets[c * zones.count + z]
+        let held = set.lists.enumerated().reduce(0) { $0 + $1.element.count << PerCPUPages.order(ofList: $1.offset) }
+        if held != set.count { errors.append("\(zone.reference) CPU \(cpus[c]): lists hold \(held) pages, count is \(set.count)") }
+        for list in set.lists {
+          for page in list.elements where buddy.state[Int(page)] != BuddyZone.onPerCPUList {
+            errors.append("\(zone.reference) CPU \(cpus[c]): page \(page) on a list is not marked so")
+            break
+          }
+        }
+      }
+    }
+    return errors
   }
 }

@@ -15,7 +15,7 @@ public struct PerCPUPages: Hashable, Sendable {
   /// Kernel: `PCPF_PREV_FREE_HIGH_ORDER`.
   var previousFreeWasHighOrder = false
   /// The lists, created on first use. Kernel: `pcp->lists[]`.
-  var lists: [PageDeque]? = nil
+  var lists: [PageDeque] = []
 
   /// Kernel: `NR_PCP_LISTS`.
   static let listCount = 3 * 4 + 1
@@ -36,7 +36,7 @@ public struct PerCPUPages: Hashable, Sendable {
 
   public static func == (a: PerCPUPages, b: PerCPUPages) -> Bool {
     a.count == b.count && a.high == b.high && a.allocFactor == b.allocFactor && a.freeCount == b.freeCount
-      && a.freeFactor == b.freeFactor && a.lists?.map(\.elements) == b.lists?.map(\.elements)
+      && a.freeFactor == b.freeFactor && a.lists.map(\.elements) == b.lists.map(\.elements)
   }
   public func hash(into hasher: inout Hasher) {
     hasher.combine(count)
@@ -44,5 +44,5 @@ public struct PerCPUPages: Hashable, Sendable {
   }
 
   /// Pages on the list of one order and type.
-  public func pages(order: Int, type: MigrateType) -> Int { lists?[Self.listIndex(order: order, type: type)].count ?? 0 }
+  public func pages(order: Int, type: MigrateType) -> Int { lists.isEmpty ? 0 : lists[Self.listIndex(order: order, type: type)].count }
 }

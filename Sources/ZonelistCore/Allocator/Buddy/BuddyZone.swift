@@ -129,14 +129,36 @@ struct BuddyZone: Sendable {
     return nil
   }
 
-  /// Drops stale and duplicate entries of one list.
+  /// Drops stale and duplicate entries of one list (a duplicate is marked with bit 6 while kept).
   private mutating func compact(_ index: Int, order: Int, type: MigrateType) {
     let head = Self.headByte(order: order, type: type)
     var list = lists[index]
     lists[index] = PageDeque()
-    var seen: Set<UInt32> = []
-    list.filter { state[Int($0)] == head && seen.insert($0).inserted }
+    list.filter { page in
+      guard state[Int(page)] == head else { return false }
+      state[Int(page)] = head | 0x40
+      return true
+    }
+    for page in list.elements { state[Int(page)] = head }
     lists[index] = list
+  }
+
+  /// The first inconsistency of the free lists: a block counted but not found at its head.
+  func listProblem() -> String? {
+    for order in 0...Self.maxOrder {
+      for type in MigrateType.allCases {
+        let index = Self.listIndex(order: order, type: type)
+        let head = Self.headByte(order: order, type: type)
+        let live = Set(lists[index].elements.filter { state[Int($0)] == head })
+        if live.count != blockCounts[index] {
+          return "order \(order) \(type.kernelName): \(blockCounts[index]) blocks counted, \(live.count) on the list"
+        }
+        for page in live where Int(page) + (1 << order) > pageCount || Int(page) & ((1 << order) - 1) != 0 {
+          return "order \(order) \(type.kernelName): block at \(page) is misaligned or past the zone"
+        }
+      }
+    }
+    return nil
   }
 
   /// Kernel: `expand()`: the upper halves go back on `type`'s lists, the first 2^`low` pages are taken.
