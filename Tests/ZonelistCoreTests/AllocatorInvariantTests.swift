@@ -1,17 +1,44 @@
 import Testing
-import ZonelistCore
+@testable import ZonelistCore
 
 /// Properties of the allocator that hold for any workload.
 @Suite struct AllocatorInvariantTests {
   /// Per zone, at every step: free + pages on per-CPU lists + allocated = managed.
   @Test(arguments: 0..<25)
   func pagesAreConservedUnderRandomWorkloads(_ seed: Int) throws {
+    guard let run = try Self.randomRun(seed, takingRuns: true) else { return }
+    var allocated: [ZoneReference: Int] = [:]
+    for result in run.results {
+      for (zone, pages) in result.pages { allocated[zone, default: 0] += pages }
+      for (zone, pages) in result.pageTablePages { allocated[zone, default: 0] += pages }
+    }
+    #expect(run.simulator.accountingErrors() == [], "seed \(seed)")
+    for zone in run.simulator.zones {
+      let onLists = run.simulator.pagesOnLists(zone.reference)
+      #expect(zone.free >= 0 && onLists >= 0, "seed \(seed) \(zone.reference)")
+      #expect(zone.free + onLists + allocated[zone.reference, default: 0] == zone.managed, "seed \(seed) \(zone.reference)")
+    }
+  }
+
+  /// Taking a run of pages off one per-CPU list without walking the zonelist each time changes nothing.
+  @Test(arguments: 0..<25)
+  func runsFromListsEqualPageByPageWalks(_ seed: Int) throws {
+    guard let fast = try Self.randomRun(seed, takingRuns: true), let slow = try Self.randomRun(seed, takingRuns: false) else { return }
+    #expect(fast.results == slow.results, "seed \(seed)")
+    #expect(fast.simulator.zones.map(\.freeBlocks) == slow.simulator.zones.map(\.freeBlocks), "seed \(seed)")
+    #expect(fast.simulator.pageSets == slow.simulator.pageSets, "seed \(seed)")
+  }
+
+  /// A random machine (nil when it has no CPU) and twelve random steps, run.
+  static func randomRun(_ seed: Int, takingRuns: Bool) throws -> WorkloadRun? {
     var generator = SeededGenerator(seed: UInt64(seed) &+ 1000)
     let topology = RandomTopology.make(nodes: Int.random(in: 1...6, using: &generator), shape: .random, using: &generator)
-    guard !topology.cpus.isEmpty else { return }
+    guard !topology.cpus.isEmpty else { return nil }
     let profile = KernelProfile(version: seed % 2 == 0 ? KernelVersion(6, 1) : KernelVersion(6, 12))
     let tuning = TuningCalculator(topology: topology, profile: profile).compute(VMTunables())
-    var run = WorkloadRun(simulator: AllocatorSimulator(topology: topology, profile: profile, tuning: tuning))
+    var simulator = AllocatorSimulator(topology: topology, profile: profile, tuning: tuning)
+    simulator.takesRunsFromLists = takingRuns
+    var run = WorkloadRun(simulator: simulator)
     var steps: [Workload.Step] = []
     let modes = MemoryPolicy.Mode.allCases
     let gfps: [GFPFlags] = [.highUserMovable, .kernel, .atomic, .dma32, [.kernel, .thisNode], [.high, .kswapdReclaim, .noRetry]]
@@ -30,17 +57,7 @@ import ZonelistCore
       steps.append(.allocate(request, repeats: 1, anonymous: Bool.random(using: &generator)))
     }
     try run.run(Workload(steps: steps))
-    var allocated: [ZoneReference: Int] = [:]
-    for result in run.results {
-      for (zone, pages) in result.pages { allocated[zone, default: 0] += pages }
-      for (zone, pages) in result.pageTablePages { allocated[zone, default: 0] += pages }
-    }
-    #expect(run.simulator.accountingErrors() == [], "seed \(seed)")
-    for zone in run.simulator.zones {
-      let onLists = run.simulator.pagesOnLists(zone.reference)
-      #expect(zone.free >= 0 && onLists >= 0, "seed \(seed) \(zone.reference)")
-      #expect(zone.free + onLists + allocated[zone.reference, default: 0] == zone.managed, "seed \(seed) \(zone.reference)")
-    }
+    return run
   }
 
   /// GFP_DMA32 never lands above DMA32; __GFP_THISNODE never leaves the node.

@@ -15,6 +15,14 @@ extension PerCPUPages {
     return Int(page)
   }
 
+  /// Takes the newest block of a list for an allocation. Kernel: `rmqueue_pcplist()` on a
+  /// non-empty list (`free_count` or `free_factor` halves first).
+  mutating func popFrontForAllocation(list index: Int, autoTunedHigh: Bool) -> Int? {
+    guard !isEmpty(list: index) else { return nil }
+    if autoTunedHigh { freeCount >>= 1 } else { freeFactor >>= 1 }
+    return popFront(list: index)
+  }
+
   /// Takes the oldest block of a list. Kernel: `list_last_entry()` and `list_del()`.
   mutating func popBack(list index: Int) -> Int? {
     guard !lists.isEmpty, let page = lists[index].popBack() else { return nil }
@@ -85,7 +93,9 @@ extension AllocatorSimulator {
         pageSets[set].push(page, order: order, type: type, front: false)
       }
     }
-    return pageSets[set].popFront(list: index)
+    let page = pageSets[set].popFront(list: index)
+    if page != nil { lastPerCPUList = (set, index, zone) }
+    return page
   }
 
   /// Kernel (before 6.7): `pcp->batch`, scaled down for higher orders.

@@ -65,7 +65,10 @@ extension AllocatorSimulator {
     var servedCounts = [Int](repeating: 0, count: zones.count)
     let pages = 1 << request.order
     let directReclaim = request.gfp.contains(.directReclaim)
-    for i in 0..<request.count {
+    let movable = request.gfp.migrateType == .movable
+    var i = -1
+    while i + 1 < request.count {
+      i += 1
       var position = fixedPosition
       var zoneList = fixedCandidates
       if interleave {
@@ -73,10 +76,12 @@ extension AllocatorSimulator {
         zoneList = candidates(position, masked: false)
       }
       let preferred = topology.nodeIDs[position]
+      lastPerCPUList = nil
       var served = allocateOne(
         candidates: zoneList, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, preferred: preferred, mask: masked ? policyMask : nil,
         gfp: request.gfp, highestIndex: highestIndex, order: request.order, directReclaim: directReclaim && !preferredMany,
         outcome: &outcome)
+      let fromList = lastPerCPUList
       if served == nil && preferredMany {
         served = allocateOne(
           candidates: candidates(position, masked: false), cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, preferred: preferred, mask: nil,
@@ -90,6 +95,21 @@ extension AllocatorSimulator {
       outcome.record.append(zone: zone, page: page, order: request.order)
       // Kernel: MPOL_INTERLEAVE counts interleave_hit on the target node (weighted interleave does not).
       if request.policy.mode == .interleave && zoneNode[zone] == position { stats[zoneNode[zone]].interleaveHit += pages }
+      // Served from a per-CPU list on the fast path: the zones before this one are unchanged and
+      // still refused; if this one still passes its check (a refill may have taken it below its
+      // mark), taking pages off the list changes nothing the walk reads, so the next allocations
+      // come from the same list until it is empty.
+      if takesRunsFromLists, !interleave, let (set, index, preferredZone) = fromList,
+        zoneUsable(zone, attempt: Attempt(mark: .low), order: request.order, highestIndex: highestIndex)
+      {
+        while i + 1 < request.count, let next = pageSets[set].popFrontForAllocation(list: index, autoTunedHigh: autoTunedHigh) {
+          i += 1
+          zones[zone].buddy.markInUse(next, order: request.order, movable: movable)
+          count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, order: request.order)
+          servedCounts[zone] += pages
+          outcome.record.append(zone: zone, page: next, order: request.order)
+        }
+      }
     }
     for (zone, count) in servedCounts.enumerated() where count > 0 { outcome.served[zones[zone].reference] = count }
     return outcome
@@ -172,20 +192,12 @@ extension AllocatorSimulator {
           attempt.noFragment = false
           continue retry
         }
-        var usable = false
-        if autoTunedHigh && !zones[zone].belowHigh {
-          if watermarkFast(zone, order: order, mark: zones[zone].high, highestIndex: highestIndex, attempt: attempt) {
-            usable = true
-          } else {
-            zones[zone].belowHigh = true
-          }
-        }
-        if !usable {
-          let mark = attempt.mark == .low ? zones[zone].low : zones[zone].min
-          usable = watermarkFast(zone, order: order, mark: mark, highestIndex: highestIndex, attempt: attempt)
-        }
+        let usable = zoneUsable(zone, attempt: attempt, order: order, highestIndex: highestIndex)
         guard usable else { continue }
         if let page = takePages(zone, cpuIndex: cpuIndex, order: order, type: type, attempt: attempt, outcome: &outcome) {
+          if lastPerCPUList != nil {
+            if attempt.mark == .low && !attempt.highAtomic { lastPerCPUList!.preferredZone = preferredZone } else { lastPerCPUList = nil }
+          }
           count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, order: order)
           return (zone, page)
         }
@@ -196,6 +208,17 @@ extension AllocatorSimulator {
       }
       return nil
     }
+  }
+
+  /// Whether a zone passes the walk's check: from 6.7 the high watermark first (failing it marks
+  /// the zone `ZONE_BELOW_HIGH`), then the attempt's mark. Kernel: `get_page_from_freelist()`.
+  mutating func zoneUsable(_ zone: Int, attempt: Attempt, order: Int, highestIndex: Int) -> Bool {
+    if autoTunedHigh && !zones[zone].belowHigh {
+      if watermarkFast(zone, order: order, mark: zones[zone].high, highestIndex: highestIndex, attempt: attempt) { return true }
+      zones[zone].belowHigh = true
+    }
+    let mark = attempt.mark == .low ? zones[zone].low : zones[zone].min
+    return watermarkFast(zone, order: order, mark: mark, highestIndex: highestIndex, attempt: attempt)
   }
 
   /// Kernel: the min watermark after `__zone_watermark_ok()`'s reserve cuts:

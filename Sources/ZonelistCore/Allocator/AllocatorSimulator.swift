@@ -77,6 +77,10 @@ public struct AllocatorSimulator: Sendable {
   let movableIndex: Int
   /// Zones that, as the preferred zone, set `ALLOC_NOFRAGMENT`.
   let noFragmentZones: [Bool]
+  /// Whether runs of allocations from one per-CPU list skip the walk (same result, faster); tests turn it off.
+  var takesRunsFromLists = true
+  /// The per-CPU list (page set, list index, preferred zone) the last allocation came from on the fast path.
+  var lastPerCPUList: (set: Int, index: Int, preferredZone: Int)? = nil
 
   /// Where a simulation starts: each zone's free blocks and each CPU's lists.
   public struct StartState: Sendable {

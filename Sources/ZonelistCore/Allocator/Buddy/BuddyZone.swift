@@ -174,10 +174,18 @@ struct BuddyZone: Sendable {
   mutating func takeSmallest(order: Int, type: MigrateType) -> Int? {
     var current = order
     while current <= Self.maxOrder {
-      if let page = firstBlock(order: current, type: type) {
-        removeFromFreeList(page, order: current, type: type)
-        expand(page, low: order, high: current, type: type)
-        return page
+      let index = Self.listIndex(order: current, type: type)
+      if blockCounts[index] > 0 {
+        let head = Self.headByte(order: current, type: type)
+        while let entry = lists[index].popFront() {
+          let page = Int(entry)
+          guard state[page] == head else { continue }
+          state[page] = Self.inUse
+          blockCounts[index] -= 1
+          account(-(1 << current), type)
+          expand(page, low: order, high: current, type: type)
+          return page
+        }
       }
       current += 1
     }
