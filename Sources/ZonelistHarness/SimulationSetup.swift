@@ -4,7 +4,9 @@ public import ZonelistCore
 /// Builds the allocator of a machine from a model input: watermarks from the tunables,
 /// and the starting free pages and per-CPU lists from the snapshot when asked.
 public enum SimulationSetup {
-  public static func simulator(input: ModelInput, sysroot: String?, everythingFree: Bool) throws -> (AllocatorSimulator, [String]) {
+  public static func simulator(input: ModelInput, sysroot: String?, everythingFree: Bool, bootPageSets: Bool = false) throws -> (
+    AllocatorSimulator, [String]
+  ) {
     var notes: [String] = []
     var tunables = VMTunables()
     tunables.minFreeKibibytes = nil
@@ -16,6 +18,7 @@ public enum SimulationSetup {
     let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: input.topology.cpus.count)
     let tuning = calculator.compute(tunables)
     var start = AllocatorSimulator.StartState()
+    start.bootPageSets = bootPageSets
     if !everythingFree {
       if let zoneinfo = input.snapshot?.zoneinfo, zoneinfo.entries.allSatisfy({ $0.free != nil }) {
         for entry in zoneinfo.entries {

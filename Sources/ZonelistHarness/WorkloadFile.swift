@@ -13,13 +13,29 @@ public enum WorkloadFile {
 
   public static func parse(_ text: String, file: String, topology: Topology, profile: KernelProfile) throws(ImportError) -> Workload {
     let (root, reader) = try TopologyFile.compose(text, file: file, expecting: "a mapping with 'steps:'")
-    let top = try reader.mapping(root, "a mapping with 'steps:'", allowed: ["steps", "start", "description"])
+    let top = try reader.mapping(root, "a mapping with 'steps:'", allowed: ["steps", "start", "description", "per-cpu-lists", "refresh-vmstat"])
     var everythingFree = false
     if let start = top["start"] {
       switch start.string {
       case "snapshot": everythingFree = false
       case "free": everythingFree = true
       default: throw reader.fail(start, "start: snapshot (the snapshot's free pages) or free (every managed page free)")
+      }
+    }
+    var bootPageSets = false
+    if let node = top["per-cpu-lists"] {
+      switch node.string {
+      case "tuned": bootPageSets = false
+      case "boot": bootPageSets = true
+      default: throw reader.fail(node, "per-cpu-lists: tuned (each zone's batch and high) or boot (boot_pageset: high 0, batch 1)")
+      }
+    }
+    var refresh = false
+    if let node = top["refresh-vmstat"] {
+      switch node.string {
+      case "never": refresh = false
+      case "after-each-step": refresh = true
+      default: throw reader.fail(node, "refresh-vmstat: never or after-each-step (as a write to vm.stat_refresh)")
       }
     }
     guard let stepsNode = top["steps"], case .sequence(let items) = stepsNode, !items.isEmpty else {
@@ -100,6 +116,8 @@ public enum WorkloadFile {
         cpu: cpu ?? topology.cpus.first ?? 0, policy: policy, gfp: gfp, order: order, count: Swift.max(1, pages >> order))
       steps.append(.allocate(request, repeats: repeats, anonymous: anonymous))
     }
-    return Workload(steps: steps, startEverythingFree: everythingFree)
+    var workload = Workload(steps: steps, startEverythingFree: everythingFree, refreshVMStatsAfterEachStep: refresh)
+    workload.bootPageSets = bootPageSets
+    return workload
   }
 }

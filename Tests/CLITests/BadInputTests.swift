@@ -172,6 +172,8 @@ struct Tool {
     ("bind without nodes", "steps:\n  - cpu: 0\n    policy: bind\n    pages: 4\n", 2, "'nodes:' for the bind policy"),
     ("free of a later step", "steps:\n  - cpu: 0\n    pages: 4\n  - free: 3\n", 4, "an earlier allocation step"),
     ("size", "steps:\n  - cpu: 0\n    allocate: lots\n", 3, "a size like 256M"),
+    ("per-cpu lists", "per-cpu-lists: none\nsteps:\n  - cpu: 0\n    pages: 4\n", 1, "per-cpu-lists: tuned"),
+    ("vmstat refresh", "refresh-vmstat: sometimes\nsteps:\n  - cpu: 0\n    pages: 4\n", 1, "refresh-vmstat: never or after-each-step"),
   ]
 
   @Test(arguments: cases.indices)
@@ -188,5 +190,20 @@ struct Tool {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("allocations failed"))
     #expect(result.stdout.contains("0:DMA32: free"))
+  }
+
+  /// Free pages above min but no block of the order asked for: a failure that names the order.
+  /// On a 128 MiB machine, alternate 128-page steps fill the memory; freeing every other one
+  /// leaves thousands of pages free in 128-page holes, and no block of order 10.
+  @Test func fragmentationFailureNamesTheOrder() throws {
+    let topology = try Tool.file("kernel: \"6.12\"\nnodes:\n  - id: 0\n    cpus: 0\n    memory: 128M\n", name: "small.yaml")
+    var yaml = "start: free\nper-cpu-lists: boot\nsteps:\n"
+    for _ in 0..<300 { yaml += "  - cpu: 0\n    gfp: GFP_KERNEL\n    pages: 128\n" }
+    for step in stride(from: 1, through: 300, by: 2) { yaml += "  - free: \(step)\n" }
+    yaml += "  - cpu: 0\n    gfp: GFP_KERNEL\n    order: 10\n    pages: 1024\n"
+    let path = try Tool.file(yaml, name: "workload.yaml")
+    let result = try Tool.run(["simulate", "--topology", topology, "--workload", path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("but no free block of order 10 or more"), "\(result.stdout.suffix(2000))")
   }
 }

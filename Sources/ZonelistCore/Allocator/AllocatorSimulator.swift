@@ -91,8 +91,12 @@ public struct AllocatorSimulator: Sendable {
     public var perCPUCounts: [CPUID: [ZoneReference: Int]] = [:]
     /// Each CPU's `high:` per zone, where the snapshot shows it (run-time state from 6.7).
     public var perCPUHigh: [CPUID: [ZoneReference: Int]] = [:]
-    /// The migrate type of the pages a snapshot shows on per-CPU lists (unknown from the snapshot).
+    /// The migrate type of the pages a snapshot shows on per-CPU lists: the snapshot does not
+    /// say; movable by default (in the captures, a CPU's listed pages served its next movable allocations).
     public var perCPUType: MigrateType = .movable
+    /// Every CPU's lists are the boot page set (high 0, batch 1); the snapshot's listed pages are
+    /// then left in use. Kernel: `boot_pageset`.
+    public var bootPageSets = false
     public init() {}
   }
 
@@ -133,20 +137,21 @@ public struct AllocatorSimulator: Sendable {
         let managed = node[type].managed.rawValue
         let counts = start.freeAreas[reference] ?? FreeAreaCounts(movablePages: managed)
         index[reference] = zones.count
+        let boot = start.bootPageSets
         zones.append(
           ZoneState(
             reference: reference, managed: managed, min: tune.min, low: tune.low, high: tune.high, protection: tune.protection,
-            batch: tune.batch, highMin: tune.highMin, highMax: tune.highMax,
+            batch: boot ? 1 : tune.batch, highMin: boot ? 0 : tune.highMin, highMax: boot ? 0 : tune.highMax,
             buddy: .laidOut(pageCount: managed, rules: rules, counts: counts)))
       }
     }
     cpus = topology.cpus
     var pageSets = cpus.flatMap { cpu in
-      zones.map { zone in PerCPUPages(high: start.perCPUHigh[cpu]?[zone.reference] ?? zone.highMin) }
+      zones.map { zone in PerCPUPages(high: start.bootPageSets ? 0 : start.perCPUHigh[cpu]?[zone.reference] ?? zone.highMin) }
     }
     // Pages a snapshot shows on per-CPU lists: taken from the pages in use at the end of the zone.
     for (z, zone) in zones.enumerated() {
-      let counts = cpus.map { start.perCPUCounts[$0]?[zone.reference] ?? 0 }
+      let counts = cpus.map { start.bootPageSets ? 0 : start.perCPUCounts[$0]?[zone.reference] ?? 0 }
       var pages = zones[z].buddy.pagesInUse(count: counts.reduce(0, +))[...]
       for (c, count) in counts.enumerated() where count > 0 {
         for page in pages.prefix(count) {

@@ -9,6 +9,9 @@ public struct Workload: Hashable, Sendable {
   public var steps: [Step]
   /// Start from everything free instead of the snapshot's free pages.
   public var startEverythingFree: Bool
+  /// Every CPU's lists are the boot page set (high 0, batch 1): each page goes to and from the
+  /// buddy lists directly. Kernel: `boot_pageset`, before `zone_pcp_init()`/`setup_per_cpu_pageset()`.
+  public var bootPageSets = false
   /// Run every CPU's vmstat work after each step, as a write to `vm.stat_refresh` does
   /// (the capture harness writes it before reading each snapshot).
   public var refreshVMStatsAfterEachStep: Bool

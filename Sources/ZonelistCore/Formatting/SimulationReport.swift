@@ -11,7 +11,11 @@ public enum SimulationReport {
       }
       let tables = result.pageTablePages.values.reduce(0, +)
       if tables > 0 { out += "  page tables \(tables) pages (one per 512 anonymous pages)\n" }
+      if tables < 0 { out += "  page tables \(-tables) pages freed\n" }
       if result.remotePages > 0 { out += "  event: \(result.remotePages) pages fell back to another node than the preferred one\n" }
+      for (zone, count) in result.fragmentingFallbacks.sorted(by: { ($0.key.node, $0.key.type) < ($1.key.node, $1.key.type) }) {
+        out += "  event: \(count) fallback\(count == 1 ? "" : "s") split a pageblock of another migrate type in \(zone) (watermark boost)\n"
+      }
       if !result.kswapdWoken.isEmpty {
         out += "  event: kswapd woken on node \(IDList.format(result.kswapdWoken.map(\.rawValue)))\n"
       }
@@ -28,6 +32,13 @@ public enum SimulationReport {
     ]
     for (name, value) in rows {
       out += name.padding(13) + topology.nodeIDs.map { String(last[$0].map(value) ?? 0).leftPadded(12) }.joined() + "\n"
+    }
+    // Kernel: /proc/buddyinfo after the last step.
+    if let blocks = results.last?.freeBlocksAfter, !blocks.isEmpty {
+      out += "\nfree blocks after the last step (/proc/buddyinfo)\n"
+      for (zone, counts) in blocks.sorted(by: { ($0.key.node, $0.key.type) < ($1.key.node, $1.key.type) }) {
+        out += "Node \(zone.node), zone \(zone.type.kernelName.leftPadded(8)) " + counts.map { String($0).leftPadded(6) }.joined(separator: " ") + " \n"
+      }
     }
     return out
   }

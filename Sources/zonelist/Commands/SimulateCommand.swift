@@ -19,7 +19,8 @@ struct SimulateCommand: AsyncParsableCommand {
     let input = try reportingErrors { try self.input.load() }
     let work = try reportingErrors { try WorkloadFile.load(path: workload, topology: input.topology, profile: input.profile) }
     let (simulator, setupNotes) = try reportingErrors {
-      try SimulationSetup.simulator(input: input, sysroot: self.input.sysroot, everythingFree: work.startEverythingFree)
+      try SimulationSetup.simulator(
+        input: input, sysroot: self.input.sysroot, everythingFree: work.startEverythingFree, bootPageSets: work.bootPageSets)
     }
     Output.notes(input.notes.filter { !$0.contains("Total pages") } + setupNotes)
     var start: [ZoneReference: Int] = [:]
@@ -61,6 +62,10 @@ struct SimulationJSON: Encodable {
     var failures: Int
     var failureReasons: [String]
     var freeAfter: [String: Int]
+    /// Free blocks by order 0...10 per zone after the step, as `/proc/buddyinfo`.
+    var freeBlocksAfter: [String: [Int]]
+    /// Fallbacks that split a pageblock of another migrate type, per zone.
+    var fragmentingFallbacks: [String: Int]
     var numastat: [String: AllocatorSimulator.NUMAStat]
   }
   init(results: [WorkloadRun.StepResult]) {
@@ -72,6 +77,8 @@ struct SimulationJSON: Encodable {
         remotePages: result.remotePages, kswapdWoken: result.kswapdWoken.map(\.rawValue), failures: result.failures,
         failureReasons: result.failureReasons,
         freeAfter: Dictionary(uniqueKeysWithValues: result.freeAfter.map { ($0.key.description, $0.value) }),
+        freeBlocksAfter: Dictionary(uniqueKeysWithValues: result.freeBlocksAfter.map { ($0.key.description, $0.value) }),
+        fragmentingFallbacks: Dictionary(uniqueKeysWithValues: result.fragmentingFallbacks.map { ($0.key.description, $0.value) }),
         numastat: Dictionary(uniqueKeysWithValues: result.numastat.map { (String($0.key.rawValue), $0.value) }))
     }
   }
