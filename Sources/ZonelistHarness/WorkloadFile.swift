@@ -14,30 +14,18 @@ public enum WorkloadFile {
   public static func parse(_ text: String, file: String, topology: Topology, profile: KernelProfile) throws(ImportError) -> Workload {
     let (root, reader) = try TopologyFile.compose(text, file: file, expecting: "a mapping with 'steps:'")
     let top = try reader.mapping(root, "a mapping with 'steps:'", allowed: ["steps", "start", "description", "per-cpu-lists", "refresh-vmstat"])
-    var everythingFree = false
-    if let start = top["start"] {
-      switch start.string {
-      case "snapshot": everythingFree = false
-      case "free": everythingFree = true
-      default: throw reader.fail(start, "start: snapshot (the snapshot's free pages) or free (every managed page free)")
-      }
+    /// A key that picks one of two settings (false when absent).
+    func choice(_ key: String, _ options: [String: Bool], _ expected: String) throws(ImportError) -> Bool {
+      guard let node = top[key] else { return false }
+      guard let text = node.string, let value = options[text] else { throw reader.fail(node, expected) }
+      return value
     }
-    var bootPageSets = false
-    if let node = top["per-cpu-lists"] {
-      switch node.string {
-      case "tuned": bootPageSets = false
-      case "boot": bootPageSets = true
-      default: throw reader.fail(node, "per-cpu-lists: tuned (each zone's batch and high) or boot (boot_pageset: high 0, batch 1)")
-      }
-    }
-    var refresh = false
-    if let node = top["refresh-vmstat"] {
-      switch node.string {
-      case "never": refresh = false
-      case "after-each-step": refresh = true
-      default: throw reader.fail(node, "refresh-vmstat: never or after-each-step (as a write to vm.stat_refresh)")
-      }
-    }
+    let everythingFree = try choice(
+      "start", ["snapshot": false, "free": true], "start: snapshot (the snapshot's free pages) or free (every managed page free)")
+    let bootPageSets = try choice(
+      "per-cpu-lists", ["tuned": false, "boot": true], "per-cpu-lists: tuned (each zone's batch and high) or boot (boot_pageset: high 0, batch 1)")
+    let refresh = try choice(
+      "refresh-vmstat", ["never": false, "after-each-step": true], "refresh-vmstat: never or after-each-step (as a write to vm.stat_refresh)")
     guard let stepsNode = top["steps"], case .sequence(let items) = stepsNode, !items.isEmpty else {
       throw reader.fail(top["steps"] ?? root, "'steps:' as a non-empty list")
     }
