@@ -98,6 +98,28 @@ extension AllocatorSimulator {
     return page
   }
 
+  /// Takes up to `limit` blocks off one per-CPU list, as that many allocations would, each
+  /// halving `free_count` (or `free_factor`) first; returns how many it took.
+  mutating func takeRun(set: Int, list index: Int, zone: Int, order: Int, upTo limit: Int, movable: Bool, into record: inout AllocationRecord) -> Int {
+    guard limit > 0, !pageSets[set].isEmpty(list: index) else { return 0 }
+    var list = PageDeque()
+    swap(&list, &pageSets[set].lists[index])
+    var state: [UInt8] = []
+    swap(&state, &zones[zone].buddy.state)
+    let byte = movable ? BuddyZone.inUseMovable : BuddyZone.inUse
+    let taken = Swift.min(limit, list.count)
+    for _ in 0..<taken {
+      let page = Int(list.popFront()!)
+      for index in page..<(page + (1 << order)) { state[index] = byte }
+      record.append(zone: zone, page: page, order: order)
+    }
+    swap(&state, &zones[zone].buddy.state)
+    swap(&list, &pageSets[set].lists[index])
+    pageSets[set].count -= taken << order
+    if autoTunedHigh { pageSets[set].freeCount >>= Swift.min(taken, 63) } else { pageSets[set].freeFactor >>= Swift.min(taken, 63) }
+    return taken
+  }
+
   /// Kernel (before 6.7): `pcp->batch`, scaled down for higher orders.
   func legacyBatch(_ zone: Int, order: Int) -> Int {
     let batch = zones[zone].batch
@@ -130,50 +152,57 @@ extension AllocatorSimulator {
   public mutating func free(_ record: AllocationRecord, cpu: CPUID) throws(SimulationError) {
     guard let cpuIndex = cpus.firstIndex(of: cpu) else { throw .unknownCPU(cpu) }
     for extent in record.extents {
-      let zone = Int(extent.zone)
-      let order = Int(extent.order)
-      var page = Int(extent.start)
-      for _ in 0..<extent.count {
-        freeBlock(zone, page: page, order: order, cpuIndex: cpuIndex)
-        page += 1 << order
-      }
+      freeRun(Int(extent.zone), start: Int(extent.start), blocks: Int(extent.count), order: Int(extent.order), cpuIndex: cpuIndex)
     }
   }
 
-  /// Frees one block.
-  mutating func freeBlock(_ zone: Int, page: Int, order: Int, cpuIndex: Int) {
-    let blockType = zones[zone].buddy.pageblockType(of: page)
+  /// Frees `blocks` consecutive blocks of 2^`order` pages from `start`, one by one.
+  mutating func freeRun(_ zone: Int, start: Int, blocks: Int, order: Int, cpuIndex: Int) {
     guard PerCPUPages.allows(order: order) else {
-      zones[zone].buddy.free(page, order: order, type: blockType)
+      for block in 0..<blocks {
+        let page = start + block << order
+        zones[zone].buddy.free(page, order: order, type: zones[zone].buddy.pageblockType(of: page))
+      }
       return
     }
-    zones[zone].buddy.state[page] = BuddyZone.onPerCPUList
     let set = cpuIndex * zones.count + zone
+    var pcp = PerCPUPages(high: 0)
+    swap(&pcp, &pageSets[set])
+    defer { swap(&pcp, &pageSets[set]) }
+    for block in 0..<blocks { freeToList(&pcp, zone: zone, page: start + block << order, order: order) }
+  }
+
+  /// Frees one block onto a CPU's list, draining the list when it reaches its high mark.
+  ///
+  /// Kernel: `free_unref_page_commit()`, `nr_pcp_high()`, `nr_pcp_free()`.
+  mutating func freeToList(_ pcp: inout PerCPUPages, zone: Int, page: Int, order: Int) {
+    let blockType = zones[zone].buddy.pageblockType(of: page)
+    zones[zone].buddy.state[page] = BuddyZone.onPerCPUList
     let type = blockType == .highAtomic ? MigrateType.movable : blockType
     let index = PerCPUPages.listIndex(order: order, type: type)
     let batch = zones[zone].batch
     if autoTunedHigh {
-      pageSets[set].allocFactor >>= 1
-      pageSets[set].push(page, order: order, type: type, front: true)
+      pcp.allocFactor >>= 1
+      pcp.push(page, order: order, type: type, front: true)
       var freeHigh = false
       if order > 0 && order <= PerCPUPages.costlyOrder {
-        freeHigh = pageSets[set].freeCount >= batch && pageSets[set].previousFreeWasHighOrder
-        pageSets[set].previousFreeWasHighOrder = true
+        freeHigh = pcp.freeCount >= batch && pcp.previousFreeWasHighOrder
+        pcp.previousFreeWasHighOrder = true
       } else {
-        pageSets[set].previousFreeWasHighOrder = false
+        pcp.previousFreeWasHighOrder = false
       }
-      if pageSets[set].freeCount < batch << 5 { pageSets[set].freeCount += 1 << order }
-      let high = perCPUHigh(set, zone: zone, batch: batch, freeHigh: freeHigh)
-      if pageSets[set].count >= high {
+      if pcp.freeCount < batch << 5 { pcp.freeCount += 1 << order }
+      let high = perCPUHigh(&pcp, zone: zone, batch: batch, freeHigh: freeHigh)
+      if pcp.count >= high {
         let amount: Int
         if freeHigh {
-          amount = Swift.min(pageSets[set].count, batch << 5)
+          amount = Swift.min(pcp.count, batch << 5)
         } else if high < batch {
           amount = 1
         } else {
-          amount = Swift.min(Swift.max(pageSets[set].freeCount, batch), high - batch)
+          amount = Swift.min(Swift.max(pcp.freeCount, batch), high - batch)
         }
-        drain(set, zone: zone, count: amount, first: index)
+        drain(&pcp, zone: zone, count: amount, first: index)
         if zones[zone].belowHigh
           && watermarkFast(zone, order: 0, mark: zones[zone].high, highestIndex: movableIndex, attempt: Attempt(mark: .low))
         {
@@ -181,68 +210,76 @@ extension AllocatorSimulator {
         }
       }
     } else {
-      pageSets[set].push(page, order: order, type: type, front: true)
-      let freeHigh = pageSets[set].freeFactor != 0 && order > 0 && order <= PerCPUPages.costlyOrder
-      let high = freeHigh ? 0 : pageSets[set].high
-      if pageSets[set].count >= high {
+      pcp.push(page, order: order, type: type, front: true)
+      let freeHigh = pcp.freeFactor != 0 && order > 0 && order <= PerCPUPages.costlyOrder
+      let high = freeHigh ? 0 : pcp.high
+      if pcp.count >= high {
         var amount: Int
         if freeHigh {
-          amount = pageSets[set].count
+          amount = pcp.count
         } else if high < batch {
           amount = 1
         } else {
-          amount = batch << pageSets[set].freeFactor
-          if amount < high - batch && pageSets[set].freeFactor < 5 { pageSets[set].freeFactor += 1 }
+          amount = batch << pcp.freeFactor
+          if amount < high - batch && pcp.freeFactor < 5 { pcp.freeFactor += 1 }
           amount = Swift.min(Swift.max(amount, batch), high - batch)
         }
-        drain(set, zone: zone, count: amount, first: index)
+        drain(&pcp, zone: zone, count: amount, first: index)
       }
     }
   }
 
   /// Kernel: `nr_pcp_high()` (6.7 on).
-  mutating func perCPUHigh(_ set: Int, zone: Int, batch: Int, freeHigh: Bool) -> Int {
+  func perCPUHigh(_ pcp: inout PerCPUPages, zone: Int, batch: Int, freeHigh: Bool) -> Int {
     let highMin = zones[zone].highMin
     let highMax = zones[zone].highMax
-    let high = Swift.min(Swift.max(pageSets[set].high, highMin), highMax)
-    pageSets[set].high = high
+    let high = Swift.min(Swift.max(pcp.high, highMin), highMax)
+    pcp.high = high
     if high == 0 { return 0 }
     if freeHigh {
-      pageSets[set].high = Swift.max(high - (batch << 5), highMin)
+      pcp.high = Swift.max(high - (batch << 5), highMin)
       return 0
     }
     if highMin == highMax { return high }
     if zones[zone].belowHigh {
-      pageSets[set].high = Swift.max(high - Swift.max(pageSets[set].freeCount, batch), highMin)
-      return Swift.max(pageSets[set].count, highMin)
+      pcp.high = Swift.max(high - Swift.max(pcp.freeCount, batch), highMin)
+      return Swift.max(pcp.count, highMin)
     }
-    if pageSets[set].count >= high {
-      let needHigh = pageSets[set].freeCount + batch
-      if high < needHigh { pageSets[set].high = Swift.min(Swift.max(needHigh, highMin), highMax) }
+    if pcp.count >= high {
+      let needHigh = pcp.freeCount + batch
+      if high < needHigh { pcp.high = Swift.min(Swift.max(needHigh, highMin), highMax) }
     }
     return high
   }
 
   /// Returns `count` pages of a CPU's lists to the buddy lists, oldest first, list `first`
   /// before the others in turn. Kernel: `free_pcppages_bulk()`.
-  mutating func drain(_ set: Int, zone: Int, count: Int, first: Int) {
-    var remaining = Swift.min(pageSets[set].count, count)
+  mutating func drain(_ pcp: inout PerCPUPages, zone: Int, count: Int, first: Int) {
+    var remaining = Swift.min(pcp.count, count)
     var index = first - 1
     while remaining > 0 {
-      repeat { index = index + 1 > PerCPUPages.listCount - 1 ? 0 : index + 1 } while pageSets[set].isEmpty(list: index)
+      repeat { index = index + 1 > PerCPUPages.listCount - 1 ? 0 : index + 1 } while pcp.isEmpty(list: index)
       let order = PerCPUPages.order(ofList: index)
       repeat {
-        let page = pageSets[set].popBack(list: index)!
+        let page = pcp.popBack(list: index)!
         remaining -= 1 << order
         zones[zone].buddy.free(page, order: order, type: zones[zone].buddy.pageblockType(of: page))
-      } while remaining > 0 && !pageSets[set].isEmpty(list: index)
+      } while remaining > 0 && !pcp.isEmpty(list: index)
     }
+  }
+
+  /// `drain(_:zone:count:first:)` on the lists of page set `set`.
+  mutating func drain(set: Int, count: Int) {
+    var pcp = PerCPUPages(high: 0)
+    swap(&pcp, &pageSets[set])
+    drain(&pcp, zone: set % zones.count, count: count, first: 0)
+    swap(&pcp, &pageSets[set])
   }
 
   /// Returns every page of every CPU's lists to the buddy lists. Kernel: `drain_all_pages()`.
   public mutating func drainAllPerCPULists() {
     for set in pageSets.indices where pageSets[set].count > 0 {
-      drain(set, zone: set % zones.count, count: pageSets[set].count, first: 0)
+      drain(set: set, count: pageSets[set].count)
     }
   }
 }
@@ -272,7 +309,7 @@ extension AllocatorSimulator {
         pageSets[set].high = Swift.max(pageSets[set].count - (zones[zone].batch << 5), high - (high >> 3), highMin)
       }
       let excess = pageSets[set].count - pageSets[set].high
-      if excess > 0 { drain(set, zone: zone, count: excess, first: 0) }
+      if excess > 0 { drain(set: set, count: excess) }
     }
   }
 }

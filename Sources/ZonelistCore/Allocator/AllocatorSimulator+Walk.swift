@@ -102,13 +102,10 @@ extension AllocatorSimulator {
       if takesRunsFromLists, !interleave, let (set, index, preferredZone) = fromList,
         zoneUsable(zone, attempt: Attempt(mark: .low), order: request.order, highestIndex: highestIndex)
       {
-        while i + 1 < request.count, let next = pageSets[set].popFrontForAllocation(list: index, autoTunedHigh: autoTunedHigh) {
-          i += 1
-          zones[zone].buddy.markInUse(next, order: request.order, movable: movable)
-          count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, order: request.order)
-          servedCounts[zone] += pages
-          outcome.record.append(zone: zone, page: next, order: request.order)
-        }
+        let taken = takeRun(set: set, list: index, zone: zone, order: request.order, upTo: request.count - 1 - i, movable: movable, into: &outcome.record)
+        i += taken
+        count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, pages: taken * pages)
+        servedCounts[zone] += taken * pages
       }
     }
     for (zone, count) in servedCounts.enumerated() where count > 0 { outcome.served[zones[zone].reference] = count }
@@ -198,7 +195,7 @@ extension AllocatorSimulator {
           if lastPerCPUList != nil {
             if attempt.mark == .low && !attempt.highAtomic { lastPerCPUList!.preferredZone = preferredZone } else { lastPerCPUList = nil }
           }
-          count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, order: order)
+          count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, pages: 1 << order)
           return (zone, page)
         }
       }
@@ -256,10 +253,9 @@ extension AllocatorSimulator {
   }
 
   /// Kernel: `zone_statistics()`.
-  mutating func count(zone: Int, preferredZone: Int, cpuNodePosition: Int, order: Int) {
+  mutating func count(zone: Int, preferredZone: Int, cpuNodePosition: Int, pages: Int) {
     let node = zoneNode[zone]
     let preferredNode = zoneNode[preferredZone]
-    let pages = 1 << order
     if node == preferredNode {
       stats[node].numaHit += pages
     } else {
