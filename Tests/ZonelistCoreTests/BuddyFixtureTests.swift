@@ -41,4 +41,45 @@ import ZonelistHarness
       #expect(worst <= 0.03, "\(fixture.name): \(detail)")
     }
   }
+
+  /// Per zone, type and step, how many pageblocks changed type since the start, against the
+  /// kernel's `Number of blocks type` change; the worst difference over a fixture.
+  static func worstPageblockChange(_ fixture: AllocationFixture) throws -> (Int, String) {
+    let (run, _) = try fixture.simulate()
+    func read(_ folder: String) throws -> PageTypeInfo {
+      try PageTypeInfo(
+        parsing: String(contentsOfFile: "\(fixture.path)/\(folder)/proc/pagetypeinfo", encoding: .utf8),
+        buddyinfo: String(contentsOfFile: "\(fixture.path)/\(folder)/proc/buddyinfo", encoding: .utf8))
+    }
+    let before = try read("before")
+    let input = try ModelInput.load(sysroot: fixture.path + "/before", topologyFile: nil, kernel: nil)
+    let (start, _) = try SimulationSetup.simulator(input: input, sysroot: fixture.path + "/before", everythingFree: false)
+    var worst = 0
+    var detail = ""
+    for result in run.results {
+      let after = try read(String(format: "steps/%02d", result.index))
+      for zone in start.zones where zone.managed > 0 {
+        for type in MigrateType.allCases {
+          let kernel = (after.zones[zone.reference]?.pageblocks[type] ?? 0) - (before.zones[zone.reference]?.pageblocks[type] ?? 0)
+          let model = (result.pageblocksAfter[zone.reference]?[type] ?? 0) - (zone.pageblocks[type] ?? 0)
+          if abs(kernel - model) > worst {
+            worst = abs(kernel - model)
+            detail = "step \(result.index) \(zone.reference) \(type.kernelName): kernel \(kernel > 0 ? "+" : "")\(kernel), model \(model > 0 ? "+" : "")\(model) pageblocks"
+          }
+        }
+      }
+    }
+    return (worst, detail)
+  }
+
+  /// Pageblocks change type as the kernel's do, within two order-10 blocks (four pageblocks):
+  /// exactly in 7 of the 16 runs (6 of the 8 on 6.1). Where they differ, the model claimed a movable order-10 block
+  /// for page tables that the kernel served otherwise (likely from pages already on a CPU's
+  /// unmovable list: a snapshot does not say which list its per-CPU pages are on).
+  @Test(arguments: AllocationFixture.all)
+  func pageblockTypesChangeAsTheKernels(_ fixture: AllocationFixture) throws {
+    let (worst, detail) = try Self.worstPageblockChange(fixture)
+    print("\(fixture.name): pageblock change worst \(worst) (\(detail))")
+    #expect(worst <= 4, "\(fixture.name): \(detail)")
+  }
 }

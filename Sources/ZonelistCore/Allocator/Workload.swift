@@ -39,6 +39,8 @@ public struct WorkloadRun: Sendable {
     public var fragmentingFallbacks: [ZoneReference: Int] = [:]
     /// Free blocks by order after the step, per zone (`/proc/buddyinfo`).
     public var freeBlocksAfter: [ZoneReference: [Int]] = [:]
+    /// Pageblocks by migrate type after the step, per zone (`Number of blocks type` of `/proc/pagetypeinfo`).
+    public var pageblocksAfter: [ZoneReference: [MigrateType: Int]] = [:]
     /// Pages that left the preferred node.
     public var remotePages: Int
     public var numastat: [NodeID: AllocatorSimulator.NUMAStat]
@@ -66,26 +68,41 @@ public struct WorkloadRun: Sendable {
         var woken: Set<NodeID> = []
         var record = AllocationRecord()
         var tableRecord = AllocationRecord()
+        func note(_ outcome: AllocatorSimulator.Outcome, tables: Bool) {
+          for (zone, pages) in outcome.served {
+            if tables { result.pageTablePages[zone, default: 0] += pages } else { result.pages[zone, default: 0] += pages }
+          }
+          for (zone, count) in outcome.fragmentingFallbacks { result.fragmentingFallbacks[zone, default: 0] += count }
+          if tables { tableRecord.append(outcome.record) } else { record.append(outcome.record) }
+          woken.formUnion(outcome.kswapdWoken)
+          guard !tables else { return }
+          result.failures += outcome.failures
+          if result.failureReasons.isEmpty { result.failureReasons = outcome.firstFailure }
+        }
         for _ in 0..<repeats {
-          // Anonymous memory: one page-table page per 512 pages, allocated first, with the task's policy.
-          if anonymous {
+          guard anonymous else {
+            note(try simulator.allocate(request), tables: false)
+            continue
+          }
+          // Anonymous memory faults in page by page: a page-table page (GFP_KERNEL, the task's
+          // policy) before the first page of each 512, then those pages.
+          let perTable = Swift.max(1, 512 >> request.order)
+          var done = 0
+          var table = 0
+          while done < request.count {
             var tables = request
             tables.gfp = .kernel
             tables.order = 0
-            tables.count = (request.count << request.order + 511) / 512
-            let outcome = try simulator.allocate(tables)
-            for (zone, pages) in outcome.served { result.pageTablePages[zone, default: 0] += pages }
-            woken.formUnion(outcome.kswapdWoken)
-            tableRecord.append(outcome.record)
-            for (zone, count) in outcome.fragmentingFallbacks { result.fragmentingFallbacks[zone, default: 0] += count }
+            tables.count = 1
+            tables.interleaveStart = table
+            note(try simulator.allocate(tables), tables: true)
+            var pages = request
+            pages.count = Swift.min(perTable, request.count - done)
+            pages.interleaveStart = request.interleaveStart + done
+            note(try simulator.allocate(pages), tables: false)
+            done += pages.count
+            table += 1
           }
-          let outcome = try simulator.allocate(request)
-          for (zone, pages) in outcome.served { result.pages[zone, default: 0] += pages }
-          for (zone, count) in outcome.fragmentingFallbacks { result.fragmentingFallbacks[zone, default: 0] += count }
-          record.append(outcome.record)
-          result.failures += outcome.failures
-          if result.failureReasons.isEmpty { result.failureReasons = outcome.firstFailure }
-          woken.formUnion(outcome.kswapdWoken)
         }
         result.kswapdWoken = woken.sorted()
         allocatedBy[index + 1] = (result.pages, record, result.pageTablePages, tableRecord)
@@ -108,7 +125,10 @@ public struct WorkloadRun: Sendable {
       result.remotePages = simulator.numastat.values.reduce(0) { $0 + $1.numaMiss } - previousMiss
       for zone in simulator.zones {
         result.freeAfter[zone.reference] = zone.free + simulator.pagesOnLists(zone.reference)
-        if zone.managed > 0 { result.freeBlocksAfter[zone.reference] = zone.freeBlocks }
+        if zone.managed > 0 {
+          result.freeBlocksAfter[zone.reference] = zone.freeBlocks
+          result.pageblocksAfter[zone.reference] = zone.pageblocks
+        }
       }
       results.append(result)
       progress(index + 1, workload.steps.count)
