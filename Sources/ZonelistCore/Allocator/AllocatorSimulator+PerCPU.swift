@@ -15,14 +15,6 @@ extension PerCPUPages {
     return Int(page)
   }
 
-  /// Takes the newest block of a list for an allocation. Kernel: `rmqueue_pcplist()` on a
-  /// non-empty list (`free_count` or `free_factor` halves first).
-  mutating func popFrontForAllocation(list index: Int, autoTunedHigh: Bool) -> Int? {
-    guard !isEmpty(list: index) else { return nil }
-    if autoTunedHigh { freeCount >>= 1 } else { freeFactor >>= 1 }
-    return popFront(list: index)
-  }
-
   /// Takes the oldest block of a list. Kernel: `list_last_entry()` and `list_del()`.
   mutating func popBack(list index: Int) -> Int? {
     guard !lists.isEmpty, let page = lists[index].popBack() else { return nil }
@@ -274,13 +266,6 @@ extension AllocatorSimulator {
     swap(&pcp, &pageSets[set])
     drain(&pcp, zone: set % zones.count, count: count, first: 0)
     swap(&pcp, &pageSets[set])
-  }
-
-  /// Returns every page of every CPU's lists to the buddy lists. Kernel: `drain_all_pages()`.
-  public mutating func drainAllPerCPULists() {
-    for set in pageSets.indices where pageSets[set].count > 0 {
-      drain(set: set, count: pageSets[set].count)
-    }
   }
 }
 

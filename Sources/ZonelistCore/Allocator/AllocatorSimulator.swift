@@ -36,8 +36,6 @@ public struct AllocatorSimulator: Sendable {
     public var free: Int { buddy.freePages }
     /// Free blocks by order (0...10), all types. Kernel: `/proc/buddyinfo`.
     public var freeBlocks: [Int] { (0...BuddyZone.maxOrder).map { buddy.blocks(order: $0) } }
-    /// Free blocks by type and order. Kernel: `/proc/pagetypeinfo`.
-    public func freeBlocks(type: MigrateType) -> [Int] { (0...BuddyZone.maxOrder).map { buddy.blocks(order: $0, type: type) } }
     /// Pageblocks by type. Kernel: `Number of blocks type` of `/proc/pagetypeinfo`.
     public var pageblocks: [MigrateType: Int] { buddy.pageblockTypes.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
   }
@@ -54,8 +52,6 @@ public struct AllocatorSimulator: Sendable {
   }
 
   public internal(set) var zones: [ZoneState]
-  /// Each CPU's lists per zone: `perCPU[cpu][zone]`, CPUs by their position in ``cpus``.
-  public var perCPU: [[PerCPUPages]] { cpus.indices.map { Array(pageSets[($0 * zones.count)..<(($0 + 1) * zones.count)]) } }
   /// The lists of CPU *c* for zone *z* at `c * zones.count + z`.
   var pageSets: [PerCPUPages]
   public let cpus: [CPUID]
@@ -210,8 +206,6 @@ public struct AllocatorSimulator: Sendable {
     public var firstFailure: [String] = []
     /// Nodes whose kswapd the slow path (or a watermark boost) woke.
     public var kswapdWoken: Set<NodeID> = []
-    /// Allocations served by a node other than the preferred one.
-    public var remote = 0
     /// Fallbacks that took pages from a pageblock of another migrate type, per zone.
     /// Kernel: `mm_page_alloc_extfrag` events that split a pageblock (and boost its zone's watermarks).
     public var fragmentingFallbacks: [ZoneReference: Int] = [:]

@@ -42,7 +42,4 @@ public struct PerCPUPages: Hashable, Sendable {
     hasher.combine(count)
     hasher.combine(high)
   }
-
-  /// Pages on the list of one order and type.
-  public func pages(order: Int, type: MigrateType) -> Int { lists.isEmpty ? 0 : lists[Self.listIndex(order: order, type: type)].count }
 }
