@@ -81,7 +81,7 @@ extension AllocatorSimulator {
       var mode = BuddyZone.RemoveMode.normal
       for _ in 0..<batch {
         guard let page = zones[zone].buddy.take(order: order, type: type, noFragment: attempt.noFragment, mode: &mode) else { break }
-        zones[zone].buddy.state[page] = BuddyZone.onPerCPUList
+        zones[zone].buddy.markOnPerCPUList(page, order: order, type: type)
         pageSets[set].push(page, order: order, type: type, front: false)
       }
     }
@@ -169,7 +169,7 @@ extension AllocatorSimulator {
   /// Kernel: `free_unref_page_commit()`, `nr_pcp_high()`, `nr_pcp_free()`.
   mutating func freeToList(_ pcp: inout PerCPUPages, zone: Int, page: Int, order: Int) {
     let blockType = zones[zone].buddy.pageblockType(of: page)
-    zones[zone].buddy.state[page] = BuddyZone.onPerCPUList
+    zones[zone].buddy.markOnPerCPUList(page, order: order, type: blockType)
     let type = blockType == .highAtomic ? MigrateType.movable : blockType
     let index = PerCPUPages.listIndex(order: order, type: type)
     let batch = zones[zone].batch
@@ -255,7 +255,11 @@ extension AllocatorSimulator {
       repeat {
         let page = pcp.popBack(list: index)!
         remaining -= 1 << order
-        zones[zone].buddy.free(page, order: order, type: zones[zone].buddy.pageblockType(of: page))
+        // 6.12 frees under the pageblock's type of the moment; 6.1 under the type cached on the page.
+        let type =
+          zones[zone].buddy.rules == .claimThenSteal
+          ? zones[zone].buddy.pageblockType(of: page) : MigrateType(rawValue: zones[zone].buddy.state[page] & 3)!
+        zones[zone].buddy.free(page, order: order, type: type)
       } while remaining > 0 && !pcp.isEmpty(list: index)
     }
   }

@@ -94,7 +94,7 @@ extension AllocatorSimulator {
       servedCounts[zone] += pages
       outcome.record.append(zone: zone, page: page, order: request.order)
       // Kernel: MPOL_INTERLEAVE counts interleave_hit on the target node (weighted interleave does not).
-      if request.policy.mode == .interleave && zoneNode[zone] == position { stats[zoneNode[zone]].interleaveHit += pages }
+      if request.policy.mode == .interleave && zoneNode[zone] == position { stats[zoneNode[zone]].interleaveHit += 1 }
       // Served from a per-CPU list on the fast path: the zones before this one are unchanged and
       // still refused; if this one still passes its check (a refill may have taken it below its
       // mark), taking pages off the list changes nothing the walk reads, so the next allocations
@@ -104,7 +104,9 @@ extension AllocatorSimulator {
       {
         let taken = takeRun(set: set, list: index, zone: zone, order: request.order, upTo: request.count - 1 - i, movable: movable, into: &outcome.record)
         i += taken
-        count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, pages: taken * pages)
+        if count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, events: taken) {
+          outcome.remotePages += taken * pages
+        }
         servedCounts[zone] += taken * pages
       }
     }
@@ -152,6 +154,17 @@ extension AllocatorSimulator {
     {
       return page
     }
+    // A non-blocking __GFP_HIGH request (GFP_ATOMIC) loses ALLOC_CPUSET: the retry drops the
+    // policy's nodemask. Kernel: gfp_to_alloc_flags() and the nodemask reset in the slow path.
+    if mask != nil && slow.minReserve && slow.nonBlock {
+      let everyNode = candidateZones(preferred: preferred, mask: nil, gfp: gfp, highestIndex: highestIndex)
+      if let page = pageFromFreelist(
+        candidates: everyNode, attempt: slow, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, order: order, type: type,
+        highestIndex: highestIndex, outcome: &outcome)
+      {
+        return page
+      }
+    }
     if outcome.firstFailure.isEmpty {
       var reasons: [String] = []
       for zone in candidates {
@@ -195,7 +208,9 @@ extension AllocatorSimulator {
           if lastPerCPUList != nil {
             if attempt.mark == .low && !attempt.highAtomic { lastPerCPUList!.preferredZone = preferredZone } else { lastPerCPUList = nil }
           }
-          count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, pages: 1 << order)
+          if count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, events: 1) {
+            outcome.remotePages += 1 << order
+          }
           return (zone, page)
         }
       }
@@ -252,16 +267,20 @@ extension AllocatorSimulator {
     return false
   }
 
-  /// Kernel: `zone_statistics()`.
-  mutating func count(zone: Int, preferredZone: Int, cpuNodePosition: Int, pages: Int) {
+  /// Counts `events` allocations (one each, whatever their order); returns whether they left
+  /// the preferred node. Kernel: `zone_statistics(preferred_zone, zone, 1)`.
+  @discardableResult
+  mutating func count(zone: Int, preferredZone: Int, cpuNodePosition: Int, events: Int) -> Bool {
     let node = zoneNode[zone]
     let preferredNode = zoneNode[preferredZone]
+    if node == cpuNodePosition { stats[node].localNode += events } else { stats[node].otherNode += events }
     if node == preferredNode {
-      stats[node].numaHit += pages
-    } else {
-      stats[node].numaMiss += pages
-      stats[preferredNode].numaForeign += pages
+      stats[node].numaHit += events
+      return false
     }
-    if node == cpuNodePosition { stats[node].localNode += pages } else { stats[node].otherNode += pages }
+    stats[node].numaMiss += events
+    stats[preferredNode].numaForeign += events
+    return true
   }
+
 }

@@ -151,7 +151,7 @@ public struct AllocatorSimulator: Sendable {
       var pages = zones[z].buddy.pagesInUse(count: counts.reduce(0, +))[...]
       for (c, count) in counts.enumerated() where count > 0 {
         for page in pages.prefix(count) {
-          zones[z].buddy.state[page] = BuddyZone.onPerCPUList
+          zones[z].buddy.state[page] = BuddyZone.onPerCPUList(start.perCPUType)
           pageSets[c * zones.count + z].push(page, order: 0, type: start.perCPUType, front: false)
         }
         pages = pages.dropFirst(count)
@@ -204,6 +204,8 @@ public struct AllocatorSimulator: Sendable {
     /// Allocations that failed (after the slow path), and why, for the first failure.
     public var failures = 0
     public var firstFailure: [String] = []
+    /// Pages served by a node other than the preferred one (`numa_miss` counts allocations).
+    public var remotePages = 0
     /// Nodes whose kswapd the slow path (or a watermark boost) woke.
     public var kswapdWoken: Set<NodeID> = []
     /// Fallbacks that took pages from a pageblock of another migrate type, per zone.
@@ -276,7 +278,7 @@ extension AllocatorSimulator {
         let held = set.lists.enumerated().reduce(0) { $0 + $1.element.count << PerCPUPages.order(ofList: $1.offset) }
         if held != set.count { errors.append("\(zone.reference) CPU \(cpus[c]): lists hold \(held) pages, count is \(set.count)") }
         for list in set.lists {
-          for page in list.elements where buddy.state[Int(page)] != BuddyZone.onPerCPUList {
+          for page in list.elements where !BuddyZone.isOnPerCPUList(buddy.state[Int(page)]) {
             errors.append("\(zone.reference) CPU \(cpus[c]): page \(page) on a list is not marked so")
             break
           }

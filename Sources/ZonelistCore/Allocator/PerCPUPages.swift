@@ -2,7 +2,7 @@
 ///
 /// Kernel: `struct per_cpu_pages`: `count`, `high`, `alloc_factor`/`free_count` (6.7 on) or
 /// `free_factor` (before), and `lists[NR_PCP_LISTS]`: one list per migrate type for orders
-/// 0–3 (`PAGE_ALLOC_COSTLY_ORDER`), plus one for pageblock-order (THP) pages.
+/// 0–3 (`PAGE_ALLOC_COSTLY_ORDER`), plus two for pageblock-order (THP) pages (`NR_PCP_THP`): movable and the rest.
 public struct PerCPUPages: Hashable, Sendable {
   /// Pages on the lists. Kernel: `pcp->count`.
   public internal(set) var count = 0
@@ -17,8 +17,8 @@ public struct PerCPUPages: Hashable, Sendable {
   /// The lists, created on first use. Kernel: `pcp->lists[]`.
   var lists: [PageDeque] = []
 
-  /// Kernel: `NR_PCP_LISTS`.
-  static let listCount = 3 * 4 + 1
+  /// Kernel: `NR_PCP_LISTS`: three types for orders 0–3, then two THP lists (`NR_PCP_THP`).
+  static let listCount = 3 * 4 + 2
   /// Kernel: `PAGE_ALLOC_COSTLY_ORDER`.
   static let costlyOrder = 3
 
@@ -29,10 +29,11 @@ public struct PerCPUPages: Hashable, Sendable {
 
   /// Kernel: `order_to_pindex()`.
   static func listIndex(order: Int, type: MigrateType) -> Int {
-    order > costlyOrder ? 12 : 3 * order + Int((type == .highAtomic ? MigrateType.movable : type).rawValue)
+    let type = type == .highAtomic ? MigrateType.movable : type
+    return order > costlyOrder ? 12 + (type == .movable ? 1 : 0) : 3 * order + Int(type.rawValue)
   }
   /// Kernel: `pindex_to_order()`.
-  static func order(ofList index: Int) -> Int { index == 12 ? 9 : index / 3 }
+  static func order(ofList index: Int) -> Int { index >= 12 ? 9 : index / 3 }
 
   public static func == (a: PerCPUPages, b: PerCPUPages) -> Bool {
     a.count == b.count && a.high == b.high && a.allocFactor == b.allocFactor && a.freeCount == b.freeCount

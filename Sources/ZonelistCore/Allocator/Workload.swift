@@ -76,6 +76,7 @@ public struct WorkloadRun: Sendable {
           if tables { tableRecord.append(outcome.record) } else { record.append(outcome.record) }
           woken.formUnion(outcome.kswapdWoken)
           guard !tables else { return }
+          result.remotePages += outcome.remotePages
           result.failures += outcome.failures
           if result.failureReasons.isEmpty { result.failureReasons = outcome.firstFailure }
         }
@@ -119,10 +120,7 @@ public struct WorkloadRun: Sendable {
         allocatedBy[stepNumber] = nil
       }
       if workload.refreshVMStatsAfterEachStep { simulator.refreshVMStats() }
-      // Pages that left the preferred node show up as numa_miss.
       result.numastat = simulator.numastat
-      let previousMiss = results.last?.numastat.values.reduce(0) { $0 + $1.numaMiss } ?? 0
-      result.remotePages = simulator.numastat.values.reduce(0) { $0 + $1.numaMiss } - previousMiss
       for zone in simulator.zones {
         result.freeAfter[zone.reference] = zone.free + simulator.pagesOnLists(zone.reference)
         if zone.managed > 0 {

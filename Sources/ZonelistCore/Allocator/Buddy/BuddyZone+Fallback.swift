@@ -45,7 +45,7 @@ extension BuddyZone {
   /// Kernel: `__rmqueue_fallback()` (6.1): the largest block of a fallback type, or the
   /// smallest when a movable allocation could not take its pageblock.
   mutating func fallbackMixed(order: Int, start: MigrateType, noFragment: Bool) -> Bool {
-    let minimum = noFragment ? pageblockOrder : order
+    let minimum = noFragment && order < pageblockOrder ? pageblockOrder : order
     var current = BuddyZone.maxOrder
     while current >= minimum {
       if let found = suitableFallback(order: current, start: start) {

@@ -28,8 +28,16 @@ struct BuddyZone: Sendable {
   static let inUse: UInt8 = 0
   /// State byte of a page in use that reclaim could migrate. Kernel: `PageLRU()`.
   static let inUseMovable: UInt8 = 1
-  /// State byte of a page on a per-CPU list.
-  static let onPerCPUList: UInt8 = 2
+  /// State byte of a page on a per-CPU list, with the migrate type the block will be freed
+  /// under (6.1 caches it on the page: `set_pcppage_migratetype()`).
+  @inline(__always) static func onPerCPUList(_ type: MigrateType) -> UInt8 { 0x08 | type.rawValue }
+  /// Whether a state byte is that of a page on a per-CPU list.
+  @inline(__always) static func isOnPerCPUList(_ byte: UInt8) -> Bool { byte & 0xFC == 0x08 }
+  /// Marks every page of a block as on a per-CPU list.
+  mutating func markOnPerCPUList(_ page: Int, order: Int, type: MigrateType) {
+    let byte = Self.onPerCPUList(type)
+    for index in page..<(page + (1 << order)) { state[index] = byte }
+  }
 
   let pageCount: Int
   /// Kernel: `pageblock_order`.
@@ -270,7 +278,8 @@ struct BuddyZone: Sendable {
       if isFree(index) {
         let order = freeOrder(index)
         let old = freeListType(index)
-        if old != type { moveToFreeList(index, order: order, from: old, to: type) }
+        // 6.1 moves every block to the tail (list_move_tail), even one already on the list.
+        if old != type || rules == .mixedLists { moveToFreeList(index, order: order, from: old, to: type) }
         moved += 1 << order
         index += 1 << order
       } else {
