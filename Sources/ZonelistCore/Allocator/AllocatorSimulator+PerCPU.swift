@@ -102,7 +102,7 @@ extension AllocatorSimulator {
     let taken = Swift.min(limit, list.count)
     for _ in 0..<taken {
       let page = Int(list.popFront()!)
-      for index in page..<(page + (1 << order)) { state[index] = byte }
+      if order == 0 { state[page] = byte } else { for index in page..<(page + (1 << order)) { state[index] = byte } }
       record.append(zone: zone, page: page, order: order)
     }
     swap(&state, &zones[zone].buddy.state)

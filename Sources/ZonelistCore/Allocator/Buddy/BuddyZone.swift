@@ -36,6 +36,10 @@ struct BuddyZone: Sendable {
   /// Marks every page of a block as on a per-CPU list.
   mutating func markOnPerCPUList(_ page: Int, order: Int, type: MigrateType) {
     let byte = Self.onPerCPUList(type)
+    if order == 0 {
+      state[page] = byte
+      return
+    }
     for index in page..<(page + (1 << order)) { state[index] = byte }
   }
 
