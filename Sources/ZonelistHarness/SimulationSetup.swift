@@ -17,6 +17,12 @@ public enum SimulationSetup {
     }
     let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: input.topology.cpus.count)
     let tuning = calculator.compute(tunables)
+    for node in input.topology.onlineNodes {
+      for (type, size) in node.zones where size.managed.rawValue > AllocatorSimulator.maxPagesPerZone {
+        throw HarnessError(
+          "zone \(node.id):\(type.kernelName) has \(size.managed.rawValue) managed pages; the simulator holds at most \(AllocatorSimulator.maxPagesPerZone) pages (16 TiB) per zone")
+      }
+    }
     var start = AllocatorSimulator.StartState()
     start.bootPageSets = bootPageSets
     if !everythingFree {
@@ -52,3 +58,4 @@ public enum SimulationSetup {
     return try PageTypeInfo(parsing: text, file: path, buddyinfo: buddy, buddyinfoFile: buddyPath)
   }
 }
+

@@ -192,6 +192,15 @@ struct Tool {
     #expect(result.stdout.contains("0:DMA32: free"))
   }
 
+  /// A zone past what the simulator holds (2^32 pages) is refused up front, not truncated.
+  @Test func zoneTooLargeForTheSimulatorIsRefused() throws {
+    let topology = try Tool.file("kernel: \"6.12\"\nnodes:\n  - id: 0\n    cpus: 0\n    memory: 17T\n", name: "huge.yaml")
+    let path = try Tool.file("steps:\n  - cpu: 0\n    pages: 4\n", name: "workload.yaml")
+    let result = try Tool.run(["simulate", "--topology", topology, "--workload", path])
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.stderr.contains("at most 4294967295 pages (16 TiB) per zone"), "\(result.stderr)")
+  }
+
   /// Free pages above min but no block of the order asked for: a failure that names the order.
   /// On a 128 MiB machine, alternate 128-page steps fill the memory; freeing every other one
   /// leaves thousands of pages free in 128-page holes, and no block of order 10.

@@ -67,6 +67,8 @@ public struct AllocatorSimulator: Sendable {
   let zoneIndex: [ZoneReference: Int]
   /// Kernel (6.7 on): `pcp->high` between `high_min` and `high_max`, `nr_pcp_alloc()`.
   let autoTunedHigh: Bool
+  /// The most managed pages a zone may have: page offsets are kept in 32 bits (16 TiB of 4 KiB pages).
+  public static let maxPagesPerZone = Int(UInt32.max)
   /// Kernel: `nr_online_nodes`.
   let onlineNodeCount: Int
   /// The index of `ZONE_MOVABLE` (or the highest zone) in the profile's zone types.
