@@ -37,4 +37,23 @@ import Testing
     #expect(PerCPUPages.listIndex(order: 9, type: .highAtomic) == 13)
     #expect(PerCPUPages.order(ofList: 13) == 9 && PerCPUPages.listCount == 14)
   }
+
+  /// A record freed twice, or one from another machine, is refused before anything is freed.
+  @Test func freeingTwiceIsRefused() throws {
+    var simulator = try machine()
+    let outcome = try simulator.allocate(.init(cpu: 0, count: 100))
+    try simulator.free(outcome.record, cpu: 0)
+    #expect(throws: SimulationError.self) { try simulator.free(outcome.record, cpu: 0) }
+    #expect(simulator.accountingErrors() == [])
+  }
+
+  /// A negative `pages free` is refused with its line, not laid out.
+  @Test func negativeFreePagesAreRefused() {
+    let text = "Node 0, zone   Normal\n  pages free     -5\n        spanned  100\n        present  100\n        managed  100\n"
+    #expect {
+      _ = try Zoneinfo(parsing: text)
+    } throws: { error in
+      (error as? ImportError)?.line == 2
+    }
+  }
 }

@@ -143,6 +143,19 @@ extension AllocatorSimulator {
   /// orders per-CPU lists hold, `__free_pages_ok()` → `__free_one_page()` for the others.
   public mutating func free(_ record: AllocationRecord, cpu: CPUID) throws(SimulationError) {
     guard let cpuIndex = cpus.firstIndex(of: cpu) else { throw .unknownCPU(cpu) }
+    // Every block must be one this simulator has handed out and not yet taken back.
+    for extent in record.extents {
+      let zone = Int(extent.zone)
+      guard zones.indices.contains(zone), Int(extent.start) + Int(extent.count) << Int(extent.order) <= zones[zone].buddy.pageCount else {
+        throw .notAllocated("a record of another machine (zone \(extent.zone), pages from \(extent.start))")
+      }
+      for block in 0..<Int(extent.count) {
+        let page = Int(extent.start) + block << Int(extent.order)
+        guard zones[zone].buddy.state[page] <= BuddyZone.inUseMovable else {
+          throw .notAllocated("page \(page) of \(zones[zone].reference) is not in use (freed twice?)")
+        }
+      }
+    }
     for extent in record.extents {
       freeRun(Int(extent.zone), start: Int(extent.start), blocks: Int(extent.count), order: Int(extent.order), cpuIndex: cpuIndex)
     }

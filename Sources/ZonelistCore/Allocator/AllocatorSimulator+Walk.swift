@@ -104,7 +104,7 @@ extension AllocatorSimulator {
       {
         let taken = takeRun(set: set, list: index, zone: zone, order: request.order, upTo: request.count - 1 - i, movable: movable, into: &outcome.record)
         i += taken
-        if count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, events: taken) {
+        if recordZoneStatistics(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, events: taken) {
           outcome.remotePages += taken * pages
         }
         servedCounts[zone] += taken * pages
@@ -194,28 +194,38 @@ extension AllocatorSimulator {
   ) -> (zone: Int, page: Int)? {
     var attempt = attempt
     let preferredZone = candidates[0]
+    // Whether every zone before the serving one was refused by its check alone (no failed
+    // take, no retry): only then may the next allocations skip the walk.
+    var refusedByChecksOnly = true
     retry: while true {
       let noFallback = attempt.noFragment
       for zone in candidates {
         if noFallback && onlineNodeCount > 1 && zone != preferredZone && zoneNode[zone] != zoneNode[preferredZone] {
           // Locality matters more than fragmentation: retry allowing fragmenting fallbacks.
           attempt.noFragment = false
+          refusedByChecksOnly = false
           continue retry
         }
         let usable = zoneUsable(zone, attempt: attempt, order: order, highestIndex: highestIndex)
         guard usable else { continue }
         if let page = takePages(zone, cpuIndex: cpuIndex, order: order, type: type, attempt: attempt, outcome: &outcome) {
           if lastPerCPUList != nil {
-            if attempt.mark == .low && !attempt.highAtomic { lastPerCPUList!.preferredZone = preferredZone } else { lastPerCPUList = nil }
+            if attempt.mark == .low && !attempt.highAtomic && refusedByChecksOnly {
+              lastPerCPUList!.preferredZone = preferredZone
+            } else {
+              lastPerCPUList = nil
+            }
           }
-          if count(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, events: 1) {
+          if recordZoneStatistics(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, events: 1) {
             outcome.remotePages += 1 << order
           }
           return (zone, page)
         }
+        refusedByChecksOnly = false
       }
       if noFallback {
         attempt.noFragment = false
+        refusedByChecksOnly = false
         continue retry
       }
       return nil
@@ -270,7 +280,7 @@ extension AllocatorSimulator {
   /// Counts `events` allocations (one each, whatever their order); returns whether they left
   /// the preferred node. Kernel: `zone_statistics(preferred_zone, zone, 1)`.
   @discardableResult
-  mutating func count(zone: Int, preferredZone: Int, cpuNodePosition: Int, events: Int) -> Bool {
+  mutating func recordZoneStatistics(zone: Int, preferredZone: Int, cpuNodePosition: Int, events: Int) -> Bool {
     let node = zoneNode[zone]
     let preferredNode = zoneNode[preferredZone]
     if node == cpuNodePosition { stats[node].localNode += events } else { stats[node].otherNode += events }

@@ -133,6 +133,7 @@ public struct AllocatorSimulator: Sendable {
         let reference = ZoneReference(node: node.id, type: type)
         guard let tune = tuning.zones[reference] else { continue }
         let managed = node[type].managed.rawValue
+        precondition(managed <= Self.maxPagesPerZone, "zone \(reference) has \(managed) pages, more than maxPagesPerZone")
         let counts = start.freeAreas[reference] ?? FreeAreaCounts(movablePages: managed)
         index[reference] = zones.count
         let boot = start.bootPageSets
@@ -249,6 +250,7 @@ public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible 
   case unknownZone(ZoneReference)
   case orderTooLarge(Int)
   case badFlags
+  case notAllocated(String)
   public var description: String {
     switch self {
     case .unknownCPU(let cpu): "CPU \(cpu) does not exist on this machine"
@@ -256,6 +258,7 @@ public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible 
     case .unknownZone(let zone): "zone \(zone) does not exist on this machine"
     case .orderTooLarge(let order): "order \(order) is beyond the maximum, \(BuddyZone.maxOrder) (MAX_PAGE_ORDER)"
     case .badFlags: "the zone modifiers combine in a way gfp_zone() rejects"
+    case .notAllocated(let what): "cannot free \(what)"
     }
   }
 }

@@ -71,7 +71,10 @@ public struct Zoneinfo: Hashable, Sendable {
       }
       let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
       if var (entry, seen) = current {
-        if fields.count == 3, fields[0] == "pages", fields[1] == "free", let value = Int(fields[2]) {
+        if fields.count == 3, fields[0] == "pages", fields[1] == "free" {
+          guard let value = Int(fields[2]), value >= 0 else {
+            throw ImportError(file: file, line: lineNumber, text: line, expected: "'pages free' followed by a page count")
+          }
           entry.free = Pages(value)
           current = (entry, seen)
           continue
