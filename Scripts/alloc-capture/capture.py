@@ -247,7 +247,8 @@ def run_one(name, series, topo, wl_path, initrd_base, work, dest, cli):
         if k in place:
             put(f"{d}/placement", "".join(x + "\n" for x in place[k]))
         put(f"{d}/live-placement", "".join(x + "\n" for x in live.get(k, [])))
-    put("workload.yaml", wl_yaml)
+    # The snapshots write vm.stat_refresh after every step: the model is told to do the same.
+    put("workload.yaml", "refresh-vmstat: after-each-step  # the capture writes vm.stat_refresh before each snapshot\n" + wl_yaml)
     put("workload.txt", "\n".join(text) + "\n")
     put("qemu-args", qargs)
     put("console.log", raw)

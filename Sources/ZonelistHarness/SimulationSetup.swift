@@ -35,11 +35,15 @@ public enum SimulationSetup {
             for (cpu, high) in entry.perCPUHigh { start.perCPUHigh[cpu, default: [:]][zone] = high }
           }
         }
-        if let pageTypes = try pageTypeInfo(sysroot ?? "/") {
+        let root = sysroot ?? "/"
+        if let pageTypes = try pageTypeInfo(root) {
           for (zone, counts) in pageTypes.zones where start.freeAreas[zone] != nil { start.freeAreas[zone] = counts }
         } else {
           notes.append(
-            "the input has no readable proc/pagetypeinfo (the kernel lets only root read it): each zone's free pages are taken to be in the largest blocks, on the movable lists, every pageblock movable")
+            (FileManager.default.fileExists(atPath: root + "/proc/pagetypeinfo")
+              ? "proc/pagetypeinfo cannot be read (the kernel lets only root read it)"
+              : "the input has no proc/pagetypeinfo")
+              + ": each zone's free pages are taken to be in the largest blocks, on the movable lists, every pageblock movable")
         }
       } else {
         notes.append("the input has no 'pages free' per zone: the simulation starts with every managed page free")

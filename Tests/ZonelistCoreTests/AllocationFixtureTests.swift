@@ -26,10 +26,9 @@ struct AllocationFixture: CustomStringConvertible, Sendable {
   /// Simulates the fixture's workload from its `before/` snapshot.
   func simulate() throws -> (WorkloadRun, Workload) {
     let input = try ModelInput.load(sysroot: path + "/before", topologyFile: nil, kernel: nil)
-    var workload = try WorkloadFile.load(path: path + "/workload.yaml", topology: input.topology, profile: input.profile)
-    // The capture writes vm.stat_refresh before reading each snapshot.
-    workload.refreshVMStatsAfterEachStep = true
-    let (simulator, _) = try SimulationSetup.simulator(input: input, sysroot: path + "/before", everythingFree: false)
+    let workload = try WorkloadFile.load(path: path + "/workload.yaml", topology: input.topology, profile: input.profile)
+    #expect(workload.refreshVMStatsAfterEachStep, "\(name): the workload should say refresh-vmstat: after-each-step, as the capture did")
+    let (simulator, _) = try SimulationSetup.simulator(input: input, sysroot: path + "/before", everythingFree: workload.startEverythingFree)
     var run = WorkloadRun(simulator: simulator)
     try run.run(workload)
     return (run, workload)

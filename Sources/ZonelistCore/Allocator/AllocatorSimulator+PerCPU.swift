@@ -26,11 +26,6 @@ extension PerCPUPages {
   var bytes: Int { MemoryLayout<PerCPUPages>.stride + lists.reduce(0) { $0 + $1.capacityBytes + 24 } }
 }
 
-extension BuddyZone {
-  /// Bytes held: page states, pageblock types and free lists.
-  var bytes: Int { state.count + pageblockTypes.count + freeListBytes }
-}
-
 extension AllocatorSimulator {
   /// Takes a block of 2^`order` pages from a zone that passed its watermark check.
   ///
@@ -102,7 +97,7 @@ extension AllocatorSimulator {
     let taken = Swift.min(limit, list.count)
     for _ in 0..<taken {
       let page = Int(list.popFront()!)
-      if order == 0 { state[page] = byte } else { for index in page..<(page + (1 << order)) { state[index] = byte } }
+      if order == 0 { state[page] = byte } else { for index in page..<(page + (1 << order)) { state[index] = byte } }  // BuddyZone.setState on the swapped-out array
       record.append(zone: zone, page: page, order: order)
     }
     swap(&state, &zones[zone].buddy.state)
@@ -141,6 +136,8 @@ extension AllocatorSimulator {
   ///
   /// Kernel: `free_unref_folios()` / `free_unref_page()` → `free_unref_page_commit()` for the
   /// orders per-CPU lists hold, `__free_pages_ok()` → `__free_one_page()` for the others.
+  ///
+  /// - Complexity: O(*blocks*) plus the buddy merges of pages drained from the lists.
   public mutating func free(_ record: AllocationRecord, cpu: CPUID) throws(SimulationError) {
     guard let cpuIndex = cpus.firstIndex(of: cpu) else { throw .unknownCPU(cpu) }
     // Every block must be one this simulator has handed out and not yet taken back.
@@ -286,13 +283,6 @@ extension AllocatorSimulator {
   }
 }
 
-extension BuddyZone {
-  /// Marks an allocated block's pages in use; movable pages count as such for later fallbacks.
-  mutating func markInUse(_ page: Int, order: Int, movable: Bool) {
-    let byte = movable ? BuddyZone.inUseMovable : BuddyZone.inUse
-    for index in page..<(page + (1 << order)) { state[index] = byte }
-  }
-}
 
 extension AllocatorSimulator {
   /// What every CPU does when its vmstat work runs with page sets (each second while
@@ -301,6 +291,8 @@ extension AllocatorSimulator {
   ///
   /// Kernel: `refresh_cpu_vm_stats(true)` → `decay_pcp_high()`. The draining of other nodes'
   /// lists after three idle rounds (`pcp->expire`) is not modeled.
+  ///
+  /// - Complexity: O(*CPUs* × *zones*) plus the pages drained.
   public mutating func refreshVMStats() {
     guard autoTunedHigh else { return }
     for set in pageSets.indices {

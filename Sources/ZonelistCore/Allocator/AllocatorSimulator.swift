@@ -9,8 +9,9 @@
 /// Departures, said once: nothing is reclaimable, so kswapd wake-ups are reported and kswapd
 /// is taken to run at once and find nothing (which also undoes any watermark boost at once);
 /// direct reclaim, compaction and the OOM killer end in a reported failure; CMA, memory
-/// isolation and page reporting are not modeled; a zone's managed pages are laid out
-/// contiguously from a pageblock boundary (holes and reserved pages left out).
+/// isolation, page reporting and `unreserve_highatomic_pageblock()` are not modeled; a zone's
+/// managed pages are laid out contiguously from an order-10 boundary (holes and reserved pages
+/// left out); every profile from 6.10 uses Debian 6.12.117's buddy code.
 public struct AllocatorSimulator: Sendable {
   public let topology: Topology
   public let profile: KernelProfile
@@ -103,22 +104,9 @@ public struct AllocatorSimulator: Sendable {
     self.init(topology: topology, profile: profile, tuning: tuning, start: StartState())
   }
 
-  /// Creates the allocator of a machine.
-  ///
-  /// - Parameters:
-  ///   - freePages: Free pages per zone at the start (`pages free` of a snapshot), laid out in the largest blocks.
-  ///   - perCPUCounts: Pages on each CPU's list per zone at the start (`count:`).
-  public init(
-    topology: Topology, profile: KernelProfile, tuning: TuningReport, freePages: [ZoneReference: Int]?,
-    perCPUCounts: [CPUID: [ZoneReference: Int]] = [:]
-  ) {
-    var start = StartState()
-    for (zone, pages) in freePages ?? [:] { start.freeAreas[zone] = FreeAreaCounts(movablePages: pages) }
-    start.perCPUCounts = perCPUCounts
-    self.init(topology: topology, profile: profile, tuning: tuning, start: start)
-  }
-
   /// Creates the allocator of a machine from a starting state.
+  ///
+  /// - Complexity: O(*pages*) for the page states; O(*CPUs* × *zones*) for the per-CPU lists.
   public init(topology: Topology, profile: KernelProfile, tuning: TuningReport, start: StartState) {
     self.topology = topology
     self.profile = profile
@@ -229,7 +217,10 @@ public struct AllocatorSimulator: Sendable {
     return candidates
   }
 
-  /// Kernel: the page accounting: per zone, free + pages on per-CPU lists + allocated = managed.
+  /// Pages on every CPU's lists for a zone. Kernel: the sum of `pcp->count`; per zone, free +
+  /// pages on per-CPU lists + allocated = managed.
+  ///
+  /// - Complexity: O(*CPUs*).
   public func pagesOnLists(_ reference: ZoneReference) -> Int {
     guard let zone = zoneIndex[reference] else { return 0 }
     return cpus.indices.reduce(0) { $0 + pageSets[$1 * zones.count + zone].count }

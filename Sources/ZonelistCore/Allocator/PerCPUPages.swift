@@ -3,11 +3,11 @@
 /// Kernel: `struct per_cpu_pages`: `count`, `high`, `alloc_factor`/`free_count` (6.7 on) or
 /// `free_factor` (before), and `lists[NR_PCP_LISTS]`: one list per migrate type for orders
 /// 0–3 (`PAGE_ALLOC_COSTLY_ORDER`), plus two for pageblock-order (THP) pages (`NR_PCP_THP`): movable and the rest.
-public struct PerCPUPages: Hashable, Sendable {
+struct PerCPUPages: Hashable, Sendable {
   /// Pages on the lists. Kernel: `pcp->count`.
-  public internal(set) var count = 0
+  var count = 0
   /// Kernel: `pcp->high` (auto-tuned from 6.7; fixed before).
-  public internal(set) var high: Int
+  var high: Int
   var allocFactor = 0
   /// Kernel: `free_count` (6.7 on) or `free_factor` (before).
   var freeCount = 0
@@ -35,11 +35,11 @@ public struct PerCPUPages: Hashable, Sendable {
   /// Kernel: `pindex_to_order()`.
   static func order(ofList index: Int) -> Int { index >= 12 ? 9 : index / 3 }
 
-  public static func == (a: PerCPUPages, b: PerCPUPages) -> Bool {
+  static func == (a: PerCPUPages, b: PerCPUPages) -> Bool {
     a.count == b.count && a.high == b.high && a.allocFactor == b.allocFactor && a.freeCount == b.freeCount
       && a.freeFactor == b.freeFactor && a.lists.map(\.elements) == b.lists.map(\.elements)
   }
-  public func hash(into hasher: inout Hasher) {
+  func hash(into hasher: inout Hasher) {
     hasher.combine(count)
     hasher.combine(high)
   }

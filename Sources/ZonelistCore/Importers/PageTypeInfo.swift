@@ -8,6 +8,10 @@ public struct PageTypeInfo: Hashable, Sendable {
   public var zones: [ZoneReference: FreeAreaCounts]
 
   /// Parses `text`, and `buddyinfo` when given, naming the files in errors.
+  ///
+  /// - Throws: ``ImportError`` for a pageblock order other than 9, a malformed row, an unknown
+  ///   migrate type, or a count capped at `>100000` without a buddyinfo line to resolve it.
+  /// - Complexity: O(*lines*).
   public init(parsing text: String, file: String = "/proc/pagetypeinfo", buddyinfo: String? = nil, buddyinfoFile: String = "/proc/buddyinfo")
     throws(ImportError)
   {
@@ -27,6 +31,12 @@ public struct PageTypeInfo: Hashable, Sendable {
       let number = offset + 1
       let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
       guard let first = words.first else { continue }
+      if line.hasPrefix("Page block order:") {
+        guard words.count == 4, words[3] == "9" else {
+          throw ImportError(file: file, line: number, text: String(line), expected: "'Page block order: 9' (the simulator models x86-64's 2 MiB pageblocks)")
+        }
+        continue
+      }
       if first == "Number" {
         blockColumns = words.dropFirst(4).map(String.init)
         continue

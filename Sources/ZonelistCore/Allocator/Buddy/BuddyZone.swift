@@ -1,8 +1,8 @@
 /// One zone's buddy allocator: free blocks of 2^order pages on lists by order and migrate
 /// type, and a migrate type per pageblock.
 ///
-/// Pages are numbered from 0 within the zone (the zone's managed pages, laid out contiguously
-/// and aligned as the zone start is). One byte of state per page: a free block's first page
+/// Pages are numbered from 0 within the zone: the zone's managed pages, laid out contiguously
+/// from an order-10 boundary (a real zone may start unaligned and has holes). One byte of state per page: a free block's first page
 /// holds its order and list type; a page in use records whether it counts as movable.
 ///
 /// Kernel: `struct free_area` of `struct zone`, `__rmqueue_smallest()`, `expand()`,
@@ -18,9 +18,11 @@ struct BuddyZone: Sendable {
     /// takes the largest block and moves a pageblock's free pages to the new type
     /// (`__rmqueue_fallback()`, `steal_suitable_fallback()`).
     case mixedLists
-    /// 6.10 on (as Debian's 6.12.117 has it): a free page is always on its pageblock's list; the
-    /// fallback first claims whole pageblocks, then steals single blocks
-    /// (`__rmqueue_claim()`, `__rmqueue_steal()`, `try_to_steal_block()`).
+    /// Debian's 6.12.117, used for every profile from 6.10: a free page is always on its
+    /// pageblock's list (mainline 6.10), and the fallback first claims whole pageblocks, then
+    /// steals single blocks (`__rmqueue_claim()`, `__rmqueue_steal()`, `try_to_steal_block()`:
+    /// a later mainline change 6.12.117 carries; mainline 6.10–6.14 still use
+    /// `__rmqueue_fallback()`, which the model does not have separately).
     case claimThenSteal
   }
 
@@ -33,15 +35,20 @@ struct BuddyZone: Sendable {
   @inline(__always) static func onPerCPUList(_ type: MigrateType) -> UInt8 { 0x08 | type.rawValue }
   /// Whether a state byte is that of a page on a per-CPU list.
   @inline(__always) static func isOnPerCPUList(_ byte: UInt8) -> Bool { byte & 0xFC == 0x08 }
-  /// Marks every page of a block as on a per-CPU list.
-  mutating func markOnPerCPUList(_ page: Int, order: Int, type: MigrateType) {
-    let byte = Self.onPerCPUList(type)
+  /// Sets the state of every page of a block.
+  @inline(__always) mutating func setState(_ page: Int, order: Int, _ byte: UInt8) {
     if order == 0 {
       state[page] = byte
       return
     }
     for index in page..<(page + (1 << order)) { state[index] = byte }
   }
+  /// Marks every page of a block as on a per-CPU list.
+  mutating func markOnPerCPUList(_ page: Int, order: Int, type: MigrateType) { setState(page, order: order, Self.onPerCPUList(type)) }
+  /// Marks an allocated block's pages in use; movable pages count as such for later fallbacks.
+  mutating func markInUse(_ page: Int, order: Int, movable: Bool) { setState(page, order: order, movable ? Self.inUseMovable : Self.inUse) }
+  /// Bytes held: page states, pageblock types and free lists.
+  var bytes: Int { state.count + pageblockTypes.count + freeListBytes }
 
   let pageCount: Int
   /// Kernel: `pageblock_order`.
@@ -51,7 +58,8 @@ struct BuddyZone: Sendable {
   /// Kernel: the pageblock migrate type bits.
   var pageblockTypes: [MigrateType]
   /// Free lists by `order * typeCount + type`; entries whose page no longer heads a free block
-  /// of that order and type are skipped and dropped when met.
+  /// of that order and type are skipped and dropped when met. A block taken off a list and put
+  /// back on the same list before its old entry is dropped is found at its old place.
   private var lists: [PageDeque]
   /// Kernel: the number of blocks on each free list.
   private(set) var blockCounts: [Int]

@@ -1,5 +1,8 @@
 /// A zone's free blocks by order (0...10) and type, as `/proc/pagetypeinfo` lists them, and
-/// its pageblocks by type.
+/// its pageblocks by type: where a simulation starts.
+///
+/// Kernel: `zone->free_area[order].free_list[type]` lengths and the pageblock migrate types
+/// (`pagetypeinfo_showfree_print()`, `pagetypeinfo_showblockcount_print()`).
 public struct FreeAreaCounts: Hashable, Sendable, Codable {
   /// `blocks[type][order]`.
   public var blocks: [MigrateType: [Int]]
@@ -16,5 +19,4 @@ public struct FreeAreaCounts: Hashable, Sendable, Codable {
     for order in 0..<BuddyZone.maxOrder where pages & (1 << order) != 0 { counts[order] = 1 }
     self.init(blocks: [.movable: counts])
   }
-  public var freePages: Int { blocks.values.reduce(0) { total, counts in counts.enumerated().reduce(total) { $0 + $1.element << $1.offset } } }
 }
