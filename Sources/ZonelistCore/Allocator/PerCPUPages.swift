@@ -25,7 +25,7 @@ struct PerCPUPages: Hashable, Sendable {
   init(high: Int) { self.high = high }
 
   /// Kernel: `pcp_allowed_order()`.
-  static func allows(order: Int, pageblockOrder: Int = 9) -> Bool { order <= costlyOrder || order == pageblockOrder }
+  static func allows(order: Int) -> Bool { order <= costlyOrder || order == BuddyZone.pageblockOrder }
 
   /// Kernel: `order_to_pindex()`.
   static func listIndex(order: Int, type: MigrateType) -> Int {
@@ -33,7 +33,7 @@ struct PerCPUPages: Hashable, Sendable {
     return order > costlyOrder ? 12 + (type == .movable ? 1 : 0) : 3 * order + Int(type.rawValue)
   }
   /// Kernel: `pindex_to_order()`.
-  static func order(ofList index: Int) -> Int { index >= 12 ? 9 : index / 3 }
+  static func order(ofList index: Int) -> Int { index >= 12 ? BuddyZone.pageblockOrder : index / 3 }
 
   static func == (a: PerCPUPages, b: PerCPUPages) -> Bool {
     a.count == b.count && a.high == b.high && a.allocFactor == b.allocFactor && a.freeCount == b.freeCount

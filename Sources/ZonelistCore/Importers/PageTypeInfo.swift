@@ -19,13 +19,10 @@ public struct PageTypeInfo: Hashable, Sendable {
     var capped: [ZoneReference: [(type: MigrateType, order: Int)]] = [:]
     var blockColumns: [String] = []
     func zone(_ words: [Substring], line: Int, text: Substring) throws(ImportError) -> (ZoneReference, Int) {
-      // "Node", "0,", "zone", "DMA32,"? ...
-      guard words.count >= 4, words[0] == "Node", words[2] == "zone", let node = Int(words[1].trimmingCharacters(",")),
-        let type = ZoneType(kernelName: String(words[3].trimmingCharacters(",")))
-      else {
+      guard let reference = Self.zoneReference(words) else {
         throw ImportError(file: file, line: line, text: String(text), expected: "'Node N, zone NAME' at the start of the line")
       }
-      return (ZoneReference(node: NodeID(node), type: type), 4)
+      return (reference, 4)
     }
     for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let number = offset + 1
@@ -96,18 +93,25 @@ public struct PageTypeInfo: Hashable, Sendable {
     self.zones = zones
   }
 
+  /// The zone of a line starting `Node N, zone NAME` (the name may carry a comma).
+  static func zoneReference(_ words: [Substring]) -> ZoneReference? {
+    guard words.count >= 4, words[0] == "Node", words[2] == "zone", let node = Int(words[1].trimmingCharacters(",")),
+      let type = ZoneType(kernelName: String(words[3].trimmingCharacters(",")))
+    else { return nil }
+    return ZoneReference(node: NodeID(node), type: type)
+  }
+
   /// Free blocks per order of each zone. Kernel: `/proc/buddyinfo`.
   public static func buddyinfo(_ text: String, file: String = "/proc/buddyinfo") throws(ImportError) -> [ZoneReference: [Int]] {
     var result: [ZoneReference: [Int]] = [:]
     for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.allSatisfy({ $0 == " " }) {
       let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-      guard words.count == 4 + BuddyZone.maxOrder + 1, words[0] == "Node", words[2] == "zone", let node = Int(words[1].trimmingCharacters(",")),
-        let type = ZoneType(kernelName: String(words[3])), case let counts = words[4...].compactMap({ Int($0) }),
-        counts.count == BuddyZone.maxOrder + 1
+      guard words.count == 4 + BuddyZone.maxOrder + 1, let reference = zoneReference(words),
+        case let counts = words[4...].compactMap({ Int($0) }), counts.count == BuddyZone.maxOrder + 1
       else {
         throw ImportError(file: file, line: offset + 1, text: String(line), expected: "'Node N, zone NAME' and \(BuddyZone.maxOrder + 1) counts")
       }
-      result[ZoneReference(node: NodeID(node), type: type)] = counts
+      result[reference] = counts
     }
     return result
   }

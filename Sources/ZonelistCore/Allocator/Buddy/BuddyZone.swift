@@ -10,7 +10,10 @@
 struct BuddyZone: Sendable {
   /// Kernel: `MAX_PAGE_ORDER` (`MAX_ORDER - 1` before 6.8).
   static let maxOrder = 10
-  static let typeCount = 4
+  /// Kernel: `pageblock_order` on x86-64 (`HPAGE_PMD_ORDER`: 2 MiB pageblocks).
+  static let pageblockOrder = 9
+  /// The migrate types kept apart; a state byte holds a type in two bits.
+  static let typeCount = MigrateType.allCases.count
 
   /// Which generation's free-list rules apply.
   enum Rules: Sendable {
@@ -74,7 +77,7 @@ struct BuddyZone: Sendable {
   var boostRequests = 0
 
   /// A zone of `pageCount` pages, all in use, every pageblock of type `type`.
-  init(pageCount: Int, pageblockOrder: Int = 9, rules: Rules, pageblockType type: MigrateType = .movable) {
+  init(pageCount: Int, pageblockOrder: Int = BuddyZone.pageblockOrder, rules: Rules, pageblockType type: MigrateType = .movable) {
     self.pageCount = pageCount
     self.pageblockOrder = pageblockOrder
     self.rules = rules
