@@ -38,7 +38,9 @@ public enum WorkloadFile {
       var cpu: CPUID? = nil
       if let node = fields["cpu"] {
         let value = try reader.integer(node, "a CPU number")
-        guard cpus.contains(value) else { throw reader.fail(node, "a CPU of this machine (\(IDList.format(cpus)))") }
+        guard cpus.contains(value) else {
+          throw reader.fail(node, cpus.isEmpty ? "a CPU, but the input shows this machine with none" : "a CPU of this machine (\(IDList.format(cpus)))")
+        }
         cpu = value
       }
       if let freeNode = fields["free"] {
