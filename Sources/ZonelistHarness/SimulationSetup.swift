@@ -49,7 +49,17 @@ public enum SimulationSetup {
         notes.append("the input has no 'pages free' per zone: the simulation starts with every managed page free")
       }
     }
-    return (AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start), notes)
+    let simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start)
+    // Say where the start differs from the snapshot's own counts (pagetypeinfo and zoneinfo are
+    // read moments apart; blocks that do not fit the zone's managed pages are left out).
+    for entry in input.snapshot?.zoneinfo?.entries ?? [] where !everythingFree {
+      let reference = ZoneReference(node: entry.node, type: entry.type)
+      guard let free = entry.free?.rawValue, let zone = simulator.zones.first(where: { $0.reference == reference }) else { continue }
+      if abs(zone.free - free) > 64 {
+        notes.append("\(reference): the simulation starts with \(zone.free) free pages in blocks; zoneinfo says 'pages free \(free)'")
+      }
+    }
+    return (simulator, notes)
   }
 
   /// Reads `proc/pagetypeinfo` (and `proc/buddyinfo`) under `root`, or nil when absent or unreadable.
