@@ -52,12 +52,11 @@ public enum SimulationSetup {
     let simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start)
     // Say where the start differs from the snapshot's own counts (pagetypeinfo and zoneinfo are
     // read moments apart; blocks that do not fit the zone's managed pages are left out).
+    let startFree = Dictionary(uniqueKeysWithValues: simulator.zones.map { ($0.reference, $0.free) })
     for entry in input.snapshot?.zoneinfo?.entries ?? [] where !everythingFree {
       let reference = ZoneReference(node: entry.node, type: entry.type)
-      guard let free = entry.free?.rawValue, let zone = simulator.zones.first(where: { $0.reference == reference }) else { continue }
-      if abs(zone.free - free) > 64 {
-        notes.append("\(reference): the simulation starts with \(zone.free) free pages in blocks; zoneinfo says 'pages free \(free)'")
-      }
+      guard let free = entry.free?.rawValue, let laidOut = startFree[reference], abs(laidOut - free) > 64 else { continue }
+      notes.append("\(reference): the simulation starts with \(laidOut) free pages in blocks; zoneinfo says 'pages free \(free)'")
     }
     return (simulator, notes)
   }

@@ -63,8 +63,8 @@ public enum WorkloadFile {
         do { ids = try IDList.parse(node.string ?? "", limit: Topology.maxNumNodes) } catch {
           throw reader.fail(node, "a node list like '0-1,3'")
         }
-        for id in ids where topology.nodes[NodeID(id)] == nil {
-          throw reader.fail(node, "nodes of this machine (\(IDList.format(topology.nodeIDs.map(\.rawValue)))), not \(id)")
+        for id in ids where topology.nodes[NodeID(id)]?.isOnline != true {
+          throw reader.fail(node, "online nodes of this machine (\(IDList.format(topology.onlineNodes.map(\.id.rawValue)))), not \(id)")
         }
         policy.nodes = ids.map { NodeID($0) }
       }

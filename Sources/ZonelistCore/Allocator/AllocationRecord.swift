@@ -14,22 +14,21 @@ public struct AllocationRecord: Hashable, Sendable {
   public init() {}
 
   mutating func append(zone: Int, page: Int, order: Int) {
-    if let last = extents.last, last.zone == zone, Int(last.order) == order, Int(last.start) + Int(last.count) << order == page {
-      extents[extents.count - 1].count += 1
-      return
-    }
-    extents.append(Extent(zone: Int32(zone), order: UInt8(order), start: UInt32(truncatingIfNeeded: page), count: 1))
+    append(Extent(zone: Int32(zone), order: UInt8(order), start: UInt32(truncatingIfNeeded: page), count: 1))
   }
 
   public mutating func append(_ other: AllocationRecord) {
-    for extent in other.extents {
-      if let last = extents.last, last.zone == extent.zone, last.order == extent.order,
-        Int(last.start) + Int(last.count) << Int(last.order) == Int(extent.start)
-      {
-        extents[extents.count - 1].count += extent.count
-      } else {
-        extents.append(extent)
-      }
+    for extent in other.extents { append(extent) }
+  }
+
+  /// Adds an extent, joining it to the last one when it continues it.
+  private mutating func append(_ extent: Extent) {
+    if let last = extents.last, last.zone == extent.zone, last.order == extent.order,
+      Int(last.start) + Int(last.count) << Int(last.order) == Int(extent.start)
+    {
+      extents[extents.count - 1].count += extent.count
+    } else {
+      extents.append(extent)
     }
   }
 

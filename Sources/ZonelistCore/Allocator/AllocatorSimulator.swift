@@ -207,14 +207,9 @@ public struct AllocatorSimulator: Sendable {
 
   /// Kernel: `node_zonelist()` filtered by `for_next_zone_zonelist_nodemask()`.
   func candidateZones(preferred: NodeID, mask: Set<NodeID>?, gfp: GFPFlags, highestIndex: Int) -> [Int] {
-    let lists = build[preferred] ?? build.lists.first!
-    let list = gfp.contains(.thisNode) ? lists.thisNode : lists.fallback
-    let highest = profile.zoneTypes[highestIndex]
-    var candidates: [Int] = []
-    for reference in list where reference.type <= highest && (mask?.contains(reference.node) ?? true) {
-      if let index = zoneIndex[reference] { candidates.append(index) }
-    }
-    return candidates
+    guard let lists = build[preferred] else { return [] }
+    let list = NodeZonelists.eligible(gfp.contains(.thisNode) ? lists.thisNode : lists.fallback, atOrBelow: profile.zoneTypes[highestIndex])
+    return list.compactMap { reference in (mask?.contains(reference.node) ?? true) ? zoneIndex[reference] : nil }
   }
 
   /// Pages on every CPU's lists for a zone. Kernel: the sum of `pcp->count`; per zone, free +

@@ -293,8 +293,9 @@ struct BuddyZone: Sendable {
       if isFree(index) {
         let order = freeOrder(index)
         let old = freeListType(index)
-        // 6.1 moves every block to the tail (list_move_tail), even one already on the list.
-        if old != type || rules == .mixedLists { moveToFreeList(index, order: order, from: old, to: type) }
+        // 6.1 also moves blocks already on `type`'s list to its tail; with lazily dropped
+        // entries that would find them at their old place anyway, so they stay (documented).
+        if old != type { moveToFreeList(index, order: order, from: old, to: type) }
         moved += 1 << order
         index += 1 << order
       } else {
