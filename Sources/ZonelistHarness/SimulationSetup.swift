@@ -4,9 +4,11 @@ public import ZonelistCore
 /// Builds the allocator of a machine from a model input: watermarks from the tunables,
 /// and the starting free pages and per-CPU lists from the snapshot when asked.
 public enum SimulationSetup {
-  public static func simulator(input: ModelInput, sysroot: String?, everythingFree: Bool, bootPageSets: Bool = false) throws -> (
-    AllocatorSimulator, [String]
-  ) {
+  /// - Parameter context: the build whose lists are walked (`--context`); nil: the last build
+  ///   the sysroot's `dmesg` shows, else the boot build.
+  public static func simulator(
+    input: ModelInput, sysroot: String?, everythingFree: Bool, bootPageSets: Bool = false, context: BuildContext? = nil
+  ) throws -> (AllocatorSimulator, [String]) {
     var notes: [String] = []
     var tunables = VMTunables()
     tunables.minFreeKibibytes = nil
@@ -49,7 +51,8 @@ public enum SimulationSetup {
         notes.append("the input has no 'pages free' per zone: the simulation starts with every managed page free")
       }
     }
-    let simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start)
+    let lists = listsInEffect(input: input, sysroot: sysroot, context: context)
+    let simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start, lists: lists)
     // Say where the start differs from the snapshot's own counts (pagetypeinfo and zoneinfo are
     // read moments apart; blocks that do not fit the zone's managed pages are left out).
     let startFree = Dictionary(uniqueKeysWithValues: simulator.zones.map { ($0.reference, $0.free) })
@@ -59,6 +62,33 @@ public enum SimulationSetup {
       notes.append("\(reference): the simulation starts with \(laidOut) free pages in blocks; zoneinfo says 'pages free \(free)'")
     }
     return (simulator, notes)
+  }
+
+  /// The lists to walk: `--context` if given, else those of the last build the sysroot's
+  /// `dmesg` file shows, else the boot build's.
+  static func listsInEffect(input: ModelInput, sysroot: String?, context: BuildContext?) -> ListsInEffect {
+    let (topology, profile) = (input.topology, input.profile)
+    if let context {
+      return .model(
+        topology: topology, profile: profile, context: context,
+        reason: context.isBoot
+          ? "--context boot: the boot build (on x86 no node has CPUs yet then, so no CPU penalty)"
+          : "--context rebuild: a run-time rebuild (nodes with CPUs pushed back, node_load reset)")
+    }
+    if input.spec == nil {
+      let path = URL(fileURLWithPath: sysroot ?? "/").appendingPathComponent(BootCapture.dmesgFile).path
+      if let data = FileManager.default.contents(atPath: path),
+        let lists = ListsInEffect.fromKernelLog(String(decoding: data, as: UTF8.self), topology: topology, profile: profile)
+      {
+        return lists
+      }
+      var lists = AllocatorSimulator.bootLists(topology: topology, profile: profile)
+      lists.reason = "no dmesg in the sysroot shows a zonelist build: the boot build is assumed (pass --context rebuild for a machine that hot-added memory)"
+      return lists
+    }
+    var lists = AllocatorSimulator.bootLists(topology: topology, profile: profile)
+    lists.reason = "a topology file: the boot build (on x86 no node has CPUs yet then, so no CPU penalty)"
+    return lists
   }
 
   /// Reads `proc/pagetypeinfo` (and `proc/buddyinfo`) under `root`, or nil when absent or unreadable.

@@ -1,5 +1,14 @@
 /// `zonelist simulate` output: a table per step and an SVG plot of free pages per zone.
 public enum SimulationReport {
+  /// Which zonelists the walk starts with, why, and each node's order.
+  public static func listsHeader(_ lists: ListsInEffect) -> String {
+    var out = "zonelists walked: \(lists.name) — \(lists.reason)\n"
+    for node in lists.build.lists {
+      out += "  Fallback order for Node \(node.node): \(node.nodeOrder.map { String($0.rawValue) }.joined(separator: " "))\n"
+    }
+    return out + "\n"
+  }
+
   /// The table: per step, pages per node and zone, events, and the NUMA counters.
   public static func table(_ results: [WorkloadRun.StepResult], topology: Topology) -> String {
     var out = ""
