@@ -52,7 +52,8 @@ public enum SimulationSetup {
       }
     }
     let lists = listsInEffect(input: input, sysroot: sysroot, context: context)
-    let simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start, lists: lists)
+    var simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start, lists: lists)
+    if input.spec == nil { simulator.interleaveWeights = try interleaveWeights(sysroot ?? "/", nodes: input.topology.nodeIDs) }
     // Say where the start differs from the snapshot's own counts (pagetypeinfo and zoneinfo are
     // read moments apart; blocks that do not fit the zone's managed pages are left out).
     let startFree = Dictionary(uniqueKeysWithValues: simulator.zones.map { ($0.reference, $0.free) })
@@ -89,6 +90,21 @@ public enum SimulationSetup {
     var lists = AllocatorSimulator.bootLists(topology: topology, profile: profile)
     lists.reason = "a topology file: the boot build (on x86 no node has CPUs yet then, so no CPU penalty)"
     return lists
+  }
+
+  /// The weighted-interleave weights under `root` (`sys/kernel/mm/mempolicy/weighted_interleave/nodeN`), where present.
+  static func interleaveWeights(_ root: String, nodes: [NodeID]) throws(ImportError) -> [NodeID: Int] {
+    var weights: [NodeID: Int] = [:]
+    for node in nodes {
+      let path = URL(fileURLWithPath: root).appendingPathComponent("sys/kernel/mm/mempolicy/weighted_interleave/node\(node.rawValue)").path
+      guard let data = FileManager.default.contents(atPath: path) else { continue }
+      let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      guard let weight = Int(text), (1...255).contains(weight) else {
+        throw ImportError(file: path, line: 1, text: text, expected: "a weight in 1...255")
+      }
+      weights[node] = weight
+    }
+    return weights
   }
 
   /// Reads `proc/pagetypeinfo` (and `proc/buddyinfo`) under `root`, or nil when absent or unreadable.

@@ -106,7 +106,7 @@ public struct WorkloadRun: Sendable {
         let onlineCPU = cpu ?? lastCPU
         let outcome = try simulator.online(node: node, pages: pages, zone: zone, cpu: onlineCPU)
         result.description = "online \(pages) pages on node \(node) (\(zone.kernelName)), memory map from CPU \(onlineCPU)"
-        result.pageTablePages = outcome.memmap.served
+        result.pages = outcome.memmap.served
         result.failures = outcome.memmap.failures
         result.failureReasons = outcome.memmap.firstFailure
         result.kswapdWoken = outcome.memmap.kswapdWoken.sorted()

@@ -18,6 +18,15 @@ public enum SimulationReport {
       for (zone, pages) in zones {
         out += "  \(pages > 0 ? "served" : "freed ") \(String(abs(pages)).leftPadded(9)) pages  \(zone)\n"
       }
+      if result.hugePages + result.hugePageFallbacks > 0 {
+        out += "  huge pages \(result.hugePages) (order 9), \(result.hugePageFallbacks) fault\(result.hugePageFallbacks == 1 ? "" : "s") fell back to small pages\n"
+      }
+      if let lists = result.rebuiltLists {
+        out += "  zonelists rebuilt\(result.rebuildTotalPages.map { " (Total pages: \($0))" } ?? ""): \(lists.reason)\n"
+        for node in lists.build.lists {
+          out += "    Fallback order for Node \(node.node): \(node.nodeOrder.map { String($0.rawValue) }.joined(separator: " "))\n"
+        }
+      }
       let tables = result.pageTablePages.values.reduce(0, +)
       if tables > 0 { out += "  page tables \(tables) pages (one per 512 anonymous pages)\n" }
       if tables < 0 { out += "  page tables \(-tables) pages freed\n" }

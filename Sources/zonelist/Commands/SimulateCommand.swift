@@ -87,6 +87,12 @@ struct SimulationJSON: Encodable {
     /// Fallbacks that split a pageblock of another migrate type, per zone.
     var fragmentingFallbacks: [String: Int]
     var numastat: [String: AllocatorSimulator.NUMAStat]
+    /// PMD-sized folios faulted and huge-page faults that fell back (`thp_fault_alloc`, `thp_fault_fallback`).
+    var hugePages: Int
+    var hugePageFallbacks: Int
+    /// The lists walked from the next step on, when this step (`online:`) rebuilt them.
+    var rebuiltZonelists: Lists?
+    var rebuildTotalPages: Int?
   }
   init(results: [WorkloadRun.StepResult], lists: ListsInEffect) {
     zonelists = Lists(lists)
@@ -100,7 +106,9 @@ struct SimulationJSON: Encodable {
         freeAfter: Dictionary(uniqueKeysWithValues: result.freeAfter.map { ($0.key.description, $0.value) }),
         freeBlocksAfter: Dictionary(uniqueKeysWithValues: result.freeBlocksAfter.map { ($0.key.description, $0.value) }),
         fragmentingFallbacks: Dictionary(uniqueKeysWithValues: result.fragmentingFallbacks.map { ($0.key.description, $0.value) }),
-        numastat: Dictionary(uniqueKeysWithValues: result.numastat.map { (String($0.key.rawValue), $0.value) }))
+        numastat: Dictionary(uniqueKeysWithValues: result.numastat.map { (String($0.key.rawValue), $0.value) }),
+        hugePages: result.hugePages, hugePageFallbacks: result.hugePageFallbacks, rebuiltZonelists: result.rebuiltLists.map(Lists.init),
+        rebuildTotalPages: result.rebuildTotalPages)
     }
   }
 }
