@@ -28,32 +28,50 @@ public struct QMPPipe: Sendable {
     ["-chardev", "pipe,id=zlqmp,path=\(path)", "-mon", "chardev=zlqmp,mode=control"]
   }
 
-  /// Negotiates capabilities, then sends each command (a JSON object as text) and waits for
-  /// its reply. Returns the replies; throws on the first `"error"` reply or if QEMU goes away.
+  /// Sends each command (a JSON object as text) and waits for its reply, after negotiating
+  /// capabilities on the first call (the monitor is one session for the whole boot). Returns
+  /// the replies; throws on the first `error` reply or if QEMU goes away. Events are skipped.
   public func execute(_ commands: [String]) throws -> [String] {
-    // QEMU holds both FIFOs open read-write, so neither open blocks.
-    guard let input = FileHandle(forWritingAtPath: path + ".in"),
-      let output = FileHandle(forReadingAtPath: path + ".out")
-    else { throw HarnessError("cannot open the QMP FIFOs \(path).in/.out") }
-    defer {
-      try? input.close()
-      try? output.close()
-    }
-    var reader = LineReader(handle: output)
-    _ = try reader.line()  // the greeting
-    var replies: [String] = []
-    for command in [#"{"execute":"qmp_capabilities"}"#] + commands {
-      input.write((command + "\n").data(using: .utf8)!)
-      while true {
-        let line = try reader.line()
-        if line.contains(#""error""#) { throw HarnessError("QMP refused \(command): \(line)") }
-        if line.contains(#""return""#) {
-          replies.append(line)
-          break
-        }  // otherwise an event: skip it
+    try session.execute(commands, path: path)
+  }
+
+  private let session = Session()
+
+  /// The open FIFOs and what has been read, kept from one host step to the next.
+  final class Session: @unchecked Sendable {
+    private let lock = NSLock()
+    private var input: FileHandle?
+    private var reader: LineReader?
+
+    func execute(_ commands: [String], path: String) throws -> [String] {
+      lock.lock()
+      defer { lock.unlock() }
+      var pending = commands
+      if input == nil {
+        // QEMU holds both FIFOs open read-write, so neither open blocks.
+        guard let input = FileHandle(forWritingAtPath: path + ".in"),
+          let output = FileHandle(forReadingAtPath: path + ".out")
+        else { throw HarnessError("cannot open the QMP FIFOs \(path).in/.out") }
+        self.input = input
+        reader = LineReader(handle: output)
+        _ = try reader!.line()  // the greeting
+        pending.insert(#"{"execute":"qmp_capabilities"}"#, at: 0)
       }
+      var replies: [String] = []
+      for command in pending {
+        input!.write((command + "\n").data(using: .utf8)!)
+        while true {
+          let line = try reader!.line()
+          let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+          if object?["error"] != nil { throw HarnessError("QMP refused \(command): \(line)") }
+          if object?["return"] != nil {
+            replies.append(line)
+            break
+          }  // otherwise an event: skip it
+        }
+      }
+      return replies
     }
-    return replies
   }
 
   struct LineReader {
