@@ -39,7 +39,7 @@ import ZonelistHarness
 
   /// vma_thp_gfp_mask() for each defrag setting, madvised or not.
   @Test func hugePageMaskFollowsDefrag() {
-    let light = GFPFlags.highUserMovable.subtracting([.directReclaim, .kswapdReclaim])
+    let light = GFPFlags.highUserMovable.subtracting([.directReclaim, .kswapdReclaim]).union(.noMemAlloc)
     func mask(_ defrag: TransparentHugePages.Defrag, _ madvised: Bool) -> GFPFlags {
       TransparentHugePages(enabled: .always, defrag: defrag).gfp(madvised: madvised)
     }
