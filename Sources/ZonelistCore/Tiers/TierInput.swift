@@ -51,3 +51,13 @@ public struct NodeTierInput: Hashable, Sendable, Codable {
     self.onlinedAfterBoot = onlinedAfterBoot || kind == .daxKmem
   }
 }
+
+extension TierInput {
+  /// The input with node ids renamed by `map` (ids not in `map` keep theirs), as
+  /// ``Topology/renamingNodes(_:)`` renames a QEMU guest's nodes.
+  public func renamingNodes(_ map: [NodeID: NodeID]) -> TierInput {
+    var copy = self
+    copy.nodes = Dictionary(uniqueKeysWithValues: nodes.map { (map[$0.key] ?? $0.key, $0.value) })
+    return copy
+  }
+}
