@@ -5,6 +5,11 @@ public struct AbstractDistance: Hashable, Sendable, Codable {
   public var value: Int
   public var source: Source
 
+  public init(value: Int, source: Source) {
+    self.value = value
+    self.source = source
+  }
+
   public enum Source: Hashable, Sendable, Codable {
     /// Kernel: `MEMTIER_ADISTANCE_DRAM` (576), `default_dram_type`.
     case dramDefault(DefaultReason)
