@@ -2,12 +2,17 @@ import Foundation
 public import ZonelistCore
 
 extension Sysroot {
+  /// The file where the capture toolkit records each dax device's links (sysfs links are
+  /// not stored as files).
+  public static let daxDevicesFile = "dax-devices"
+
   /// Reads the memory-tiering files under `root` (``TierSnapshot/Path``): HMAT figures of
   /// the nodes with memory, dax devices with their driver, `demotion_enabled`, and the
   /// kernel's `memory_tiering` nodelists (returned apart, for comparison only).
   ///
   /// A dax device's driver is the last component of its `driver` link, or the text of a
-  /// `driver` file where a snapshot stored the link as a file.
+  /// `driver` file where a snapshot stored the link as a file, or its line in the snapshot's
+  /// `dax-devices` file (``daxDevicesFile``).
   public static func tiers(_ root: String, memoryNodes: [NodeID]) throws(ImportError) -> TierSnapshot {
     let base = URL(fileURLWithPath: root, isDirectory: true)
     let manager = FileManager.default
@@ -29,6 +34,14 @@ extension Sysroot {
         files[path] = read(path)
       }
     }
+    // The capture toolkit stores each device's links as `dax-devices` lines:
+    // `dax0.0 -> ../../../devices/platform/hmem.0/dax0.0 driver: ../../../bus/dax/drivers/kmem`.
+    var recordedDrivers: [String: String] = [:]
+    for line in (read(daxDevicesFile) ?? "").split(separator: "\n") {
+      guard let name = line.split(separator: " ").first, let range = line.range(of: " driver: ") else { continue }
+      let link = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+      if let driver = link.split(separator: "/").last { recordedDrivers[String(name)] = String(driver) }
+    }
     var devices: [TierSnapshot.DaxDevice] = []
     for device in list(TierSnapshot.Path.daxDevices) {
       let directory = "\(TierSnapshot.Path.daxDevices)/\(device)"
@@ -39,6 +52,8 @@ extension Sysroot {
         driver = URL(fileURLWithPath: destination).lastPathComponent
       } else if let text = read("\(directory)/driver") {
         driver = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "/").last.map(String.init)
+      } else {
+        driver = recordedDrivers[device]
       }
       devices.append(.init(name: device, targetNode: target, driver: driver))
     }
