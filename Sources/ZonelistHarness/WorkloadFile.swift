@@ -53,7 +53,7 @@ public enum WorkloadFile {
       if let freeNode = fields["free"] {
         let number = try reader.integer(freeNode, "the number of an earlier step to free")
         guard number >= 1 && number <= steps.count, steps[number - 1].holdsPages else {
-          throw reader.fail(freeNode, "the number (1-based) of an earlier allocation or demote step")
+          throw reader.fail(freeNode, "the number (1-based) of an earlier allocation step or demote step")
         }
         steps.append(.free(step: number, cpu: cpu))
         continue
