@@ -105,9 +105,10 @@ public enum TopologyFile {
       }
       var kernel: String? = nil
       if let node = top["kernel"] {
-        guard let value = node.string, KernelVersion(parsing: value) != nil else {
+        guard let value = node.string, let version = KernelVersion(parsing: value) else {
           throw fail(node, "a kernel release like \"6.12\"")
         }
+        do { try KernelReleases.check(version) } catch { throw fail(node, "a kernel release that exists and is modeled: \(error)") }
         kernel = value
       }
       var bootOptions = ""
