@@ -66,7 +66,7 @@ extension Diagnostic: CustomStringConvertible {
       return "the distance \(plural ? "rows" : "row") of \(nodes(ids)) \(plural ? "are" : "is") all 0 (no firmware distance table, as old ia64 kernels print it)"
     case .defaultDistances:
       return "no node has a usable distance row: the kernel's defaults are used (10 to itself, 20 to every other node)"
-    case .distancesFromOtherRows(let ids):
+    case .distancesFromOtherRows(let ids), .offlineDistancesFromOtherRows(let ids):
       return "distances from \(nodes(ids)) are not in their own distance files: taken from the other nodes' rows, as if the table were symmetric"
     case .distancesDefaulted(let ids):
       return "some distances from \(nodes(ids)) are in no distance file: taken as the kernel's default 20 (REMOTE_DISTANCE)"

@@ -38,6 +38,8 @@ public enum Diagnostic: Hashable, Sendable {
   case distanceRowsZero(nodes: [Int])
   case defaultDistances
   case distancesFromOtherRows(nodes: [Int])
+  /// As ``distancesFromOtherRows(nodes:)``, for offline nodes (whose rows no boot build uses).
+  case offlineDistancesFromOtherRows(nodes: [Int])
   case distancesDefaulted(nodes: [Int])
   case localDistanceBetweenNodes(nodes: [Int])
   case offlineWithoutDistances(nodes: [Int])
@@ -83,7 +85,7 @@ public enum Diagnostic: Hashable, Sendable {
       [.cpus]
     case .bootCPUOnNoNode: [.cpus, .nodeOrder]
     case .onlineFromDirectories: [.nodeOrder]
-    case .possibleMissing, .addedToPossible, .offlineWithoutDistances: [.possibleNodes]
+    case .possibleMissing, .addedToPossible, .offlineWithoutDistances, .offlineDistancesFromOtherRows: [.possibleNodes]
     case .zoneinfoMissing: [.zones, .totalPages, .watermarks]
     case .memoryFromMeminfo, .memTotalZero, .memorySizeUnknown: [.zones, .totalPages, .watermarks]
     case .meminfoMissingToo, .memoryAssumed: [.nodeOrder, .zones, .totalPages, .watermarks]
@@ -122,7 +124,7 @@ public enum Diagnostic: Hashable, Sendable {
     case .offlineHasMemory, .hasMemoryDisagrees: return P.hasMemory
     case .memorySizeUnknown(let nodes), .memoryAssumed(let nodes): return nodeFile(nodes, "meminfo")
     case .distanceMissing(let nodes), .distanceEmpty(let nodes), .distanceRowsPerPossibleNode(let nodes, _, _),
-      .distanceRowsPerDirectory(let nodes, _, _), .distanceRowsZero(let nodes), .distancesFromOtherRows(let nodes),
+      .distanceRowsPerDirectory(let nodes, _, _), .distanceRowsZero(let nodes), .distancesFromOtherRows(let nodes), .offlineDistancesFromOtherRows(let nodes),
       .distancesDefaulted(let nodes), .localDistanceBetweenNodes(let nodes):
       return nodeFile(nodes, "distance")
     case .defaultDistances: return P.nodeRoot + "/nodeN/distance"

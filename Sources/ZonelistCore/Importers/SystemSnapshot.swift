@@ -203,6 +203,7 @@ public struct SystemSnapshot: Hashable, Sendable {
 
     var grouped = GroupedNotes()
     var nodes: [Node] = []
+    var totalKibibytes = 0
     for id in possible {
       let isOnline = onlineSet.contains(id)
       var node = Node(id: NodeID(id), isOnline: isOnline)
@@ -227,6 +228,12 @@ public struct SystemSnapshot: Hashable, Sendable {
         }
       } else if let meminfo = files[Path.node(id, "meminfo")] {
         let kibibytes = try SystemSnapshot.memTotal(meminfo, file: name(Path.node(id, "meminfo")))
+        totalKibibytes += kibibytes
+        guard totalKibibytes <= Pages.physicalLimit.rawValue * 4 else {
+          throw ImportError(
+            file: name(Path.node(id, "meminfo")), line: 1, text: "MemTotal: \(kibibytes) kB",
+            expected: "the nodes' MemTotal adding up to \(Pages.physicalLimitText) (\(totalKibibytes) kB up to this node)")
+        }
         if kibibytes > 0 {
           let pages = Pages(kibibytes: kibibytes)
           node.zones = [.normal: ZoneSize(spanned: pages, present: pages, managed: pages)]
@@ -335,7 +342,11 @@ public struct SystemSnapshot: Hashable, Sendable {
         rows.append(row)
       }
       if !fromOthers.isEmpty {
-        notes.append(.distancesFromOtherRows(nodes: fromOthers.sorted()))
+        // Only the online nodes' rows enter a boot build; an offline node's matter when it is built.
+        let onlineSet = Set(online)
+        let (onlineRows, offlineRows) = (fromOthers.filter(onlineSet.contains), fromOthers.filter { !onlineSet.contains($0) })
+        if !onlineRows.isEmpty { notes.append(.distancesFromOtherRows(nodes: onlineRows.sorted())) }
+        if !offlineRows.isEmpty { notes.append(.offlineDistancesFromOtherRows(nodes: offlineRows.sorted())) }
       }
       if !defaulted.isEmpty {
         notes.append(.distancesDefaulted(nodes: defaulted.sorted()))
@@ -376,6 +387,9 @@ public struct SystemSnapshot: Hashable, Sendable {
         let value = Int(fields[position + 1]), value >= 0
       else {
         throw ImportError(file: file, line: index + 1, text: String(line), expected: expected)
+      }
+      guard value <= Pages.physicalLimit.rawValue * 4 else {
+        throw ImportError(file: file, line: index + 1, text: String(line), expected: "MemTotal \(Pages.physicalLimitText)")
       }
       return value
     }

@@ -23,7 +23,7 @@ public enum KernelReleases {
   public static func exists(_ version: KernelVersion) -> Bool {
     switch version.major {
     case 1: return (0...3).contains(version.minor)
-    case 2: return (0...5).contains(version.minor) && (version.minor != 6 || version.patch <= 39)
+    case 2: return (0...6).contains(version.minor) && (version.minor != 6 || version.patch <= 39)
     case newest.major: return version.minor <= newest.minor
     default:
       guard let last = lastMinor[version.major] else { return false }

@@ -53,7 +53,9 @@ public struct TuningCalculator: Sendable {
     var result: [ZoneReference: (Int, Int, Int, Int)] = [:]
     for (reference, size) in zones {
       let managed = size.managed.rawValue
-      let share = lowmemPages == 0 ? 0 : pagesMin * managed / lowmemPages
+      // Kernel: `u64 tmp = (u64)pages_min * managed; do_div(tmp, lowmem_pages)`: a u64 product,
+      // which wraps only past 2^64 (min_free_kbytes near INT_MAX on petabytes); so does this.
+      let share = lowmemPages == 0 ? 0 : Int((UInt64(pagesMin) &* UInt64(managed)) / UInt64(lowmemPages))
       let minimum = capped(reference.type) ? Swift.min(Swift.max(managed / 1024, TuningCalculator.swapClusterMax), 128) : share
       let scaled = managed / 10000 * scaleFactor + managed % 10000 * scaleFactor / 10000  // mult_frac()
       let delta = Swift.max(share >> 2, scaled)
