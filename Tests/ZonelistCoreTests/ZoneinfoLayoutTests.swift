@@ -48,7 +48,8 @@ import ZonelistHarness
   /// `promo` from 6.12, padded page sets with `high_min:`/`high_max:` in 7.2.
   @Test func everyProvenSeriesIsCoveredWithItsOwnLines() throws {
     var seen: [String: Set<String>] = [:]
-    for fixture in BootFixture.all {
+    for series in KernelProfile.provenSeries {
+      let fixture = try #require(BootFixture.all.first { $0.name.hasSuffix("-\(series)") }, "no \(series) boot")
       let (model, _, _) = try Self.both(fixture)
       let series = try #require(try fixture.snapshot().kernelVersion).series
       for line in model { seen[series, default: []].insert(String(line.split(separator: " ").first ?? "")) }
@@ -65,5 +66,22 @@ import ZonelistHarness
     #expect(ZoneinfoLayout.diagnostics(for: KernelVersion(6, 12, 117)).isEmpty)
     #expect(ZoneinfoLayout.diagnostics(for: KernelVersion(6, 15)) == [.zoneinfoLayoutAssumed(release: KernelVersion(6, 15))])
     #expect(ZoneinfoLayout.diagnostics(for: KernelVersion(5, 15)).first?.relies == [.zoneinfoLayout])
+  }
+}
+
+/// After the sysctls are written back unchanged (phase `01-same`), the kernel's zoneinfo,
+/// less its run-time lines, is the model's text character for character, in 6.1 and 6.12.
+@Suite struct ZoneinfoTextTests {
+  @Test(arguments: ZoneinfoFixture.all)
+  func textEqualsTheKernelsAfterARewrite(_ fixture: ZoneinfoFixture) throws {
+    let snapshot = try Sysroot.read(fixture.path)
+    let profile = KernelProfile(version: try #require(snapshot.kernelVersion))
+    let (tunables, _) = try Sysroot.tunables(fixture.path, zoneTypes: profile.zoneTypes)
+    let report = TuningCalculator(topology: snapshot.topology, profile: profile).compute(tunables)
+    let model = ZoneinfoFormat.text(report, topology: snapshot.topology, profile: profile, onlineCPUs: snapshot.topology.cpus)
+    let layout = ZoneinfoLayout(version: profile.version)
+    let real = try fixture.text("phases/01-same/zoneinfo").split(separator: "\n")
+      .filter { ZoneinfoFormat.isComputedLine($0, layout: layout) }
+    #expect(model.split(separator: "\n") == real, "\(fixture.name)")
   }
 }
