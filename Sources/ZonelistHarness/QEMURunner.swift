@@ -1,5 +1,5 @@
 import Foundation
-public import ZonelistCore
+import ZonelistCore
 
 /// Boots a kernel under `qemu-system-x86_64` (software emulation) with a capture
 /// initramfs and collects what the guest printed.
@@ -18,46 +18,95 @@ public struct QEMURunner: Sendable {
   /// The kernel command line every boot gets, before the machine's own options.
   public static let baseCommandLine = "console=ttyS0 panic=-1 quiet loglevel=0 mminit_loglevel=4"
 
-  /// Boots once and returns the guest's files.
+  /// Boots once with the snapshot guest (``Initramfs/captureScript(extraCommands:)``) and
+  /// returns the guest's files.
   ///
   /// - Parameters:
   ///   - machineOptions: QEMU's `-m`, `-smp`, `-numa`, … options.
   ///   - bootOptions: Extra kernel command-line options.
   public func boot(machineOptions: [String], bootOptions: String, extraGuestCommands: String = "") throws -> BootCapture {
-    let work = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: work) }
-    let initrd = work.appendingPathComponent("initrd.cpio")
-    try Initramfs.build(script: Initramfs.captureScript(extraCommands: extraGuestCommands)).write(to: initrd)
-    guard FileManager.default.fileExists(atPath: kernelImage) else {
-      throw HarnessError("kernel image \(kernelImage) does not exist")
-    }
+    let guest = GuestProgram(script: Initramfs.captureScript(extraCommands: extraGuestCommands))
     let append = [QEMURunner.baseCommandLine, bootOptions].filter { !$0.isEmpty }.joined(separator: " ")
-    let arguments =
-      ["-nographic", "-no-reboot", "-kernel", kernelImage, "-initrd", initrd.path, "-append", append]
-      + machineOptions
-    // Under heavy host load a software-emulated guest very rarely dies silently during boot
-    // or hangs (seen three times in about 250 boots; each booted on the next try). Try once
-    // more, and say so.
-    var attempt = 1
-    var capture: BootCapture
-    while true {
-      do {
-        let output = try QEMURunner.run(qemu, arguments: arguments, timeout: timeoutSeconds)
-        capture = try BootCapture(console: output)
-        break
-      } catch let error as HarnessError where attempt < 2 {
-        FileHandle.standardError.write("note: the guest did not finish (attempt \(attempt)); booting again\n\(error.description.suffix(300))\n".data(using: .utf8)!)
-        attempt += 1
-      }
-    }
+    let run = try self.run(guest, machineOptions: machineOptions, commandLine: append)
+    var capture = try BootCapture(console: run.console)
     capture.qemuArguments = machineOptions
     capture.bootOptions = bootOptions
     return capture
   }
 
-  /// Runs a process, returning its standard output; stops it after `timeout` seconds.
-  static func run(_ executable: String, arguments: [String], timeout: Double) throws -> String {
+  /// Boots `guest` once and returns what it printed. The guest must end with
+  /// `@@ZONELIST-END` (``GuestConsole``); when it does not, or QEMU fails or times out, the
+  /// boot is tried once more and then fails. `consoleLog` receives the raw console of
+  /// the last attempt, also when it failed.
+  ///
+  /// - Parameters:
+  ///   - machineOptions: QEMU's `-m`, `-smp`, `-numa`, … options.
+  ///   - commandLine: The whole kernel command line.
+  public func run(_ guest: GuestProgram, machineOptions: [String], commandLine: String, consoleLog: String? = nil)
+    throws(HarnessError) -> GuestRun
+  {
+    guard FileManager.default.fileExists(atPath: kernelImage) else {
+      throw HarnessError("kernel image \(kernelImage) does not exist")
+    }
+    // Under heavy host load a software-emulated guest very rarely dies silently during boot
+    // or hangs (seen three times in about 250 boots; each booted on the next try). Try once
+    // more, and say so.
+    for attempt in 1...2 {
+      do {
+        return try runOnce(guest, machineOptions: machineOptions, commandLine: commandLine, consoleLog: consoleLog)
+      } catch where attempt < 2 {
+        FileHandle.standardError.write(
+          Data("note: the guest did not finish (attempt \(attempt)); booting again\n\(error.description.suffix(300))\n".utf8))
+      }
+    }
+    preconditionFailure("the last attempt returns or throws")
+  }
+
+  private func runOnce(_ guest: GuestProgram, machineOptions: [String], commandLine: String, consoleLog: String?)
+    throws(HarnessError) -> GuestRun
+  {
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-\(UUID().uuidString)")
+    do { try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true) } catch {
+      throw HarnessError("cannot create \(work.path): \(error.localizedDescription)")
+    }
+    defer { try? FileManager.default.removeItem(at: work) }
+    let initrd = work.appendingPathComponent("initrd.cpio")
+    do { try Initramfs.build(script: guest.script, files: guest.files).write(to: initrd) } catch let error as HarnessError {
+      throw error
+    } catch { throw HarnessError("cannot write \(initrd.path): \(error.localizedDescription)") }
+    let qmp = guest.hostRounds.isEmpty ? nil : try QMPClient(directory: work)
+    let arguments =
+      ["-nographic", "-no-reboot", "-kernel", kernelImage, "-initrd", initrd.path, "-append", commandLine]
+      + (qmp?.qemuOptions ?? []) + machineOptions
+    let rounds = HostRounds(guest.hostRounds, qmp: qmp)
+    let result = try QEMURunner.run(qemu, arguments: arguments, timeout: timeoutSeconds, onLine: rounds.observe)
+    if let consoleLog {
+      do { try result.output.write(to: URL(fileURLWithPath: consoleLog)) } catch {
+        throw HarnessError("cannot write \(consoleLog): \(error.localizedDescription)")
+      }
+    }
+    if let failure = rounds.failure { throw failure }
+    if let problem = result.problem { throw HarnessError(problem) }
+    let console = try GuestConsole(console: result.output)
+    guard console.isFinished else {
+      throw HarnessError("the guest did not finish its capture; console tail:\n\(QEMURunner.printable(result.output.suffix(3000)))")
+    }
+    return GuestRun(console: result.output, records: console, command: [qemu] + arguments, hostLog: qmp?.transcript ?? [])
+  }
+
+  /// Console bytes made safe for a terminal: escape sequences and other control characters
+  /// dropped, tabs and newlines kept.
+  static func printable(_ bytes: Data) -> String {
+    String(decoding: bytes, as: UTF8.self).unicodeScalars.filter { $0 == "\n" || $0 == "\t" || !($0.properties.generalCategory == .control) }
+      .map(String.init).joined()
+  }
+
+  /// Runs a process, returning its standard output and error and, when it failed or ran past
+  /// `timeout` seconds (it is stopped then), what went wrong. `onLine` sees each output line
+  /// as it arrives.
+  static func run(_ executable: String, arguments: [String], timeout: Double, onLine: (@Sendable (String) -> Void)? = nil)
+    throws(HarnessError) -> (output: Data, problem: String?)
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
@@ -65,7 +114,7 @@ public struct QEMURunner: Sendable {
     process.standardOutput = output
     process.standardError = output
     process.standardInput = FileHandle.nullDevice
-    let collected = OutputCollector()
+    let collected = OutputCollector(onLine: onLine)
     output.fileHandleForReading.readabilityHandler = { handle in
       let data = handle.availableData
       if !data.isEmpty { collected.append(data) }
@@ -83,30 +132,102 @@ public struct QEMURunner: Sendable {
       if process.isRunning { kill(process.processIdentifier, SIGKILL) }
       process.waitUntilExit()
       output.fileHandleForReading.readabilityHandler = nil
-      throw HarnessError("\(executable) did not finish within \(Int(timeout)) s; console so far:\n\(collected.text.suffix(2000))")
+      let text = printable(collected.data.suffix(2000))
+      return (collected.data, "\(executable) did not finish within \(Int(timeout)) s; console so far:\n\(text)")
     }
     process.waitUntilExit()
     output.fileHandleForReading.readabilityHandler = nil
     let rest = output.fileHandleForReading.readDataToEndOfFile()
     if !rest.isEmpty { collected.append(rest) }
     if process.terminationStatus != 0 {
-      throw HarnessError("\(executable) exited with status \(process.terminationStatus):\n\(collected.text.suffix(2000))")
+      let text = printable(collected.data.suffix(2000))
+      return (collected.data, "\(executable) exited with status \(process.terminationStatus):\n\(text)")
     }
-    return collected.text
+    return (collected.data, nil)
+  }
+}
+
+/// What a capture guest is: its `/init`, extra files, and what the host does while it runs.
+public struct GuestProgram: Sendable {
+  /// The `/init` script (busybox sh; ``Initramfs/guestLibrary`` is at `/lib/zonelist.sh`).
+  public var script: String
+  public var files: [GuestFile]
+  /// HMP command lines per round: round k's commands are sent through QMP when the guest
+  /// prints `@@HOST-ROUND k` (k from 1).
+  public var hostRounds: [[String]]
+
+  public init(script: String, files: [GuestFile] = [], hostRounds: [[String]] = []) {
+    self.script = script
+    self.files = files
+    self.hostRounds = hostRounds
+  }
+}
+
+/// One boot of a ``GuestProgram``.
+public struct GuestRun: Sendable {
+  /// The serial console, raw.
+  public var console: Data
+  public var records: GuestConsole
+  /// QEMU's command line, program first.
+  public var command: [String]
+  /// The HMP commands sent and QEMU's replies.
+  public var hostLog: [String]
+}
+
+/// Sends each host round when the guest asks for it (`@@HOST-ROUND k`), off the console's
+/// reading thread.
+final class HostRounds: @unchecked Sendable {
+  private let rounds: [[String]]
+  private let qmp: QMPClient?
+  private let queue = DispatchQueue(label: "zonelist.host-rounds")
+  private let lock = NSLock()
+  private var error: HarnessError?
+
+  init(_ rounds: [[String]], qmp: QMPClient?) {
+    self.rounds = rounds
+    self.qmp = qmp
+  }
+
+  var failure: HarnessError? {
+    queue.sync {}
+    return lock.withLock { error }
+  }
+
+  func observe(_ line: String) {
+    guard let qmp, line.hasPrefix("@@HOST-ROUND "), let round = Int(line.dropFirst(13).prefix { $0.isNumber }) else { return }
+    queue.async { [self] in
+      do throws(HarnessError) {
+        guard (1...rounds.count).contains(round) else {
+          throw HarnessError("the guest asked for host round \(round), but there are \(rounds.count)")
+        }
+        try qmp.send(rounds[round - 1])
+      } catch { lock.withLock { self.error = self.error ?? error } }
+    }
   }
 }
 
 final class OutputCollector: @unchecked Sendable {
   private let lock = NSLock()
-  private var data = Data()
+  private var collected = Data()
+  private var partialLine = Data()
+  private let onLine: (@Sendable (String) -> Void)?
+
+  init(onLine: (@Sendable (String) -> Void)?) { self.onLine = onLine }
+
   func append(_ chunk: Data) {
     lock.lock()
-    data.append(chunk)
+    collected.append(chunk)
+    var lines: [String] = []
+    if onLine != nil {
+      partialLine.append(chunk)
+      while let newline = partialLine.firstIndex(of: UInt8(ascii: "\n")) {
+        lines.append(String(decoding: partialLine[partialLine.startIndex..<newline], as: UTF8.self).trimmingCharacters(in: ["\r"]))
+        partialLine = Data(partialLine[(newline + 1)...])
+      }
+    }
     lock.unlock()
+    lines.forEach { onLine?($0) }
   }
-  var text: String {
-    lock.lock()
-    defer { lock.unlock() }
-    return String(decoding: data, as: UTF8.self)
-  }
+
+  var data: Data { lock.withLock { collected } }
 }
