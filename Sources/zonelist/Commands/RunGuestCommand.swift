@@ -9,7 +9,7 @@ struct RunGuestCommand: AsyncParsableCommand {
     abstract: "Boot a kernel under QEMU with a capture guest of your own and keep what it printed.",
     discussion: """
       The engine of the capture scripts (Scripts/capture/README.md). The initramfs holds a static \
-      busybox, the --init script, the guest library /lib/zonelist.sh and the --add files. The guest \
+      busybox, the --init script, the guest library /lib/zonelist.sh and the --add files, gzip'd. The guest \
       speaks the console protocol (@@F PATH + base64 + @@FE, @@SNAP-BEGIN/@@SNAP-END LABEL, @@TAG \
       events) and must print @@ZONELIST-END. Writes OUTPUT/console.log (raw serial console), \
       OUTPUT/qemu-args (the QEMU command line), OUTPUT/guest.json (the console's records) and, \
@@ -62,7 +62,8 @@ struct RunGuestCommand: AsyncParsableCommand {
     }
     let guest = GuestProgram(
       script: script, files: files,
-      hostRounds: hostRound.map { $0.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } })
+      hostRounds: hostRound.map { $0.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+      isCompressed: true)
     let commandLine = [baseCommandLine, bootOptions, append].filter { !$0.isEmpty }.joined(separator: " ")
     try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
     let folder = URL(fileURLWithPath: output)
