@@ -86,9 +86,12 @@ class Guest:
         """Texts of the `@@TAG text` lines, in order."""
         return [r["text"] for r in self.records if r.get("event") == tag]
 
-    def series(self, label):
-        version = self.snapshot(label)["proc/version"].decode()
-        return re.match(r"Linux version (\d+\.\d+)", version).group(1)
+    def series(self):
+        """The kernel series (6.1, 6.12) from the first proc/version the guest sent."""
+        for r in self.records:
+            if r.get("path") == "proc/version":
+                return re.match(r"Linux version (\d+\.\d+)", r["data"].decode()).group(1)
+        raise CaptureError(f"{self.folder}: the guest sent no proc/version")
 
 
 def boot(folder, series, init, files=(), topology=None, machine=None, append="", base=None,
@@ -98,21 +101,21 @@ def boot(folder, series, init, files=(), topology=None, machine=None, append="",
     file; rounds: one string of ';'-separated HMP commands per host round."""
     cmd = [cli(), "run-guest", "--kernel-image", kernel(series), "--init", init,
            "--timeout", str(timeout), "--output", folder]
-    cmd += ["--topology", topology] if topology else ["--machine", machine]
+    cmd += ["--topology", topology] if topology else [f"--machine={machine}"]
     if append:
-        cmd += ["--append", append]
+        cmd += [f"--append={append}"]
     if base is not None:
-        cmd += ["--base-command-line", base]
+        cmd += [f"--base-command-line={base}"]
     for host, guest in files:
         cmd += ["--add", f"{host}:{guest}"]
     for r in rounds:
-        cmd += ["--host-round", r]
+        cmd += [f"--host-round={r}"]
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if p.returncode != 0:
         raise CaptureError(f"{folder}: {series}: {p.stderr.strip()}")
     guest = Guest(folder)
-    if guest.series(guest.labels()[0]) != series:
-        raise CaptureError(f"{folder}: booted {guest.series(guest.labels()[0])}, expected {series}")
+    if guest.series() != series:
+        raise CaptureError(f"{folder}: booted {guest.series()}, expected {series}")
     return guest
 
 

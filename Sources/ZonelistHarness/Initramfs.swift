@@ -41,8 +41,9 @@ public enum Initramfs {
     # zonelist guest library: the console protocol (see Scripts/capture/README.md).
     B=/bin/busybox
     emit() { [ -e "/$1" ] || return 0; echo "@@F $1"; $B base64 < "/$1"; echo "@@FE"; }
-    emit_output() { n=$1; shift; echo "@@F $n"; "$@" | $B base64; echo "@@FE"; }
+    emit_output() { local n=$1; shift; echo "@@F $n"; "$@" | $B base64; echo "@@FE"; }
     sysroot() {
+      local f d
       for f in proc/version proc/cmdline proc/zoneinfo; do emit $f; done
       for f in possible online has_cpu has_memory has_normal_memory; do emit sys/devices/system/node/$f; done
       for d in /sys/devices/system/node/node*; do
@@ -51,7 +52,7 @@ public enum Initramfs {
       done
       emit sys/devices/system/cpu/possible; emit sys/devices/system/cpu/online
     }
-    snap() { l=$1; shift; echo "@@SNAP-BEGIN $l"; "$@"; echo "@@SNAP-END $l"; }
+    snap() { local l=$1; shift; echo "@@SNAP-BEGIN $l"; "$@"; echo "@@SNAP-END $l"; }
     finish() { echo "@@ZONELIST-END"; $B poweroff -f; }
 
     """
