@@ -95,10 +95,10 @@ class Guest:
 
 
 def boot(folder, series, init, files=(), topology=None, machine=None, append="", base=None,
-         rounds=(), timeout=300):
+         steps=(), timeout=300):
     """Boots the `series` kernel with guest /init `init` and returns the Guest.
     files: (host path, guest path) pairs; machine: QEMU options (a string) instead of a topology
-    file; rounds: one string of ';'-separated HMP commands per host round."""
+    file; steps: one string of ';'-separated HMP commands per host step (@@HOST-STEP k, k from 0)."""
     cmd = [cli(), "run-guest", "--kernel-image", kernel(series), "--init", init,
            "--timeout", str(timeout), "--output", folder]
     cmd += ["--topology", topology] if topology else [f"--machine={machine}"]
@@ -108,8 +108,8 @@ def boot(folder, series, init, files=(), topology=None, machine=None, append="",
         cmd += [f"--base-command-line={base}"]
     for host, guest in files:
         cmd += ["--add", f"{host}:{guest}"]
-    for r in rounds:
-        cmd += [f"--host-round={r}"]
+    for step in steps:
+        cmd += [f"--host-step={step}"]
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if p.returncode != 0:
         raise CaptureError(f"{folder}: {series}: {p.stderr.strip()}")

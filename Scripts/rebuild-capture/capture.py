@@ -147,7 +147,7 @@ def run_case(item, work, dest):
     rundir = os.path.join(work, "runs", f"{prefix}-{series}")
     shutil.rmtree(rundir, ignore_errors=True)
     guest = toolkit.boot(rundir, series, os.path.join(HERE, "guest", "init"), machine=f"{MEMORY} {machine}",
-                         base=BASE_COMMAND_LINE, rounds=rounds,
+                         base=BASE_COMMAND_LINE, steps=rounds,
                          append=f"rounds={max(1, len(rounds))} memhp_default_state=offline hpmode={hpmode}")
     found = events(guest, rundir)
     if len(found) != len(names):

@@ -33,8 +33,9 @@ public struct GuestConsole: Sendable {
     let completes = lines.contains { $0 == "@@ZONELIST-END" }
     var snapshot: String? = nil
     var file: (path: String, base64: String, line: Int)? = nil
-    lines: for (index, line) in lines.enumerated() {
+    lines: for (index, raw) in lines.enumerated() {
       let number = index + 1
+      let line = GuestConsole.protocolLine(raw)
       if GuestConsole.isKernelMessage(line) { continue }
       if let open = file {
         if line == "@@FE" {
@@ -76,6 +77,16 @@ public struct GuestConsole: Sendable {
     if let file, completes {
       throw HarnessError("console line \(file.line): file \(file.path) has no @@FE")
     }
+  }
+
+  /// A console line with the firmware's screen-control bytes before a protocol marker
+  /// removed: the guest's first line shares the console line on which SeaBIOS left
+  /// `Booting from ROM..` and its escape sequences.
+  static func protocolLine(_ line: Substring) -> Substring {
+    guard !line.hasPrefix("@@"), let marker = line.range(of: "@@"), line[..<marker.lowerBound].contains("\u{1B}") else {
+      return line
+    }
+    return line[marker.lowerBound...]
   }
 
   /// Whether a console line is a kernel message: `[`, a timestamp, `]`.

@@ -33,7 +33,8 @@ public enum Initramfs {
 
   /// Shell functions every guest uses to speak the console protocol (``GuestConsole``):
   /// `emit PATH` prints a file byte-exact (`@@F PATH`, base64, `@@FE`; nothing when it
-  /// does not exist), `emit_output NAME CMD...` prints a command's output as file NAME,
+  /// does not exist), `dump FILE...` emits files named by absolute paths (globs that match
+  /// nothing are skipped), `emit_output NAME CMD...` prints a command's output as file NAME,
   /// `sysroot` emits the files the model reads, `snap LABEL CMD...` wraps what CMD emits in
   /// `@@SNAP-BEGIN LABEL` / `@@SNAP-END LABEL`, and `finish` prints `@@ZONELIST-END` (the
   /// host's sign that the guest completed) and powers off.
@@ -41,6 +42,7 @@ public enum Initramfs {
     # zonelist guest library: the console protocol (see Scripts/capture/README.md).
     B=/bin/busybox
     emit() { [ -e "/$1" ] || return 0; echo "@@F $1"; $B base64 < "/$1"; echo "@@FE"; }
+    dump() { local f; for f in "$@"; do emit "${f#/}"; done; }
     emit_output() { local n=$1; shift; echo "@@F $n"; "$@" | $B base64; echo "@@FE"; }
     sysroot() {
       local f d
@@ -58,15 +60,20 @@ public enum Initramfs {
     """
 
   /// The `zonelist capture` guest's `/init`: mounts proc and sysfs, runs `extraCommands`,
-  /// prints snapshot `boot` (the files the model reads, then `dmesg`), then powers off.
-  public static func captureScript(extraCommands: String = "") -> String {
+  /// prints snapshot `boot` (the files the model reads, whatever `extraDumps` emits with the
+  /// guest library, then `dmesg`), then powers off.
+  public static func captureScript(extraCommands: String = "", extraDumps: String = "") -> String {
     """
     #!/bin/busybox sh
     . /\(guestLibraryPath)
     $B mount -t proc proc /proc
     $B mount -t sysfs sysfs /sys
     \(extraCommands)
-    boot_files() { sysroot; emit_output \(BootCapture.dmesgFile) $B dmesg; }
+    extra_dumps() {
+    :
+    \(extraDumps)
+    }
+    boot_files() { sysroot; extra_dumps; emit_output \(BootCapture.dmesgFile) $B dmesg; }
     echo "@@ZONELIST-BEGIN"
     snap boot boot_files
     finish

@@ -25,7 +25,13 @@ public struct QEMURunner: Sendable {
   ///   - machineOptions: QEMU's `-m`, `-smp`, `-numa`, … options.
   ///   - bootOptions: Extra kernel command-line options.
   public func boot(machineOptions: [String], bootOptions: String, extraGuestCommands: String = "") throws -> BootCapture {
-    let guest = GuestProgram(script: Initramfs.captureScript(extraCommands: extraGuestCommands))
+    try boot(machineOptions: machineOptions, bootOptions: bootOptions, plan: GuestPlan(commands: extraGuestCommands))
+  }
+
+  /// Boots once with a ``GuestPlan`` (extra initramfs files, guest commands and dumps, QMP
+  /// steps sent when the guest asks) and returns the guest's files.
+  public func boot(machineOptions: [String], bootOptions: String, plan: GuestPlan) throws -> BootCapture {
+    let guest = plan.program
     let append = [QEMURunner.baseCommandLine, bootOptions].filter { !$0.isEmpty }.joined(separator: " ")
     let run = try self.run(guest, machineOptions: machineOptions, commandLine: append)
     var capture = try BootCapture(console: run.console)
@@ -82,18 +88,19 @@ public struct QEMURunner: Sendable {
       }
       initrd = work.appendingPathComponent("initrd.cpio.gz")
     }
-    let qmp = guest.hostRounds.isEmpty ? nil : try QMPClient(directory: work)
+    let qmp = guest.hostSteps.isEmpty ? nil : try QMPPipe(path: work.appendingPathComponent("qmp").path)
     let arguments =
       ["-nographic", "-no-reboot", "-kernel", kernelImage, "-initrd", initrd.path, "-append", commandLine]
       + (qmp?.qemuOptions ?? []) + machineOptions
-    let rounds = HostRounds(guest.hostRounds, qmp: qmp)
-    let result = try QEMURunner.run(qemu, arguments: arguments, timeout: timeoutSeconds, onLine: rounds.observe)
+    let steps = HostSteps(guest.hostSteps, qmp: qmp)
+    let result = try QEMURunner.run(
+      qemu, arguments: arguments, timeout: timeoutSeconds, onLine: steps.observe, abort: { steps.hasFailed })
     if let consoleLog {
       do { try result.output.write(to: URL(fileURLWithPath: consoleLog)) } catch {
         throw HarnessError("cannot write \(consoleLog): \(error.localizedDescription)")
       }
     }
-    if let failure = rounds.failure { throw failure }
+    if let failure = steps.failure { throw failure }
     if let problem = result.problem { throw HarnessError(problem) }
     let console = try GuestConsole(console: result.output)
     guard console.isFinished else {
@@ -111,10 +118,11 @@ public struct QEMURunner: Sendable {
 
   /// Runs a process, returning its standard output and error and, when it failed or ran past
   /// `timeout` seconds (it is stopped then), what went wrong. `onLine` sees each output line
-  /// as it arrives.
-  static func run(_ executable: String, arguments: [String], timeout: Double, onLine: (@Sendable (String) -> Void)? = nil)
-    throws(HarnessError) -> (output: Data, problem: String?)
-  {
+  /// as it arrives; the process is stopped early when `abort` turns true.
+  static func run(
+    _ executable: String, arguments: [String], timeout: Double, onLine: (@Sendable (String) -> Void)? = nil,
+    abort: () -> Bool = { false }
+  ) throws(HarnessError) -> (output: Data, problem: String?) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
@@ -131,7 +139,7 @@ public struct QEMURunner: Sendable {
       throw HarnessError("cannot start \(executable): \(error.localizedDescription) (install Debian's qemu-system-x86)")
     }
     let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    while process.isRunning && Date() < deadline && !abort() { Thread.sleep(forTimeInterval: 0.05) }
     if process.isRunning {
       // SIGTERM may be blocked in a child of Foundation's Process: stop it for sure.
       process.terminate()
@@ -160,16 +168,17 @@ public struct GuestProgram: Sendable {
   /// The `/init` script (busybox sh; ``Initramfs/guestLibrary`` is at `/lib/zonelist.sh`).
   public var script: String
   public var files: [GuestFile]
-  /// HMP command lines per round: round k's commands are sent through QMP when the guest
-  /// prints `@@HOST-ROUND k` (k from 1).
-  public var hostRounds: [[String]]
+  /// Commands per host step (QMP JSON objects or HMP command lines, see
+  /// ``QMPPipe/execute(_:)``): step k's are sent when the guest prints `@@HOST-STEP k`
+  /// (``GuestPlan/hostStepMarker(_:)``, k from 0). The guest waits for their effect itself.
+  public var hostSteps: [[String]]
   /// Whether the initramfs is gzip'd (`gzip -9`) before the boot.
   public var isCompressed: Bool
 
-  public init(script: String, files: [GuestFile] = [], hostRounds: [[String]] = [], isCompressed: Bool = false) {
+  public init(script: String, files: [GuestFile] = [], hostSteps: [[String]] = [], isCompressed: Bool = false) {
     self.script = script
     self.files = files
-    self.hostRounds = hostRounds
+    self.hostSteps = hostSteps
     self.isCompressed = isCompressed
   }
 }
@@ -185,19 +194,22 @@ public struct GuestRun: Sendable {
   public var hostLog: [String]
 }
 
-/// Sends each host round when the guest asks for it (`@@HOST-ROUND k`), off the console's
-/// reading thread.
-final class HostRounds: @unchecked Sendable {
-  private let rounds: [[String]]
-  private let qmp: QMPClient?
-  private let queue = DispatchQueue(label: "zonelist.host-rounds")
+/// Sends each host step when the guest asks for it (`@@HOST-STEP k`), off the console's
+/// reading thread, once.
+final class HostSteps: @unchecked Sendable {
+  private let steps: [[String]]
+  private let qmp: QMPPipe?
+  private let queue = DispatchQueue(label: "zonelist.host-steps")
   private let lock = NSLock()
+  private var sent: Set<Int> = []
   private var error: HarnessError?
 
-  init(_ rounds: [[String]], qmp: QMPClient?) {
-    self.rounds = rounds
+  init(_ steps: [[String]], qmp: QMPPipe?) {
+    self.steps = steps
     self.qmp = qmp
   }
+
+  var hasFailed: Bool { lock.withLock { error != nil } }
 
   var failure: HarnessError? {
     queue.sync {}
@@ -205,14 +217,18 @@ final class HostRounds: @unchecked Sendable {
   }
 
   func observe(_ line: String) {
-    guard let qmp, line.hasPrefix("@@HOST-ROUND "), let round = Int(line.dropFirst(13).prefix { $0.isNumber }) else { return }
+    let marker = GuestPlan.hostStepMarker(0).dropLast()
+    let line = GuestConsole.protocolLine(line[...])
+    guard let qmp, line.hasPrefix(marker), let step = Int(line.dropFirst(marker.count)),
+      lock.withLock({ sent.insert(step).inserted })
+    else { return }
     queue.async { [self] in
       do throws(HarnessError) {
-        guard (1...rounds.count).contains(round) else {
-          throw HarnessError("the guest asked for host round \(round), but there are \(rounds.count)")
+        guard steps.indices.contains(step) else {
+          throw HarnessError("the guest asked for host step \(step), but there are \(steps.count)")
         }
-        try qmp.send(rounds[round - 1])
-      } catch { lock.withLock { self.error = self.error ?? error } }
+        try qmp.execute(steps[step])
+      } catch { lock.withLock { self.error = self.error ?? HarnessError("host step \(step): \(error)") } }
     }
   }
 }

@@ -7,7 +7,7 @@ import ZonelistHarness
   /// A console as the serial port delivers it: `\r\n`, the kernel's boot text, a kernel
   /// message torn into the middle of a file, and `alloc.c`'s own events.
   static let console = [
-    "SeaBIOS (version 1.16.2)", "\u{1B}c\u{1B}[?7l\u{1B}[2J", "@@BOOT",
+    "SeaBIOS (version 1.16.2)", "Booting from ROM..\u{1B}c\u{1B}[?7l\u{1B}[2J\u{1B}[0m.@@BOOT",
     "@@SNAP-BEGIN before", "@@F proc/version", "TGludXggdmVyc2lvbiA2LjEuMA==", "@@FE",
     "@@F sys/devices/system/node/online", "MC0x", "[   12.345678] Freeing unused kernel memory", "Cg==", "@@FE",
     "@@SNAP-END before",

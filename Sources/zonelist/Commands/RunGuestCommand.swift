@@ -13,7 +13,7 @@ struct RunGuestCommand: AsyncParsableCommand {
       speaks the console protocol (@@F PATH + base64 + @@FE, @@SNAP-BEGIN/@@SNAP-END LABEL, @@TAG \
       events) and must print @@ZONELIST-END. Writes OUTPUT/console.log (raw serial console), \
       OUTPUT/qemu-args (the QEMU command line), OUTPUT/guest.json (the console's records) and, \
-      with --host-round, OUTPUT/host.log.
+      with --host-step, OUTPUT/host.log.
       """)
 
   @Option(help: "The kernel image (bzImage / vmlinuz) to boot.") var kernelImage: String
@@ -27,9 +27,9 @@ struct RunGuestCommand: AsyncParsableCommand {
   @Option(help: "The start of the kernel command line.") var baseCommandLine: String = QEMURunner.baseCommandLine
   @Option(
     help: ArgumentHelp(
-      "HMP commands (separated by ';') sent through QMP when the guest prints '@@HOST-ROUND k', for the k-th --host-round.",
+      "Commands (separated by ';'; HMP command lines or QMP JSON objects) sent through QMP when the guest prints '@@HOST-STEP k', for the k-th --host-step (from 0).",
       valueName: "commands"))
-  var hostRound: [String] = []
+  var hostStep: [String] = []
   @Option(help: "Seconds to wait for the guest.") var timeout: Double = 300
   @Option(help: "The folder to write (created when missing; its files are replaced).") var output: String
 
@@ -62,7 +62,7 @@ struct RunGuestCommand: AsyncParsableCommand {
     }
     let guest = GuestProgram(
       script: script, files: files,
-      hostRounds: hostRound.map { $0.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+      hostSteps: hostStep.map { $0.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
       isCompressed: true)
     let commandLine = [baseCommandLine, bootOptions, append].filter { !$0.isEmpty }.joined(separator: " ")
     try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
@@ -75,7 +75,7 @@ struct RunGuestCommand: AsyncParsableCommand {
     try (result.command.map(ShellWords.quote).joined(separator: " ") + "\n")
       .write(to: folder.appendingPathComponent("qemu-args"), atomically: true, encoding: .utf8)
     try result.records.json().write(to: folder.appendingPathComponent("guest.json"))
-    if !hostRound.isEmpty {
+    if !hostStep.isEmpty {
       let log = result.hostLog.map { $0 + "\n" }.joined(separator: "")
       try log.write(to: folder.appendingPathComponent("host.log"), atomically: true, encoding: String.Encoding.utf8)
     }
