@@ -22,7 +22,12 @@ struct SimulateCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    let work = try reportingErrors { try WorkloadFile.load(path: workload, topology: input.topology, profile: input.profile) }
+    var work = try reportingErrors { try WorkloadFile.load(path: workload, topology: input.topology, profile: input.profile) }
+    if work.steps.contains(where: { if case .demote = $0 { true } else { false } }) {
+      // demote: steps go where `zonelist tiers` says (same input, same model).
+      let tiers = try reportingErrors { try TiersRun(input: input, sysroot: self.input.sysroot) }
+      work.demotionTargets = Dictionary(uniqueKeysWithValues: tiers.tiering.demotion.map { ($0.node, $0) })
+    }
     let (simulator, setupNotes) = try reportingErrors {
       try SimulationSetup.simulator(
         input: input, sysroot: self.input.sysroot, everythingFree: work.startEverythingFree, bootPageSets: work.bootPageSets,
