@@ -49,7 +49,7 @@ public struct TiersRun: Sendable {
     fallbackOrders = Dictionary(uniqueKeysWithValues: builder.build().lists.map { ($0.node, $0.nodeOrder) })
     if !tiering.rules.isConfirmed {
       notes.append(
-        "the tiering rules of \(input.profile.version.series) were not read in its sources: they are placed by the upstream history (HMAT algorithm from 6.7, boot nodes assigned late from 6.10; demotion lines printed as from 6.12)")
+        "the tiering rules of \(input.profile.version.series) were not read in its sources: they are placed by the upstream history (HMAT algorithm from 6.7 for kmem, for every node from 6.10; demotion lines printed as from 6.12)")
     }
     self.notes = notes
   }

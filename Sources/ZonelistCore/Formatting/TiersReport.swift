@@ -53,7 +53,7 @@ public enum TiersReport {
   public static func describe(_ reason: AbstractDistance.DefaultReason) -> String {
     switch reason {
     case .kernelHasNoAlgorithm: "this kernel has no abstract-distance algorithm"
-    case .assignedBeforeAlgorithm: "boot memory is assigned before HMAT registers its algorithm"
+    case .assignedBeforeAlgorithm: "before 6.10 only kmem asks the HMAT algorithm"
     case .noHMAT: "no HMAT"
     case .algorithmNotRegistered: "HMAT's algorithm is not registered"
     case .notAnHMATTarget: "not an HMAT target"

@@ -78,7 +78,7 @@ public struct MemoryTiering: Hashable, Sendable, Codable {
     if case .explicit(let value) = node.kind { return AbstractDistance(value: value, source: .explicit) }
     guard rules.hasHMATAlgorithm else { return fallback(.kernelHasNoAlgorithm) }
     guard hasHMAT else { return fallback(.noHMAT) }
-    guard rules.assignsBootNodesLate || node.onlinedAfterBoot else { return fallback(.assignedBeforeAlgorithm) }
+    guard rules.assignsBootNodesLate || node.kind == .daxKmem else { return fallback(.assignedBeforeAlgorithm) }
     guard reference.isRegistered else { return fallback(.algorithmNotRegistered) }
     guard let performance = node.performance else { return fallback(.notAnHMATTarget) }
     guard performance.isUsable else { return fallback(.unusableFigures(performance)) }
