@@ -16,6 +16,7 @@ ZONELIST = the zonelist CLI.
 import os, re, shutil, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(HERE, "..", "capture"))
 import toolkit  # noqa: E402
 
@@ -24,31 +25,6 @@ TOPOLOGIES = ["01-one-node-small", "02-one-node-normal", "04-two-nodes-intel-21"
               "46-movablecore-two-nodes"]
 SYSCTLS = ["min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor", "lowmem_reserve_ratio",
            "percpu_pagelist_high_fraction"]
-DERIVED = re.compile(r"^\s*(boost|min|low|high|promo|spanned|present|managed|cma)\s+\d+$|"
-                     r"^\s*(protection: .*|high:\s+\d+|batch:\s+\d+|high_min:.*|high_max:.*|vm stats threshold: \d+)$")
-
-
-def derived(zoneinfo):
-    """Map 'Node N zone Z [cpu C] field' -> value for the fields the model derives."""
-    out, zone, cpu = {}, "?", None
-    for l in zoneinfo.decode().split("\n"):
-        m = re.match(r"^Node (\d+), zone\s+(\S+)", l)
-        if m:
-            zone, cpu = f"node{m.group(1)}/{m.group(2)}", None
-            continue
-        m = re.match(r"^\s+cpu: (\d+)", l)
-        if m:
-            cpu = m.group(1)
-            continue
-        if DERIVED.match(l):
-            t = l.strip()
-            key, val = (t.split(":", 1) if ":" in t.split()[0] or t.startswith(("protection:", "vm stats"))
-                        else t.split(None, 1))
-            where = zone + (f"/cpu{cpu}" if cpu is not None and key in ("high", "batch") and ":" in t else "")
-            out[f"{where} {key.strip()}"] = val.strip()
-    return out
-
-
 def phases(guest):
     """[(name, {set, status, err, files})] in the order the guest ran them."""
     out, cur = [], None
@@ -72,7 +48,7 @@ def notes_of(name, phase):
     for label, other in (("read again at once", files["zoneinfo-again"]), ("read again 3 s later", files.get("zoneinfo-late"))):
         if other is None:
             continue
-        a, b = derived(files["zoneinfo"]), derived(other)
+        a, b = toolkit.zoneinfo_fields(files["zoneinfo"])[0], toolkit.zoneinfo_fields(other)[0]
         diff = [f"{k}: {a.get(k)} -> {b.get(k)}" for k in a if a.get(k) != b.get(k)]
         diff += [f"{k}: None -> {b[k]}" for k in b if k not in a]
         if diff:
