@@ -1,3 +1,4 @@
+import Foundation
 public import ZonelistCore
 
 /// The tiers of one input, with what the kernel showed beside them: the pipeline
@@ -27,9 +28,20 @@ public struct TiersRun: Sendable {
       kernelTiers = snapshot.kernelTiers
       notes += snapshot.notes.map(\.description)
     }
+    var build = precedingBuild
+    if build == nil, input.spec == nil {
+      let path = URL(fileURLWithPath: sysroot ?? "/").appendingPathComponent(BootCapture.dmesgFile).path
+      let log = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+      if let log, let found = MemoryTiering.precedingBuild(dmesg: log) {
+        build = found
+        if !found.isBoot { notes.append("the sysroot's dmesg shows a run-time zonelist rebuild before the last demotion targets: their node_load is the rebuild's") }
+      } else if !tierInput.nodes.values.contains(where: \.onlinedAfterBoot) {
+        notes.append("no dmesg in the sysroot shows the zonelist builds: the boot build's node_load is assumed (pass --context rebuild after a memory hot-add)")
+      }
+    }
     do {
       tiering = try MemoryTiering(
-        topology: input.topology, input: tierInput, profile: input.profile, precedingBuild: precedingBuild)
+        topology: input.topology, input: tierInput, profile: input.profile, precedingBuild: build)
     } catch {
       throw HarnessError(error.description)
     }

@@ -178,3 +178,28 @@ public enum TierError: Error, Hashable, Sendable, CustomStringConvertible {
     }
   }
 }
+
+extension MemoryTiering {
+  /// The zonelist build that preceded the last `establish_demotion_targets()` a kernel log
+  /// shows: a run-time rebuild when a `Built N zonelists` line follows the boot's before the
+  /// last set of `Demotion targets` lines (or anywhere, on a kernel that prints none); `nil`
+  /// when the log shows no build.
+  ///
+  /// Kernel: `online_pages()` rebuilds the zonelists (`build_all_zonelists(NULL)`, which
+  /// prints `Built …`) before the memory-online notifier re-establishes the targets; a
+  /// hot-add that gives a node its first memory does both, one that only adds to a node
+  /// with memory re-establishes nothing.
+  public static func precedingBuild(dmesg: String) -> BuildContext? {
+    let lines = dmesg.split(separator: "\n").map { KernelLog.strippingTimestamp(String($0)) }
+    var end = lines.count
+    var previous: Int? = nil
+    for (index, line) in lines.enumerated() where TiersReport.isDemotionLine(line) {
+      let node = Int(line.dropFirst("Demotion targets for Node ".count).prefix { $0.isNumber }) ?? -1
+      if previous == nil || node <= previous! { end = index }
+      previous = node
+    }
+    let builds = lines[..<end].filter { $0.hasPrefix("Built ") && $0.contains(" zonelists") }.count
+    guard builds > 0 else { return nil }
+    return builds == 1 ? .boot : .rebuild(onlining: nil)
+  }
+}
