@@ -316,11 +316,13 @@ def with_measured_seconds(wl_yaml, info):
             out.append(line)
             if t:
                 secs = (int(t.group(2)) - int(t.group(1))) / 1e9
-                out.append(" " * (item_indent + 2) + f"seconds: {secs:.2f}   # measured in the guest")
+                if secs >= 0.005:                 # a free can take less than 5 ms
+                    out.append(" " * (item_indent + 2) + f"seconds: {secs:.2f}   # measured in the guest")
                 n = re.search(r" t0=(\d+)", " " + info.get(k + 1, ""))
                 if n:
                     gap = (int(n.group(1)) - int(t.group(2))) / 1e9
-                    out.append(" " * (item_indent + 2) + f"seconds-after: {gap:.2f}   # measured: its snapshot")
+                    if gap >= 0.005:
+                        out.append(" " * (item_indent + 2) + f"seconds-after: {gap:.2f}   # measured: its snapshot")
             continue
         if item_indent is not None and re.match(r"^\s+seconds:", body) and \
                 re.search(r" t0=", " " + info.get(k, "")):
