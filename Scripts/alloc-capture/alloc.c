@@ -16,7 +16,8 @@
  *                                   mapping with THP possible is 2 MiB aligned); seconds: the pages are
  *                                   touched at an even rate over S seconds
  *   free N                          munmap the memory of step N (1-based)
- *   online NODE BYTES MODE          hot-add: prints "@@HOTADD k node NODE bytes BYTES", the host adds a
+ *   online NODE BYTES MODE          hot-add: prints "@@HOTADD k node NODE bytes BYTES" and "@@HOST-STEP h"
+ *                                   (h: the hot-adds before it), the host (zonelist run-guest) adds a
  *                                   pc-dimm on NODE through QMP; alloc waits for the new memory blocks
  *                                   and writes MODE (online, online_kernel, online_movable) to each
  *                                   one still offline
@@ -517,11 +518,13 @@ static int count_blocks(void)
     return n;
 }
 
-/* Hot-add: the host adds the DIMM when it reads @@HOTADD; the new blocks are onlined here. */
+/* Hot-add: the host adds the DIMM when it reads @@HOST-STEP h; the new blocks are onlined here. */
 static int hot_add(int k, struct step *s)
 {
     int before = count_blocks(), now = before, waited = 0;
+    static int hot_adds;
     printf("@@HOTADD %d node %d bytes %zu\n", k, s->node, s->bytes);
+    printf("@@HOST-STEP %d\n", hot_adds++);
     fflush(stdout);
     while (waited < 1200) {                  /* 120 s */
         sleep_ns(100000000ULL);

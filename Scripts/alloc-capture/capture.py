@@ -1,25 +1,23 @@
 #!/usr/bin/env python3
-"""Capture real-kernel allocation fixtures (see README.md).
+"""Capture real-kernel allocation fixtures (see README.md and ../capture/README.md).
 
 Usage: capture.py [--jobs N] [--work DIR] [--dest DIR] [--series 6.1|6.12] [RUN ...]
 
 RUN is a run name from runs.txt (default: every run). Each run boots every kernel listed for it
-in runs.txt under QEMU (at most --jobs, default 2, at once), runs the workload with the static
-`alloc` program and writes Tests/ZonelistCoreTests/Fixtures/alloc/<run>-<series>/.
+in runs.txt under QEMU (at most --jobs, default 2, at once) through the capture toolkit, runs the
+workload with the static `alloc` program and writes Tests/ZonelistCoreTests/Fixtures/alloc/<run>-<series>/.
 
-Env: K61, K612 = kernel images; ZONELIST = the zonelist CLI (default .build/debug/zonelist,
-built with `swift build` when missing).
+Env: ZONELIST_KERNEL_6_1, ZONELIST_KERNEL_6_12 = kernel images (default: Scripts/fetch-kernels.sh);
+ZONELIST = the zonelist CLI (default .build/debug/zonelist, built with `swift build` when missing).
 """
-import argparse, base64, concurrent.futures, gzip, io, json, os, re, shlex, shutil, socket, subprocess, sys, threading, time
+import os, re, shlex, shutil, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-KERNELS = {
-    "6.1": os.environ.get("K61", "/tmp/kernels/x/linux-image-6.1.0-56-amd64-unsigned/boot/vmlinuz-6.1.0-56-amd64"),
-    "6.12": os.environ.get("K612", "/tmp/kernels/x/linux-image-6.12.117+deb12-amd64-unsigned/boot/vmlinuz-6.12.117+deb12-amd64"),
-}
-BUSYBOX = os.environ.get("BUSYBOX", "/bin/busybox")      # must be busybox-static
-# Appended to the CLI's -append: a fixed physical place for the kernel image (nokaslr; with KASLR
+sys.path.insert(0, os.path.join(HERE, "..", "capture"))
+import toolkit  # noqa: E402
+
+REPO = toolkit.REPO
+# Appended to the topology's kernel command line: a fixed physical place for the kernel image (nokaslr; with KASLR
 # the image can land on another node from boot to boot), fixed addresses for the anonymous
 # mappings (norandmaps; interleave picks the node from the page offset, vm_pgoff = address >> 12)
 # and no NUMA-balancing page migration between the steps. no_timer_check: under a loaded host the
@@ -141,92 +139,32 @@ def parse_workload(text):
 
 # ---- build ----
 
-def cpio_newc(entries):
-    """entries: (name, mode, data or None for a directory). Returns the newc archive bytes."""
-    buf = io.BytesIO()
-    ino = 1
-    for name, mode, data in entries + [("TRAILER!!!", 0, b"")]:
-        data = data or b""
-        nb = name.encode() + b"\0"
-        hdr = "070701" + "".join(f"{x:08x}" for x in (
-            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
-        buf.write(hdr.encode() + nb)
-        buf.write(b"\0" * ((4 - (110 + len(nb)) % 4) % 4))
-        buf.write(data)
-        buf.write(b"\0" * ((4 - len(data) % 4) % 4))
-        ino += 1
-    return buf.getvalue()
-
-
 def build(work):
+    """The static `alloc` program, built once into WORK."""
     os.makedirs(work, exist_ok=True)
     exe = os.path.join(work, "alloc")
     subprocess.run(["gcc", "-static", "-O2", "-Wall", "-o", exe, os.path.join(HERE, "alloc.c")], check=True)
     subprocess.run(["strip", exe], check=True)
-    rd = lambda p: open(p, "rb").read()
-    base = cpio_newc([
-        ("bin", 0o40755, None), ("dev", 0o40755, None), ("proc", 0o40755, None), ("sys", 0o40755, None),
-        ("bin/busybox", 0o100755, rd(BUSYBOX)), ("bin/alloc", 0o100755, rd(exe)),
-        ("init", 0o100755, rd(os.path.join(HERE, "guest", "init"))),
-    ])
-    return gzip.compress(base, 9)
+    return exe
 
 
-def zonelist_cli():
-    cli = os.environ.get("ZONELIST", os.path.join(REPO, ".build", "debug", "zonelist"))
-    if not os.path.exists(cli):
-        subprocess.run(["swift", "build"], cwd=REPO, check=True)
-    return cli
+# ---- run + read ----
 
-
-def qemu_options(cli, topo):
-    out = subprocess.run([cli, "qemu-args", "--topology", topo], check=True, capture_output=True, text=True).stdout
-    machine, append = None, None
-    for line in out.splitlines():
-        w = shlex.split(line)
-        if w and w[0] == "-append":
-            append = w[1]
-        elif w:
-            machine = w
-    return machine, append
-
-
-# ---- run + parse ----
-
-def parse_console(raw):
-    lines = [l[:-1] if l.endswith("\r") else l for l in raw.decode("latin-1").split("\n")]
-    snaps, info, place, live, done, errors = {}, {}, {}, {}, [], []
-    i = 0
-    while i < len(lines):
-        l = lines[i]
-        if l.startswith("@@SNAP-BEGIN "):
-            label = l[len("@@SNAP-BEGIN "):]
-            files = {}
-            i += 1
-            while lines[i] != "@@SNAP-END " + label:
-                if not lines[i].startswith("@@F "):
-                    raise ValueError(f"unexpected line in snapshot {label!r}: {lines[i]!r}")
-                name, buf = lines[i][4:], []
-                i += 1
-                while lines[i] != "@@FE":
-                    buf.append(lines[i])
-                    i += 1
-                files[name] = base64.b64decode("".join(buf), validate=True)
-                i += 1
-            snaps[label] = files
-        elif l.startswith("@@STEP "):
-            done.append(int(l.split()[1]))
-        elif l.startswith("@@STEPINFO "):
-            info[int(l.split()[1])] = l[len("@@STEPINFO "):]
-        elif l.startswith("@@PLACE "):
-            w = l.split()
-            place.setdefault(int(w[1]), []).append(" ".join(w[2:]))
-        elif l.startswith("@@LIVE "):
-            w = l.split()
-            live.setdefault(int(w[1]), []).append(" ".join(w[2:]))
-        elif l.startswith("@@ERROR") or "Out of memory" in l or "Kernel panic" in l:
-            errors.append(l)
-        i += 1
+def read_guest(guest):
+    """The guest's records as alloc's pieces: snapshots by label, the step lines, errors."""
+    snaps = {label: guest.snapshot(label) for label in guest.labels()}
+    info, place, live = {}, {}, {}
+    for text in guest.events("STEPINFO"):
+        info[int(text.split()[0])] = text
+    for text in guest.events("PLACE"):
+        w = text.split()
+        place.setdefault(int(w[0]), []).append(" ".join(w[1:]))
+    for text in guest.events("LIVE"):
+        w = text.split()
+        live.setdefault(int(w[0]), []).append(" ".join(w[1:]))
+    done = [int(text.split()[0]) for text in guest.events("STEP")]
+    errors = ["@@ERROR " + text for text in guest.events("ERROR")]
+    errors += [l for l in guest.console.decode("latin-1").splitlines() if "Out of memory" in l or "Kernel panic" in l]
     return snaps, info, place, live, done, errors
 
 
@@ -252,131 +190,48 @@ def check(snaps, info, place, nsteps):
     return bad
 
 
-def boot_with_hotadd(cmd, sock, log):
-    """Runs QEMU, reading the console as it comes; each '@@HOTADD k node N bytes B' the guest prints
-    is answered through QMP with object_add memory-backend-ram + device_add pc-dimm on node N (as
-    Scripts/rebuild-capture does). Returns the console bytes."""
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    killer = threading.Timer(TIMEOUT, p.kill)
-    killer.start()
-    raw, q = bytearray(), None
-    for line in p.stdout:
-        raw += line
-        w = line.decode("latin-1").split()
-        if w[:1] != ["@@HOTADD"]:
-            continue
-        if q is None:
-            q = qmp_connect(sock)
-        k, node, size = int(w[1]), int(w[3]), int(w[5])
-        for c in (f"object_add memory-backend-ram,id=hp{k},size={size >> 20}M",
-                  f"device_add pc-dimm,id=dimm{k},memdev=hp{k},node={node}"):
-            q.write(json.dumps({"execute": "human-monitor-command", "arguments": {"command-line": c}}) + "\n")
-            q.flush()
-            while True:
-                r = json.loads(q.readline())
-                if "return" in r or "error" in r:
-                    break
-            log.write(f"HMP {c!r} -> {r}\n")
-    p.wait()
-    if not killer.is_alive():
-        raw += b"\n@@HOST-TIMEOUT\n"
-    killer.cancel()
-    return bytes(raw)
+def hot_add_options(topo, text):
+    """For a workload with `online` lines: the machine options with room for the DIMMs
+    (`-m M,slots=4,maxmem=...`), the kernel command line of the topology, and one host step per
+    hot-add (object_add memory-backend-ram + device_add pc-dimm on the node), as
+    Scripts/rebuild-capture does. None without hot-adds."""
+    adds = [l.split() for l in text if l.startswith("online ")]
+    if not adds:
+        return None
+    machine, append = toolkit.qemu_options(topo)
+    i = machine.index("-m")
+    mib = int(re.match(r"(\d+)M$", machine[i + 1]).group(1))
+    machine[i + 1] = f"{mib}M,slots=4,maxmem={mib + sum(int(w[2]) for w in adds) // (1 << 20)}M"
+    steps = [f"object_add memory-backend-ram,id=hp{k},size={int(w[2]) >> 20}M;"
+             f"device_add pc-dimm,id=dimm{k},memdev=hp{k},node={w[1]}" for k, w in enumerate(adds)]
+    return " ".join(shlex.quote(w) for w in machine), append, steps
 
 
-def qmp_connect(sock):
-    for _ in range(100):
-        try:
-            c = socket.socket(socket.AF_UNIX)
-            c.connect(sock)
-            f = c.makefile("rw")
-            f.readline()
-            f.write(json.dumps({"execute": "qmp_capabilities"}) + "\n")
-            f.flush()
-            f.readline()
-            return f
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"no QMP on {sock}")
-
-
-def with_measured_seconds(wl_yaml, info):
-    """The workload with each step's measured wall time (t1 - t0 of its STEPINFO) as `seconds:`,
-    replacing any `seconds:` it asked for, and the time from its end to the next step's start
-    (its snapshot) as `seconds-after:`: the simulator runs the kernel's once-a-second vmstat
-    work (per-CPU high decay, remote list drains) for that long."""
-    out, k, item_indent = [], 0, None
-    for line in wl_yaml.split("\n"):
-        body = line.split("#", 1)[0]
-        m = re.match(r"^(\s*)- ", body)
-        if m and (item_indent is None or len(m.group(1)) == item_indent):
-            item_indent = len(m.group(1))
-            k += 1
-            t = re.search(r" t0=(\d+) t1=(\d+)", " " + info.get(k, ""))
-            out.append(line)
-            if t:
-                secs = (int(t.group(2)) - int(t.group(1))) / 1e9
-                if secs >= 0.005:                 # a free can take less than 5 ms
-                    out.append(" " * (item_indent + 2) + f"seconds: {secs:.2f}   # measured in the guest")
-                n = re.search(r" t0=(\d+)", " " + info.get(k + 1, ""))
-                if n:
-                    gap = (int(n.group(1)) - int(t.group(2))) / 1e9
-                    if gap >= 0.005:
-                        out.append(" " * (item_indent + 2) + f"seconds-after: {gap:.2f}   # measured: its snapshot")
-            continue
-        if item_indent is not None and re.match(r"^\s+seconds:", body) and \
-                re.search(r" t0=", " " + info.get(k, "")):
-            continue                              # the measured time replaces the one asked for
-        out.append(line)
-    return "\n".join(out)
-
-
-def run_one(name, series, topo, wl_path, flags, initrd_base, work, dest, cli):
+def run_one(name, series, topo, wl_path, flags, alloc, work, dest):
     rundir = os.path.join(work, "runs", f"{name}-{series}")
     shutil.rmtree(rundir, ignore_errors=True)
     os.makedirs(rundir)
     wl_yaml = open(wl_path).read()
     text, nsetup = parse_workload(wl_yaml)
     nsteps = len(text) - nsetup
-    initrd = os.path.join(rundir, "initrd.gz")
-    extra = gzip.compress(cpio_newc([("workload.txt", 0o100644, ("\n".join(text) + "\n").encode())]), 9)
-    open(initrd, "wb").write(initrd_base + extra)
-    machine, append = qemu_options(cli, topo)
-    append = (append or "console=ttyS0 panic=-1 quiet loglevel=0") + " " + EXTRA_APPEND
-    hotadd = [int(l.split()[2]) for l in text if l.startswith("online ")]
-    sock = os.path.join(rundir, "qmp.sock")
-    if hotadd:
-        # Room for the DIMMs; the guest onlines each new block itself (memhp_default_state=offline).
-        i = machine.index("-m")
-        mib = int(re.match(r"(\d+)M$", machine[i + 1]).group(1))
-        machine[i + 1] = f"{mib}M,slots=4,maxmem={mib + sum(hotadd) // (1 << 20)}M"
-        machine += ["-qmp", f"unix:{sock},server=on,wait=off"]
-        append += " memhp_default_state=offline"
-    cmd = ["qemu-system-x86_64", "-nographic", "-no-reboot", "-kernel", KERNELS[series],
-           "-initrd", initrd, "-append", append] + machine
-    qargs = " ".join(shlex.quote(c) for c in cmd) + "\n"
-    open(os.path.join(rundir, "qemu-args"), "w").write(qargs)
-    if hotadd:
-        with open(os.path.join(rundir, "host.log"), "w") as log:
-            raw = boot_with_hotadd(cmd, sock, log)
+    workload = os.path.join(rundir, "workload.txt")
+    open(workload, "w").write("\n".join(text) + "\n")
+    files = [(alloc, "bin/alloc"), (workload, "workload.txt")]
+    hot = hot_add_options(topo, text)
+    if hot:      # the guest onlines each new block itself (memhp_default_state=offline)
+        machine, base, steps = hot
+        guest = toolkit.boot(rundir, series, os.path.join(HERE, "guest", "init"), files=files, machine=machine,
+                             base=base, append=EXTRA_APPEND + " memhp_default_state=offline", steps=steps,
+                             timeout=TIMEOUT)
     else:
-        try:
-            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               timeout=TIMEOUT)
-            raw = p.stdout
-        except subprocess.TimeoutExpired as e:
-            raw = e.stdout or b""
-            raw += b"\n@@HOST-TIMEOUT\n"
-    open(os.path.join(rundir, "console.log"), "wb").write(raw)
-    snaps, info, place, live, done, errors = parse_console(raw)
-    if b"@@ALLOC-END" not in raw or done != list(range(1, nsteps + 1)):
-        raise RuntimeError(f"{rundir}: run incomplete (steps done {done}); errors: {errors}")
+        guest = toolkit.boot(rundir, series, os.path.join(HERE, "guest", "init"), files=files,
+                             topology=topo, append=EXTRA_APPEND, timeout=TIMEOUT)
+    qargs, raw = guest.command, guest.console
+    snaps, info, place, live, done, errors = read_guest(guest)
+    if not guest.events("ALLOC-END") or done != list(range(1, nsteps + 1)):
+        raise toolkit.CaptureError(f"{rundir}: run incomplete (steps done {done}); errors: {errors}")
     errors += check(snaps, info, place, nsteps)
     before = snaps["before"]
-    ver = before["proc/version"].decode()
-    got = re.match(r"Linux version (\d+\.\d+)", ver).group(1)
-    if got != series:
-        raise RuntimeError(f"{rundir}: booted {got}, expected {series}")
     out = os.path.join(dest, f"{name}-{series}")
     shutil.rmtree(out, ignore_errors=True)
 
@@ -404,24 +259,22 @@ def run_one(name, series, topo, wl_path, flags, initrd_base, work, dest, cli):
     put("qemu-args", qargs)
     put("console.log", raw)
     put("topology.yaml", open(topo).read())
-    return out, errors
+    return [f"{out} " + ("ok" if not errors else f"with errors: {errors}")]
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--work", default="/tmp/alloc-capture")
-    ap.add_argument("--dest", default=os.path.join(REPO, "Tests", "ZonelistCoreTests", "Fixtures", "alloc"))
+    ap = toolkit.arguments(__doc__, "run names from runs.txt (default: all)")
     ap.add_argument("--series", help="only this kernel series (6.1 or 6.12)")
-    ap.add_argument("runs", nargs="*")
     a = ap.parse_args()
+    work = a.work or "/tmp/alloc-capture"
+    dest = a.dest or os.path.join(toolkit.FIXTURES, "alloc")
     runs = []
     for line in open(os.path.join(HERE, "runs.txt")):
         w = line.split("#", 1)[0].split()
         if not w:
             continue
         name, topo, series_list, flags = w[0], w[1], w[2].split(","), w[3:]
-        if a.runs and name not in a.runs:
+        if a.names and name not in a.names:
             continue
         topo = os.path.join(REPO, topo)
         for s in series_list:
@@ -433,19 +286,9 @@ def main():
             runs.append((name, s, topo, wl, flags))
     for r in runs:                      # fail early on a bad workload
         parse_workload(open(r[3]).read())
-    base = build(a.work)
-    cli = zonelist_cli()
-    fail = 0
-    with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
-        futs = {ex.submit(run_one, *r, base, a.work, a.dest, cli): r for r in runs}
-        for f in concurrent.futures.as_completed(futs):
-            try:
-                out, errors = f.result()
-                print(out, "ok" if not errors else f"with errors: {errors}")
-            except Exception as e:
-                fail += 1
-                print("FAILED", futs[f][:2], e, file=sys.stderr)
-    sys.exit(1 if fail else 0)
+    alloc = build(work)
+    failed = toolkit.parallel(a.jobs, lambda r: run_one(*r, alloc, work, dest), runs)
+    sys.exit(1 if failed else 0)
 
 
 main()

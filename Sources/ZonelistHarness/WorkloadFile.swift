@@ -37,8 +37,8 @@ public enum WorkloadFile {
     for item in items {
       let fields = try reader.mapping(
         item, "a step: a mapping with 'allocate:'/'pages:', 'free:', 'online:' or 'seconds:'",
-        allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free", "online", "seconds", "seconds-after", "madvise"])
-      let kinds = ["allocate", "free", "online"].filter { fields[$0] != nil } + (fields["pages"] != nil ? ["pages"] : [])
+        allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free", "online", "seconds", "seconds-after", "madvise", "demote"])
+      let kinds = ["allocate", "free", "online", "demote"].filter { fields[$0] != nil } + (fields["pages"] != nil ? ["pages"] : [])
       guard kinds.count <= 1 else {
         throw reader.fail(item, "one of 'allocate:', 'pages:', 'free:' or 'online:' in a step, not \(kinds.map { "'\($0):'" }.joined(separator: " and "))")
       }
@@ -54,10 +54,14 @@ public enum WorkloadFile {
       }
       if let freeNode = fields["free"] {
         let number = try reader.integer(freeNode, "the number of an earlier step to free")
-        guard number >= 1 && number <= steps.count, case .allocate = steps[number - 1] else {
-          throw reader.fail(freeNode, "the number (1-based) of an earlier allocation step")
+        guard number >= 1 && number <= steps.count, steps[number - 1].holdsPages else {
+          throw reader.fail(freeNode, "the number (1-based) of an earlier allocation step or demote step")
         }
         steps.append(.free(step: number, cpu: cpu))
+        continue
+      }
+      if let demoteNode = fields["demote"] {
+        steps.append(try demotion(demoteNode, item: item, fields: fields, cpu: cpu, reader: reader, topology: topology))
         continue
       }
       if let onlineNode = fields["online"] {
@@ -122,10 +126,17 @@ public enum WorkloadFile {
       } else {
         throw reader.fail(item, "'allocate:' (a size) or 'pages:' (a count) or 'free:'")
       }
+      guard pages <= Pages.physicalLimit.rawValue else {
+        throw reader.fail(fields["allocate"] ?? fields["pages"], "a size of \(Pages.physicalLimitText)")
+      }
       var repeats = 1
       if let node = fields["repeat"] {
         repeats = try reader.integer(node, "a repeat count")
         guard repeats >= 1 else { throw reader.fail(node, "a repeat count ≥ 1") }
+        // Checked by division: pages × repeats never overflows.
+        guard repeats <= Pages.physicalLimit.rawValue / pages else {
+          throw reader.fail(node, "a repeat count that keeps the step (\(pages) pages each time) \(Pages.physicalLimitText)")
+        }
       }
       let request = AllocatorSimulator.Request(
         cpu: cpu ?? topology.cpus.first ?? 0, policy: policy, gfp: gfp, order: order, count: Swift.max(1, pages >> order))
