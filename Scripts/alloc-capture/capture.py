@@ -190,6 +190,37 @@ def check(snaps, info, place, nsteps):
     return bad
 
 
+def with_measured_seconds(wl_yaml, info):
+    """The workload with each step's measured wall time (t1 - t0 of its STEPINFO) as `seconds:`,
+    replacing any `seconds:` it asked for, and the time from its end to the next step's start
+    (its snapshot) as `seconds-after:`: the simulator runs the kernel's once-a-second vmstat
+    work (per-CPU high decay, remote list drains) for that long."""
+    out, k, item_indent = [], 0, None
+    for line in wl_yaml.split("\n"):
+        body = line.split("#", 1)[0]
+        m = re.match(r"^(\s*)- ", body)
+        if m and (item_indent is None or len(m.group(1)) == item_indent):
+            item_indent = len(m.group(1))
+            k += 1
+            t = re.search(r" t0=(\d+) t1=(\d+)", " " + info.get(k, ""))
+            out.append(line)
+            if t:
+                secs = (int(t.group(2)) - int(t.group(1))) / 1e9
+                if secs >= 0.005:                 # a free can take less than 5 ms
+                    out.append(" " * (item_indent + 2) + f"seconds: {secs:.2f}   # measured in the guest")
+                n = re.search(r" t0=(\d+)", " " + info.get(k + 1, ""))
+                if n:
+                    gap = (int(n.group(1)) - int(t.group(2))) / 1e9
+                    if gap >= 0.005:
+                        out.append(" " * (item_indent + 2) + f"seconds-after: {gap:.2f}   # measured: its snapshot")
+            continue
+        if item_indent is not None and re.match(r"^\s+seconds:", body) and \
+                re.search(r" t0=", " " + info.get(k, "")):
+            continue                              # the measured time replaces the one asked for
+        out.append(line)
+    return "\n".join(out)
+
+
 def hot_add_options(topo, text):
     """For a workload with `online` lines: the machine options with room for the DIMMs
     (`-m M,slots=4,maxmem=...`), the kernel command line of the topology, and one host step per
