@@ -17,7 +17,11 @@ public struct TiersRun: Sendable {
   /// - Parameter precedingBuild: Overrides the zonelist build taken to precede the targets
   ///   (by default a rebuild when some node's memory came online after boot).
   public init(input: ModelInput, sysroot: String?, precedingBuild: BuildContext? = nil) throws {
-    var notes = input.notes
+    // Zone sizes, Total pages and watermarks do not enter the tiers: what rests on them alone is left unsaid.
+    let unused: Set<Diagnostic.Reliance> = [.zones, .totalPages, .watermarks, .zoneinfoLayout]
+    let diagnostics = input.diagnostics.filter { $0.relies.isEmpty || !$0.relies.isSubset(of: unused) }
+    restsOnAssumption = diagnostics.contains { !$0.relies.isDisjoint(with: TiersRun.reliances) }
+    var notes = diagnostics.map(\.description)
     let tierInput: TierInput
     if let spec = input.spec {
       tierInput = spec.tierInput(topology: input.topology)
@@ -49,15 +53,22 @@ public struct TiersRun: Sendable {
     fallbackOrders = Dictionary(uniqueKeysWithValues: builder.build().lists.map { ($0.node, $0.nodeOrder) })
     if !tiering.rules.isConfirmed {
       notes.append(
-        "the tiering rules of \(input.profile.version.series) were not read in its sources: they are placed by the upstream history (HMAT algorithm from 6.7, boot nodes assigned late from 6.10; demotion lines printed as from 6.12)")
+        "the tiering rules of \(input.profile.version.series) are not confirmed (not read in its sources): they are placed by the upstream history (HMAT algorithm from 6.7 for kmem, for every node from 6.10; demotion lines printed as from 6.12)")
     }
     self.notes = notes
   }
 
-  /// The kernel's lines, or `nil` when they would rest on an assumption (a release whose
-  /// rules were not confirmed): the notes say why.
+  /// Whether an input value the targets depend on (distances, CPUs, possible nodes, the
+  /// release's rules) was assumed.
+  public var restsOnAssumption: Bool
+  /// What the demotion targets rest on: the node order (distances), the CPU penalty, the
+  /// possible nodes (the zonelist build's `node_load[]`) and the release's rules.
+  static let reliances: Set<Diagnostic.Reliance> = [.nodeOrder, .cpus, .possibleNodes, .rules]
+
+  /// The kernel's lines, or `nil` when they would rest on an assumption (an assumed input
+  /// value, or a release whose tiering rules were not confirmed): the notes say why.
   public var kernelLogLines: [String]? {
-    tiering.rules.isConfirmed ? TiersReport.kernelLogLines(tiering) : nil
+    tiering.rules.isConfirmed && !restsOnAssumption ? TiersReport.kernelLogLines(tiering) : nil
   }
 
   /// The JSON document.

@@ -78,7 +78,7 @@ public struct MemoryTiering: Hashable, Sendable, Codable {
     if case .explicit(let value) = node.kind { return AbstractDistance(value: value, source: .explicit) }
     guard rules.hasHMATAlgorithm else { return fallback(.kernelHasNoAlgorithm) }
     guard hasHMAT else { return fallback(.noHMAT) }
-    guard rules.assignsBootNodesLate || node.onlinedAfterBoot else { return fallback(.assignedBeforeAlgorithm) }
+    guard rules.assignsBootNodesLate || node.kind == .daxKmem else { return fallback(.assignedBeforeAlgorithm) }
     guard reference.isRegistered else { return fallback(.algorithmNotRegistered) }
     guard let performance = node.performance else { return fallback(.notAnHMATTarget) }
     guard performance.isUsable else { return fallback(.unusableFigures(performance)) }
@@ -191,13 +191,7 @@ extension MemoryTiering {
   /// with memory re-establishes nothing.
   public static func precedingBuild(dmesg: String) -> BuildContext? {
     let lines = dmesg.split(separator: "\n").map { KernelLog.strippingTimestamp(String($0)) }
-    var end = lines.count
-    var previous: Int? = nil
-    for (index, line) in lines.enumerated() where TiersReport.isDemotionLine(line) {
-      let node = Int(line.dropFirst("Demotion targets for Node ".count).prefix { $0.isNumber }) ?? -1
-      if previous == nil || node <= previous! { end = index }
-      previous = node
-    }
+    let end = TiersReport.demotionSets(lines).last?.start ?? lines.count
     let builds = lines[..<end].filter { $0.hasPrefix("Built ") && $0.contains(" zonelists") }.count
     guard builds > 0 else { return nil }
     return builds == 1 ? .boot : .rebuild(onlining: nil)
