@@ -119,7 +119,7 @@ public enum Diagnostic: Hashable, Sendable {
     case .onlineFromDirectories: return P.online
     case .offlineDirectories: return P.online
     case .possibleMissing, .addedToPossible: return P.possible
-    case .onlineWithoutDirectory(let nodes): return nodes.count == 1 ? P.node(nodes[0], "") : P.nodeRoot + "/nodeN"
+    case .onlineWithoutDirectory(let nodes): return P.nodeRoot + (nodes.count == 1 ? "/node\(nodes[0])" : "/nodeN")
     case .cpusFromCpumap(let nodes), .noCPUList(let nodes): return nodeFile(nodes, "cpulist")
     case .zoneinfoMissing: return P.zoneinfo
     case .memoryFromMeminfo, .memTotalZero, .meminfoMissingToo: return P.meminfo
