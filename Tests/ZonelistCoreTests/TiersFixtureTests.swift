@@ -40,7 +40,7 @@ extension TiersFixture {
     let version = try #require(try Sysroot.read(fixture.path).kernelVersion)
     let arguments = try QEMUArguments(spec)
     let topology = try spec.topology(kernel: version).renamingNodes(arguments.linuxNodeIDs)
-    let input = spec.tierInput(topology: try spec.topology(kernel: version)).renamingNodes(arguments.linuxNodeIDs)
+    let input = try spec.guestTierInput(kernel: version, linuxNodeIDs: arguments.linuxNodeIDs)
     let tiering = try MemoryTiering(topology: topology, input: input, profile: KernelProfile(version: version))
     #expect(TiersReport.kernelLogLines(tiering) == (try fixture.demotionSets().last ?? []))
     #expect(Dictionary(uniqueKeysWithValues: tiering.tiers.map { ($0.id, $0.nodes.map(\.rawValue)) }) == (try fixture.tiers()))

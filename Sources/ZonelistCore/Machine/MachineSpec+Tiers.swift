@@ -99,6 +99,14 @@ extension MachineSpec {
 }
 
 extension MachineSpec {
+  /// The tiering input as the booted guest numbers its nodes (what `verify` compares): the
+  /// figures are read in the file's ids — QEMU's proximity domains, the order in which
+  /// `hmat_update_target_attrs()` narrows initiators — and renamed afterwards by `linuxNodeIDs`
+  /// (``QEMUArguments/linuxNodeIDs``). `h07-renumbered-hmat` of `Tests/TiersHeldout/`.
+  public func guestTierInput(kernel: KernelVersion, linuxNodeIDs: [NodeID: NodeID]) throws(MachineSpecError) -> TierInput {
+    tierInput(topology: try topology(kernel: kernel)).renamingNodes(linuxNodeIDs)
+  }
+
   /// The first node without memory when the file gives HMAT figures: QEMU's HMAT names it,
   /// SRAT has no memory range for it, and the kernel ignores the whole table (`h08` of
   /// `Tests/TiersHeldout/`, and `hotadd-two-memoryless` of the tiers captures).

@@ -13,11 +13,10 @@ extension Verification {
     if spec.nodes.contains(where: { $0.tiering?.isDaxKmem == true }) {
       return (["skipped  tiers: verify's guest does not load kmem, so dax-kmem nodes stay offline (capture them with the tiers toolkit)"], true)
     }
-    // The HMAT figures name initiators by the file's (QEMU's proximity domain) ids: read them
-    // against the file's own numbering, then rename as Linux numbers the nodes.
-    let fileTopology: Topology
-    do { fileTopology = try spec.topology(kernel: profile.version) } catch { throw HarnessError("the topology file: \(error)") }
-    let renamed = spec.tierInput(topology: fileTopology).renamingNodes(arguments.linuxNodeIDs)
+    let renamed: TierInput
+    do { renamed = try spec.guestTierInput(kernel: profile.version, linuxNodeIDs: arguments.linuxNodeIDs) } catch {
+      throw HarnessError("the topology file: \(error)")
+    }
     let tiering: MemoryTiering
     do { tiering = try MemoryTiering(topology: topology, input: renamed, profile: profile) } catch {
       throw HarnessError(error.description)
