@@ -5,7 +5,7 @@ import ZonelistHarness
 
 extension TiersFixture {
   /// The captures this suite must see: a fixture that disappears fails the count.
-  static let expectedCount = 104
+  static let expectedCount = 110
 
   /// The tiers exactly as `zonelist tiers --sysroot` computes them.
   func run() throws -> TiersRun {
@@ -47,7 +47,7 @@ extension TiersFixture {
   }
 
   @Test func heldOutTopologiesAreCaptured() {
-    #expect(TiersFixture.all.filter { FileManager.default.fileExists(atPath: $0.path + "/topology.yaml") }.count == 18)
+    #expect(TiersFixture.all.filter { FileManager.default.fileExists(atPath: $0.path + "/topology.yaml") }.count == 24)
   }
 
   @Test func everyCaptureIsChecked() {
