@@ -31,7 +31,8 @@ struct AllocationFixture: CustomStringConvertible, Sendable {
   /// Simulates the fixture's workload from its `before/` snapshot: the simulator as it started, and the run.
   func simulate() throws -> (start: AllocatorSimulator, run: WorkloadRun) {
     let input = try ModelInput.load(sysroot: path + "/before", topologyFile: nil, kernel: nil)
-    let workload = try WorkloadFile.load(path: path + "/workload.yaml", topology: input.topology, profile: input.profile)
+    let workload = try WorkloadFile.load(
+      path: path + "/workload.yaml", topology: input.topology, profile: input.profile, commandLine: input.snapshot?.bootOptions?.commandLine ?? "")
     #expect(workload.refreshVMStatsAfterEachStep, "\(name): the workload should say refresh-vmstat: after-each-step, as the capture did")
     let (simulator, _) = try SimulationSetup.simulator(input: input, sysroot: path + "/before", everythingFree: workload.startEverythingFree)
     var run = WorkloadRun(simulator: simulator)
