@@ -53,15 +53,23 @@ struct WorstCase<Value: Comparable & Sendable> {
 }
 
 @Suite struct AllocationFixtureTests {
+  @Test func everyCaptureIsThere() {
+    BootFixture.expectCount("alloc")
+    #expect(AllocationFixture.all.filter { $0.name.hasSuffix("-6.1") }.count == 8)
+    #expect(AllocationFixture.all.filter { $0.name.hasSuffix("-6.12") }.count == 8)
+  }
+
   /// The largest difference, over the fixture's allocation steps and nodes, between the
   /// pages the model puts on a node and the pages the kernel put there, as a share of the step.
   static func worstError(_ fixture: AllocationFixture) throws -> (Double, String) {
     let (_, run) = try fixture.simulate()
     var worst = WorstCase(0.0)
+    var compared = 0
     for result in run.results {
       guard let real = fixture.placement(step: result.index) else { continue }
       let total = real.values.reduce(0, +)
       guard total > 0 else { continue }
+      compared += 1
       var modeled: [NodeID: Int] = [:]
       for (zone, pages) in result.pages where pages > 0 { modeled[zone.node, default: 0] += pages }
       for node in Set(real.keys).union(modeled.keys) {
@@ -70,6 +78,7 @@ struct WorstCase<Value: Comparable & Sendable> {
           "step \(result.index) node \(node): model \(modeled[node] ?? 0), kernel \(real[node] ?? 0) of \(total)")
       }
     }
+    #expect(compared > 0, "\(fixture.name): no step has a placement to compare")
     return (worst.value, worst.detail)
   }
 

@@ -38,61 +38,8 @@ struct BuildCommand: AsyncParsableCommand {
       for line in lines { print(line) }
     case .mminit:
       Output.notes(outcome.notes)
-      for line in KernelLog.mminitLines(outcome.build, topology: outcome.topology) { print(line) }
+      for line in outcome.mminitLines { print(line) }
     }
-  }
-}
-
-/// The build of one input in one context, with its printable forms.
-struct ZonelistRun {
-  var build: ZonelistBuild
-  var totalPages: Int?
-  var report: BuildReport
-  var notes: [String]
-
-  /// The machine the build saw (after the hotplug event, if any).
-  var topology: Topology
-
-  init(input: ModelInput, context: BuildContext, event: HotplugEvent? = nil, explaining: NodeID? = nil) throws {
-    let eventNode: NodeID? =
-      switch event {
-      case .online(let node, _, _)?, .hotAdd(let node)?: node
-      case nil: nil
-      }
-    for node in [eventNode, { if case .rebuild(let node?) = context { node } else { nil } }()].compactMap({ $0 })
-    where input.topology.nodes[node] == nil {
-      throw HarnessError("node \(node): no such node (nodes: \(IDList.format(input.topology.nodeIDs.map(\.rawValue))))")
-    }
-    topology = event?.applied(to: input.topology) ?? input.topology
-    var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context, explaining: explaining)
-    build = builder.build()
-    var notes = input.notes
-    switch context {
-    case .boot where !input.totalPagesKnown:
-      totalPages = nil
-    case .boot:
-      totalPages = TotalPages.boot(build, topology: topology)
-    case .rebuild where !input.totalPagesKnown:
-      totalPages = nil
-    case .rebuild:
-      if let zoneinfo = input.snapshot?.zoneinfo, zoneinfo.entries.allSatisfy({ $0.high != nil }) {
-        let high = Dictionary(
-          zoneinfo.entries.map { (ZoneReference(node: $0.node, type: $0.type), $0.high!.rawValue) },
-          uniquingKeysWith: { a, _ in a })
-        // The kernel recomputes watermarks after the rebuild: the high watermarks are the
-        // ones from before the event (checked on 22 real-kernel rebuilds).
-        totalPages = TotalPages.rebuild(build, topology: topology) { high[$0] ?? 0 }
-      } else {
-        totalPages = nil
-        notes.append("a rebuild's Total pages needs each zone's high watermark: give a sysroot whose proc/zoneinfo has 'high' lines")
-      }
-    }
-    self.notes = notes
-    report = BuildReport(build: build, topology: topology, totalPages: totalPages, notes: notes)
-  }
-
-  var kernelLogLines: [String]? {
-    totalPages.map { KernelLog.lines(build, totalPages: $0) }
   }
 }
 

@@ -12,10 +12,11 @@ struct QEMUBootOptions: ParsableArguments {
   func boot() throws -> (MachineSpec, QEMUArguments, BootCapture) {
     let spec = try reportingErrors { try TopologyFile.load(path: topology) }
     let arguments = try reportingErrors { try QEMUArguments(spec) }
-    let capture = try reportingErrors {
+    var capture = try reportingErrors {
       try QEMURunner(kernelImage: kernelImage, timeoutSeconds: timeout)
         .boot(machineOptions: arguments.machineOptions, bootOptions: arguments.bootOptions)
     }
+    capture.recordDMAReserve(of: spec)
     return (spec, arguments, capture)
   }
 }
