@@ -24,9 +24,18 @@ fetch() { # series package
   [ -n "$image" ] || { echo "no vmlinuz in $package" >&2; exit 1; }
   echo "$series $image"
 }
+dax_modules() { # series: sid's image package holds no modules; take drivers/dax/ (tiers captures load them) from linux-modules-<release>
+  local target="$dir/$1" release
+  [ -n "$(find "$target/x" -path '*/drivers/dax/kmem.ko*' | head -1)" ] && return 0
+  release=$(basename "$(dirname "$(find "$target/x" -name vmlinuz -type f | head -1)")")
+  (cd "$target" && apt-get "${o[@]}" -qq download "linux-modules-$release" >&2)
+  dpkg-deb --fsys-tarfile "$target"/linux-modules-*.deb | tar -x -C "$target/x" --wildcards '*/kernel/drivers/dax/*'
+  rm -f "$target"/linux-modules-*.deb
+}
 fetch 6.1 "$(newest '^linux-image-6\.1\.0-[0-9]*-amd64-unsigned$')"
 fetch 6.12 "$(newest '^linux-image-6\.12\.[0-9]*.deb12-amd64-unsigned$')"
 if [ "${1:-}" = "--all" ]; then
   fetch 5.10 "$(newest '^linux-image-5\.10\.0-[0-9]*-amd64-unsigned$')"
   fetch newest "$(newest '^linux-binary-[0-9.]*.deb[0-9]*-amd64$')"
+  dax_modules newest
 fi

@@ -6,9 +6,11 @@ public enum Initramfs {
   /// Where Debian's `busybox-static` installs its binary.
   public static let defaultBusybox = "/bin/busybox"
 
-  /// The guest's `/init`: mounts proc and sysfs, prints each file the model reads between
-  /// `@@FILE path` and `@@END` markers, then `dmesg`, then powers off.
-  public static func captureScript(extraCommands: String = "") -> String {
+  /// The guest's `/init`: mounts proc and sysfs, runs `extraCommands`, prints each file the
+  /// model reads between `@@FILE path` and `@@END` markers (then whatever `extraDumps` prints
+  /// with the same markers; the shell function `dump FILE...` is defined), then `dmesg`,
+  /// then powers off.
+  public static func captureScript(extraCommands: String = "", extraDumps: String = "") -> String {
     """
     #!/bin/busybox sh
     B=/bin/busybox
@@ -22,14 +24,16 @@ public enum Initramfs {
     dump /sys/devices/system/node/has_memory /sys/devices/system/node/has_normal_memory
     dump /sys/devices/system/cpu/possible /sys/devices/system/cpu/online
     for d in /sys/devices/system/node/node*; do dump $d/distance $d/cpulist $d/meminfo; done
+    \(extraDumps)
     echo "@@FILE dmesg"; $B dmesg; echo; echo "@@END"
     echo "@@ZONELIST-END"
     $B poweroff -f
     """
   }
 
-  /// Builds the archive.
-  public static func build(script: String, busybox: String = defaultBusybox) throws -> Data {
+  /// Builds the archive; `files` are added as regular files (path relative to the guest's root,
+  /// e.g. `lib/modules/kmem.ko`), their folders created.
+  public static func build(script: String, busybox: String = defaultBusybox, files: [String: Data] = [:]) throws -> Data {
     guard let binary = FileManager.default.contents(atPath: busybox) else {
       throw HarnessError("cannot read \(busybox): install Debian's busybox-static")
     }
@@ -50,6 +54,15 @@ public enum Initramfs {
     for directory in ["bin", "proc", "sys", "dev", "tmp"] { entry(directory, mode: 0o040755) }
     entry("bin/busybox", mode: 0o100755, contents: binary)
     entry("init", mode: 0o100755, contents: script.data(using: .utf8)!)
+    var folders: Set<String> = ["bin", "proc", "sys", "dev", "tmp"]
+    for path in files.keys.sorted() {
+      let parts = path.split(separator: "/").dropLast()
+      for depth in parts.indices {
+        let folder = parts[...depth].joined(separator: "/")
+        if folders.insert(folder).inserted { entry(folder, mode: 0o040755) }
+      }
+      entry(path, mode: 0o100644, contents: files[path]!)
+    }
     entry("TRAILER!!!", mode: 0)
     return archive
   }

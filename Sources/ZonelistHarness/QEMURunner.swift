@@ -24,11 +24,18 @@ public struct QEMURunner: Sendable {
   ///   - machineOptions: QEMU's `-m`, `-smp`, `-numa`, … options.
   ///   - bootOptions: Extra kernel command-line options.
   public func boot(machineOptions: [String], bootOptions: String, extraGuestCommands: String = "") throws -> BootCapture {
+    try boot(machineOptions: machineOptions, bootOptions: bootOptions, plan: GuestPlan(commands: extraGuestCommands))
+  }
+
+  /// Boots once with a ``GuestPlan`` (extra initramfs files, guest commands and dumps, QMP
+  /// steps sent when the guest asks) and returns the guest's files.
+  public func boot(machineOptions: [String], bootOptions: String, plan: GuestPlan) throws -> BootCapture {
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: work) }
     let initrd = work.appendingPathComponent("initrd.cpio")
-    try Initramfs.build(script: Initramfs.captureScript(extraCommands: extraGuestCommands)).write(to: initrd)
+    let script = Initramfs.captureScript(extraCommands: plan.commands, extraDumps: plan.dumps)
+    try Initramfs.build(script: script, files: plan.files).write(to: initrd)
     guard FileManager.default.fileExists(atPath: kernelImage) else {
       throw HarnessError("kernel image \(kernelImage) does not exist")
     }
@@ -43,7 +50,16 @@ public struct QEMURunner: Sendable {
     var capture: BootCapture
     while true {
       do {
-        let output = try QEMURunner.run(qemu, arguments: arguments, timeout: timeoutSeconds)
+        var triggers: [ConsoleTrigger] = []
+        var monitor: [String] = []
+        if !plan.hostSteps.isEmpty {
+          let pipe = try QMPPipe(path: work.appendingPathComponent("qmp\(attempt)").path)
+          monitor = pipe.qemuOptions
+          triggers = plan.hostSteps.enumerated().map { step, commands in
+            ConsoleTrigger(marker: GuestPlan.hostStepMarker(step)) { _ = try pipe.execute(commands) }
+          }
+        }
+        let output = try QEMURunner.run(qemu, arguments: arguments + monitor, timeout: timeoutSeconds, triggers: triggers)
         capture = try BootCapture(console: output)
         break
       } catch let error as HarnessError where attempt < 2 {
@@ -56,8 +72,14 @@ public struct QEMURunner: Sendable {
     return capture
   }
 
+  /// An action run (once, on its own thread) when the console first shows `marker` on a line.
+  struct ConsoleTrigger: Sendable {
+    var marker: String
+    var action: @Sendable () throws -> Void
+  }
+
   /// Runs a process, returning its standard output; stops it after `timeout` seconds.
-  static func run(_ executable: String, arguments: [String], timeout: Double) throws -> String {
+  static func run(_ executable: String, arguments: [String], timeout: Double, triggers: [ConsoleTrigger] = []) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
@@ -74,7 +96,21 @@ public struct QEMURunner: Sendable {
       throw HarnessError("cannot start \(executable): \(error.localizedDescription) (install Debian's qemu-system-x86)")
     }
     let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    var pending = triggers
+    let failure = TriggerFailure()
+    while process.isRunning && Date() < deadline && failure.message == nil {
+      Thread.sleep(forTimeInterval: 0.05)
+      if !pending.isEmpty {
+        let text = collected.text
+        pending.removeAll { trigger in
+          guard text.contains(trigger.marker + "\n") || text.contains(trigger.marker + "\r") else { return false }
+          Thread.detachNewThread {
+            do { try trigger.action() } catch { failure.record("\(trigger.marker): \(error)") }
+          }
+          return true
+        }
+      }
+    }
     if process.isRunning {
       // SIGTERM may be blocked in a child of Foundation's Process: stop it for sure.
       process.terminate()
@@ -83,7 +119,8 @@ public struct QEMURunner: Sendable {
       if process.isRunning { kill(process.processIdentifier, SIGKILL) }
       process.waitUntilExit()
       output.fileHandleForReading.readabilityHandler = nil
-      throw HarnessError("\(executable) did not finish within \(Int(timeout)) s; console so far:\n\(collected.text.suffix(2000))")
+      let reason = failure.message.map { "a host step failed (\($0))" } ?? "\(executable) did not finish within \(Int(timeout)) s"
+      throw HarnessError("\(reason); console so far:\n\(collected.text.suffix(2000))")
     }
     process.waitUntilExit()
     output.fileHandleForReading.readabilityHandler = nil
@@ -93,6 +130,21 @@ public struct QEMURunner: Sendable {
       throw HarnessError("\(executable) exited with status \(process.terminationStatus):\n\(collected.text.suffix(2000))")
     }
     return collected.text
+  }
+}
+
+final class TriggerFailure: @unchecked Sendable {
+  private let lock = NSLock()
+  private var first: String?
+  func record(_ message: String) {
+    lock.lock()
+    if first == nil { first = message }
+    lock.unlock()
+  }
+  var message: String? {
+    lock.lock()
+    defer { lock.unlock() }
+    return first
   }
 }
 
