@@ -15,16 +15,20 @@ public struct BootCapture: Sendable {
   /// 6.10); written to ``ModelInput/dmaReserveFile`` so that the snapshot folder builds alone.
   /// No file in the guest shows it: ``recordDMAReserve(of:)`` sets it from the machine booted.
   public var dmaReserve: Pages?
+  /// The whole serial console output of the boot, as the guest sent it (control sequences
+  /// included); written to ``consoleFile``, never to the terminal.
+  public var console: String = ""
 
   /// File names of the extras a snapshot folder holds next to `proc/` and `sys/`.
   public static let dmesgFile = "dmesg"
   public static let qemuArgumentsFile = "qemu-args"
+  public static let consoleFile = "console.log"
 
   /// Splits the serial console output of the capture initramfs into files.
   public init(console: String) throws {
     let text = console.replacingOccurrences(of: "\r", with: "")
     guard text.contains("@@ZONELIST-END") else {
-      throw HarnessError("the guest did not finish its capture; console tail:\n\(text.suffix(3000))")
+      throw ConsoleLog.failure("the guest did not finish its capture", console: console)
     }
     var files: [String: String] = [:]
     var dmesg = ""
@@ -50,6 +54,7 @@ public struct BootCapture: Sendable {
     }
     self.files = files
     self.dmesg = dmesg
+    self.console = console
   }
 
   public init(files: [String: String], dmesg: String) {
@@ -66,6 +71,9 @@ public struct BootCapture: Sendable {
       try text.write(to: url, atomically: true, encoding: .utf8)
     }
     try dmesg.write(to: base.appendingPathComponent(BootCapture.dmesgFile), atomically: true, encoding: .utf8)
+    if !console.isEmpty {
+      try console.write(to: base.appendingPathComponent(BootCapture.consoleFile), atomically: true, encoding: .utf8)
+    }
     if let dmaReserve {
       try "\(dmaReserve.rawValue)\n".write(
         to: base.appendingPathComponent(ModelInput.dmaReserveFile), atomically: true, encoding: .utf8)

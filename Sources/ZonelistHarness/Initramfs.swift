@@ -6,7 +6,8 @@ public enum Initramfs {
   /// Where Debian's `busybox-static` installs its binary.
   public static let defaultBusybox = "/bin/busybox"
 
-  /// The guest's `/init`: mounts proc and sysfs, runs `extraCommands`, prints each file the
+  /// The guest's `/init`: mounts proc and sysfs, quiets the console (only emergency messages
+  /// from then on, so that none falls inside a file), runs `extraCommands`, prints each file the
   /// model reads between `@@FILE path` and `@@END` markers (then whatever `extraDumps` prints
   /// with the same markers; the shell function `dump FILE...` is defined), then `dmesg`,
   /// then powers off.
@@ -16,6 +17,7 @@ public enum Initramfs {
     B=/bin/busybox
     $B mount -t proc proc /proc
     $B mount -t sysfs sysfs /sys
+    $B dmesg -n 1
     dump() { for f in "$@"; do [ -e "$f" ] || continue; echo "@@FILE $f"; $B cat "$f"; echo; echo "@@END"; done; }
     \(extraCommands)
     echo "@@ZONELIST-BEGIN"

@@ -16,7 +16,12 @@ public struct QEMURunner: Sendable {
   }
 
   /// The kernel command line every boot gets, before the machine's own options.
-  public static let baseCommandLine = "console=ttyS0 panic=-1 quiet loglevel=0 mminit_loglevel=4"
+  ///
+  /// The kernel logs to the console at `loglevel=7` (all but debug messages), so that a boot
+  /// that fails shows the kernel's last messages; the capture's `/init` quiets the console
+  /// (``Initramfs/captureScript(extraCommands:)``) before it prints the guest's files, and the
+  /// kernel's log itself is read with `dmesg`, which the console level does not change.
+  public static let baseCommandLine = "console=ttyS0 panic=-1 loglevel=7 mminit_loglevel=4"
 
   /// Boots once and returns the guest's files.
   ///
@@ -63,7 +68,7 @@ public struct QEMURunner: Sendable {
         capture = try BootCapture(console: output)
         break
       } catch let error as HarnessError where attempt < 2 {
-        FileHandle.standardError.write("note: the guest did not finish (attempt \(attempt)); booting again\n\(error.description.suffix(300))\n".data(using: .utf8)!)
+        FileHandle.standardError.write("note: booting again after attempt \(attempt): \(error.description)\n".data(using: .utf8)!)
         attempt += 1
       }
     }
@@ -120,14 +125,14 @@ public struct QEMURunner: Sendable {
       process.waitUntilExit()
       output.fileHandleForReading.readabilityHandler = nil
       let reason = failure.message.map { "a host step failed (\($0))" } ?? "\(executable) did not finish within \(Int(timeout)) s"
-      throw HarnessError("\(reason); console so far:\n\(collected.text.suffix(2000))")
+      throw ConsoleLog.failure(reason, console: collected.text)
     }
     process.waitUntilExit()
     output.fileHandleForReading.readabilityHandler = nil
     let rest = output.fileHandleForReading.readDataToEndOfFile()
     if !rest.isEmpty { collected.append(rest) }
     if process.terminationStatus != 0 {
-      throw HarnessError("\(executable) exited with status \(process.terminationStatus):\n\(collected.text.suffix(2000))")
+      throw ConsoleLog.failure("\(executable) exited with status \(process.terminationStatus)", console: collected.text)
     }
     return collected.text
   }

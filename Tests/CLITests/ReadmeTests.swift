@@ -50,24 +50,12 @@ struct ReadmeExample: CustomStringConvertible, Sendable {
 
   static func all() throws -> [ReadmeExample] { parse(try String(contentsOfFile: readme, encoding: .utf8)) }
 
-  /// The kernel image of `series` that `Scripts/fetch-kernels.sh` fetched, if any.
-  static func fetchedImage(series: String) -> String? {
-    let environment = ProcessInfo.processInfo.environment
-    if let path = environment["ZONELIST_KERNEL_" + series.replacingOccurrences(of: ".", with: "_")], !path.isEmpty {
-      return path
-    }
-    let cache = environment["ZONELIST_KERNEL_DIR"] ?? (NSHomeDirectory() + "/.cache/zonelist/kernels")
-    let boot = cache + "/" + series + "/x/boot"
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: boot)) ?? []
-    return names.filter { $0.hasPrefix("vmlinuz-") }.sorted().last.map { boot + "/" + $0 }
-  }
-
   static func series(ofRelease release: String) -> String {
     release.split(separator: ".").prefix(2).joined(separator: ".")
   }
 
   static var kernelImagesAreFetched: Bool {
-    (try? all())?.compactMap(\.kernelImage).allSatisfy { fetchedImage(series: series(ofRelease: $0.release)) != nil } ?? false
+    (try? all())?.compactMap(\.kernelImage).allSatisfy { Tool.fetchedKernelImage(series: series(ofRelease: $0.release)) != nil } ?? false
   }
 }
 
@@ -114,7 +102,7 @@ struct ReadmeExample: CustomStringConvertible, Sendable {
     var command = example.command
     var expected = example.output
     if let image = example.kernelImage {
-      let path = try #require(ReadmeExample.fetchedImage(series: ReadmeExample.series(ofRelease: image.release)))
+      let path = try #require(Tool.fetchedKernelImage(series: ReadmeExample.series(ofRelease: image.release)))
       let release = URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: "vmlinuz-", with: "")
       command = command.replacingOccurrences(of: image.word, with: "'\(path)'")
       expected = expected.map { $0.replacingOccurrences(of: image.release, with: release) }

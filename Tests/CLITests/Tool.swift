@@ -77,6 +77,18 @@ struct Tool {
     #expect(result.stdout.isEmpty, "\(name): \(result.stdout)")
   }
 
+  /// The kernel image of `series` that `Scripts/fetch-kernels.sh` fetched, if any.
+  static func fetchedKernelImage(series: String) -> String? {
+    let environment = ProcessInfo.processInfo.environment
+    if let path = environment["ZONELIST_KERNEL_" + series.replacingOccurrences(of: ".", with: "_")], !path.isEmpty {
+      return path
+    }
+    let cache = environment["ZONELIST_KERNEL_DIR"] ?? (NSHomeDirectory() + "/.cache/zonelist/kernels")
+    let boot = cache + "/" + series + "/x/boot"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: boot)) ?? []
+    return names.filter { $0.hasPrefix("vmlinuz-") }.sorted().last.map { boot + "/" + $0 }
+  }
+
   /// Writes `text` to a new temporary file and returns its path.
   static func file(_ text: String, name: String = "topology.yaml") throws -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-test-\(UUID().uuidString)")

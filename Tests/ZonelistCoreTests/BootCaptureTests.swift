@@ -31,7 +31,7 @@ import ZonelistHarness
     let fixture = BootFixture.folders("boot").first { $0.name == "03-two-nodes-default-6.1" }
     let source = try #require(fixture).path
     var files: [String: String] = [:]
-    let extras: Set<String> = [BootCapture.dmesgFile, BootCapture.qemuArgumentsFile, "topology.yaml", ModelInput.dmaReserveFile]
+    let extras: Set<String> = [BootCapture.dmesgFile, BootCapture.qemuArgumentsFile, BootCapture.consoleFile, "topology.yaml", ModelInput.dmaReserveFile]
     for path in try FileManager.default.subpathsOfDirectory(atPath: source) where !extras.contains(path) {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: source + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
@@ -46,5 +46,57 @@ import ZonelistHarness
     let input = try ModelInput.load(sysroot: folder, topologyFile: nil, kernel: nil)
     let run = try ZonelistRun(input: input, context: .boot)
     #expect(run.kernelLogLines == BootCapture.zonelistLines(dmesg: capture.dmesg))
+  }
+
+}
+
+/// A failed boot is shown without driving the terminal, with the kernel's last messages, and
+/// its whole console is kept in a file that the message names.
+@Suite struct ConsoleLogTests {
+  /// What SeaBIOS and the kernel send before the kernel's messages: a reset, a clear screen,
+  /// colours, a title (OSC), a bell.
+  static let console =
+    "\u{1B}c\u{1B}[2J\u{1B}[0;0HSeaBIOS (version 1.16.2-debian)\r\n\u{1B}[1;32mBooting\u{1B}[0m from ROM..\u{07}\r\n"
+    + "\u{1B}]0;title\u{07}[    0.000000] Linux version 6.1.0-56-amd64\r\n"
+    + "[    2.104312] Run /init as init process\r\n[    2.111000] Kernel panic - not syncing: Attempted to kill init!\r\n"
+
+  static func hasNoControlCharacters(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy { $0 == "\n" || $0 == "\t" || !($0.value < 0x20 || (0x7F..<0xA0).contains($0.value)) }
+  }
+
+  @Test func printableTextDrivesNoTerminal() {
+    let shown = ConsoleLog.printable(Self.console)
+    #expect(Self.hasNoControlCharacters(shown), "\(shown.debugDescription)")
+    #expect(shown.hasPrefix("SeaBIOS (version 1.16.2-debian)\nBooting from ROM..^G\n[    0.000000] Linux version"))
+    #expect(!shown.contains("2J") && !shown.contains("title") && !shown.contains("32m"))
+    #expect(ConsoleLog.printable("a\u{1B}[?25lb\u{9B}c\u{0}") == "ab<U+9B>c^@")
+  }
+
+  @Test func unfinishedCaptureShowsTheKernelsLastMessagesAndNamesTheLog() throws {
+    #expect(throws: HarnessError.self) { try BootCapture(console: Self.console) }
+    do {
+      _ = try BootCapture(console: Self.console)
+    } catch let error as HarnessError {
+      let message = error.description
+      #expect(Self.hasNoControlCharacters(message), "\(message.debugDescription)")
+      #expect(message.contains("[    2.111000] Kernel panic - not syncing: Attempted to kill init!"))
+      #expect(message.contains("[    2.104312] Run /init as init process"))
+      let path = try #require(message.firstRange(of: "the whole console log is in ").map { range in
+        String(message[range.upperBound...].prefix { $0 != ")" })
+      })
+      #expect(try String(contentsOfFile: path, encoding: .utf8) == Self.console)
+      try? FileManager.default.removeItem(atPath: path)
+    }
+  }
+
+  /// The kernel logs to the console while it boots (so a failed boot shows why), and the
+  /// capture quiets the console before it prints the guest's files.
+  @Test func kernelLogsToTheConsoleUntilTheCaptureStarts() throws {
+    let options = QEMURunner.baseCommandLine.split(separator: " ")
+    #expect(!options.contains("quiet") && options.contains("loglevel=7"), "\(options)")
+    let script = Initramfs.captureScript()
+    let quiet = try #require(script.range(of: "dmesg -n 1"))
+    let firstFile = try #require(script.range(of: "@@FILE"))
+    #expect(quiet.upperBound < firstFile.lowerBound)
   }
 }
