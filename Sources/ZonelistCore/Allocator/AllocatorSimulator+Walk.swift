@@ -49,7 +49,7 @@ extension AllocatorSimulator {
     var masked = false
     var preferredMany = false
     let interleave = request.policy.mode == .interleave || request.policy.mode == .weightedInterleave
-    let interleavePositions = (nodes.isEmpty ? [cpuNode] : nodes).map { nodePosition[$0]! }
+    let interleavePositions = interleaveRound(request.policy, cpuNode: cpuNode)
     switch request.policy.mode {
     case .default, .local, .interleave, .weightedInterleave: break
     case .preferred: fixedPosition = nodePosition[nodes.first ?? cpuNode]!
@@ -72,7 +72,10 @@ extension AllocatorSimulator {
       var position = fixedPosition
       var zoneList = fixedCandidates
       if interleave {
-        position = interleavePositions[(request.interleaveStart + i) % interleavePositions.count]
+        position =
+          request.taskInterleave
+          ? nodePosition[nextTaskInterleaveNode(request.policy, cpuNode: cpuNode)]!
+          : interleavePositions[(request.interleaveStart + i) % interleavePositions.count]
         zoneList = candidates(position, masked: false)
       }
       let preferred = topology.nodeIDs[position]
