@@ -99,6 +99,7 @@ public enum TopologyFile {
           cpuOwner[cpu] = node.id
         }
       }
+      try validateTiering(nodes, items: Array(nodeList))
       var distances: DistanceMatrix? = nil
       if let table = top["distances"] {
         distances = try self.distances(table, nodes: nodes.map(\.id).sorted(), order: nodes.map(\.id))
@@ -132,7 +133,7 @@ public enum TopologyFile {
     }
 
     func node(_ item: Yams.Node) throws(ImportError) -> MachineSpec.NodeSpec {
-      let fields = try mapping(item, "a node: a mapping with 'id:'", allowed: ["id", "cpus", "memory", "zones", "online", "ranges"])
+      let fields = try mapping(item, "a node: a mapping with 'id:'", allowed: Set(["id", "cpus", "memory", "zones", "online", "ranges"]).union(Self.tieringKeys))
       guard let idNode = fields["id"] else { throw fail(item, "an 'id:' for the node") }
       let id = try integer(idNode, "a node id (an integer)")
       guard id >= 0 && id < Topology.maxNumNodes else {
@@ -199,6 +200,7 @@ public enum TopologyFile {
         guard let value = online.bool else { throw fail(online, "online: true or false") }
         spec.isOnline = value
       }
+      spec.tiering = try tiering(fields)
       return spec
     }
 

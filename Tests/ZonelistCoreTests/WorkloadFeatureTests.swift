@@ -39,7 +39,7 @@ import ZonelistHarness
 
   /// vma_thp_gfp_mask() for each defrag setting, madvised or not.
   @Test func hugePageMaskFollowsDefrag() {
-    let light = GFPFlags.highUserMovable.subtracting([.directReclaim, .kswapdReclaim])
+    let light = GFPFlags.highUserMovable.subtracting([.directReclaim, .kswapdReclaim]).union(.noMemAlloc)
     func mask(_ defrag: TransparentHugePages.Defrag, _ madvised: Bool) -> GFPFlags {
       TransparentHugePages(enabled: .always, defrag: defrag).gfp(madvised: madvised)
     }
@@ -90,6 +90,29 @@ import ZonelistHarness
     #expect(run.results[1].rebuiltLists?.build[1]?.nodeOrder == [1, 0])
     #expect(pagesPerNode(run.results[2].pages) == [1: 1000])
     #expect(run.simulator.zones.first { $0.reference == ZoneReference(node: 1, type: .normal) }?.managed == 65_536)
+    #expect(run.simulator.accountingErrors().isEmpty)
+  }
+
+  /// Node 2 is possible but not online. Its hot-add lists (built while it is offline: nodes 0
+  /// and 1 tie at distance 20 + the lower-id penalty, node 0 first) serve its memory map;
+  /// onlining rebuilds every list at run time, where node 1's CPU costs it a point: node 0's
+  /// order becomes 0 2 1, and CPU 0's overflow goes to the new memory, not to node 1.
+  @Test func hotAddedNodeTakesTheSpillAfterTheRebuild() throws {
+    let dma32 = zone(60_000)
+    let machine = try Topology(nodes: [
+      Node(id: 0, cpus: [0], zones: [.dma32: dma32]), Node(id: 1, cpus: [1], zones: [.dma32: dma32]), Node(id: 2, isOnline: false),
+    ])
+    var run = WorkloadRun(simulator: simulator(machine))
+    #expect(run.simulator.lists.build[0]?.nodeOrder == [0, 1])
+    try run.run(
+      Workload(steps: [
+        .online(node: 2, pages: 65_536, zone: .normal, cpu: 0),
+        .allocate(.init(cpu: 0, count: 70_000), repeats: 1, anonymous: false),
+      ]))
+    #expect(pagesPerNode(run.results[0].pages) == [0: 1024])
+    #expect(run.simulator.lists.build[0]?.nodeOrder == [0, 2, 1])
+    let spill = pagesPerNode(run.results[1].pages)
+    #expect(spill[1] == nil && (spill[2] ?? 0) > 10_000, "\(spill)")
     #expect(run.simulator.accountingErrors().isEmpty)
   }
 

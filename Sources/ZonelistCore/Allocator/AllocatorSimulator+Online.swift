@@ -30,9 +30,8 @@ extension AllocatorSimulator {
     guard let before = topology.nodes[id] else { throw .unknownNode(id) }
     guard cpus.contains(cpu) else { throw .unknownCPU(cpu) }
     if !before.isOnline {
-      var onlined = before
-      onlined.isOnline = true
-      let hotAdd = ListsInEffect.model(topology: topology.updating(onlined), profile: profile, context: .rebuild(onlining: id), reason: "")
+      // Kernel: hotadd_init_pgdat() → build_all_zonelists(pgdat) while the node is not yet online.
+      let hotAdd = ListsInEffect.model(topology: topology, profile: profile, context: .rebuild(onlining: id), reason: "")
       if let own = hotAdd.build[id] { lists.build.lists = lists.build.lists.filter { $0.node != id } + [own] }
     }
     var memmap = Outcome()

@@ -149,8 +149,9 @@ extension AllocatorSimulator {
     }
     var slow = Attempt(mark: .min, kswapd: gfp.contains(.kswapdReclaim))
     slow.minReserve = gfp.contains(.high)
-    slow.nonBlock = !directReclaim
-    slow.highAtomic = !directReclaim && order > 0 && slow.minReserve
+    // Kernel: gfp_to_alloc_flags(): __GFP_NOMEMALLOC (THP faults) gets no ALLOC_NON_BLOCK.
+    slow.nonBlock = !directReclaim && !gfp.contains(.noMemAlloc)
+    slow.highAtomic = slow.nonBlock && order > 0 && slow.minReserve
     if let page = pageFromFreelist(
       candidates: candidates, attempt: slow, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, order: order, type: type, highestIndex: highestIndex,
       outcome: &outcome)

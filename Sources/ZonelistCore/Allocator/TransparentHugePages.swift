@@ -35,10 +35,10 @@ public struct TransparentHugePages: Hashable, Sendable {
   /// The GFP mask of a huge-page fault.
   ///
   /// Kernel: `vma_thp_gfp_mask()`: `GFP_TRANSHUGE_LIGHT` (`GFP_HIGHUSER_MOVABLE` without
-  /// reclaim), with direct reclaim (and `__GFP_NORETRY` unless madvised) for `always`, kswapd for
+  /// reclaim, with `__GFP_NOMEMALLOC`; `__GFP_COMP`/`__GFP_NOWARN` change nothing modeled), with direct reclaim (and `__GFP_NORETRY` unless madvised) for `always`, kswapd for
   /// `defer`, either by advice for `defer+madvise`, direct reclaim when madvised for `madvise`.
   public func gfp(madvised: Bool) -> GFPFlags {
-    let light = GFPFlags.highUserMovable.subtracting([.directReclaim, .kswapdReclaim])
+    let light = GFPFlags.highUserMovable.subtracting([.directReclaim, .kswapdReclaim]).union(.noMemAlloc)
     switch defrag {
     case .always: return light.union(madvised ? .directReclaim : [.directReclaim, .noRetry])
     case .defer: return light.union(.kswapdReclaim)

@@ -16,6 +16,8 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     public var isOnline: Bool
     /// Physical page-frame ranges of the node's memory, instead of ``memoryBytes``.
     public var ranges: [Range<Int>]?
+    /// HMAT figures, dax/kmem kind or abstract distance (`hmat:`, `kind:`, `adistance:`).
+    public var tiering: NodeTieringSpec?
 
     public init(id: NodeID, cpus: [CPUID] = [], memoryBytes: Int = 0, zones: [ZoneType: ZoneSize]? = nil, isOnline: Bool = true) {
       self.id = id
