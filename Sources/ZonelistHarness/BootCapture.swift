@@ -17,43 +17,23 @@ public struct BootCapture: Sendable {
   public var dmaReserve: Pages?
   /// The whole serial console output of the boot, as the guest sent it (control sequences
   /// included); written to ``consoleFile``, never to the terminal.
-  public var console: String = ""
+  public var console = Data()
 
   /// File names of the extras a snapshot folder holds next to `proc/` and `sys/`.
   public static let dmesgFile = "dmesg"
   public static let qemuArgumentsFile = "qemu-args"
   public static let consoleFile = "console.log"
 
-  /// Splits the serial console output of the capture initramfs into files.
-  public init(console: String) throws {
-    let text = console.replacingOccurrences(of: "\r", with: "")
-    guard text.contains("@@ZONELIST-END") else {
+  /// Reads the console of the snapshot guest (``Initramfs/captureScript(extraCommands:)``):
+  /// snapshot `boot`, its `dmesg` file the kernel log, the rest the guest's files.
+  public init(console: Data) throws(HarnessError) {
+    let parsed = try GuestConsole(console: console)
+    guard parsed.isFinished, var files = parsed.files(inSnapshot: "boot") else {
       throw ConsoleLog.failure("the guest did not finish its capture", console: console)
     }
-    var files: [String: String] = [:]
-    var dmesg = ""
-    var current: String? = nil
-    var body: [Substring] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if let range = line.range(of: "@@FILE ") {
-        current = String(line[range.upperBound...])
-        body = []
-      } else if line.hasSuffix("@@END"), let name = current {
-        // The guest adds one newline after each file: drop it.
-        if body.last == "" { body.removeLast() }
-        let content = body.joined(separator: "\n") + (body.isEmpty ? "" : "\n")
-        if name == "dmesg" {
-          dmesg = content
-        } else {
-          files[String(name.drop { $0 == "/" })] = content
-        }
-        current = nil
-      } else if current != nil {
-        body.append(line)
-      }
-    }
-    self.files = files
-    self.dmesg = dmesg
+    let dmesg = files.removeValue(forKey: BootCapture.dmesgFile) ?? Data()
+    self.files = files.mapValues { String(decoding: $0, as: UTF8.self) }
+    self.dmesg = String(decoding: dmesg, as: UTF8.self)
     self.console = console
   }
 
@@ -71,9 +51,7 @@ public struct BootCapture: Sendable {
       try text.write(to: url, atomically: true, encoding: .utf8)
     }
     try dmesg.write(to: base.appendingPathComponent(BootCapture.dmesgFile), atomically: true, encoding: .utf8)
-    if !console.isEmpty {
-      try console.write(to: base.appendingPathComponent(BootCapture.consoleFile), atomically: true, encoding: .utf8)
-    }
+    if !console.isEmpty { try console.write(to: base.appendingPathComponent(BootCapture.consoleFile)) }
     if let dmaReserve {
       try "\(dmaReserve.rawValue)\n".write(
         to: base.appendingPathComponent(ModelInput.dmaReserveFile), atomically: true, encoding: .utf8)

@@ -64,18 +64,15 @@ extension CaptureCase {
   public static let tierDumps = """
     N=/sys/devices/system/node
     dump $N/node*/access*/initiators/*_latency $N/node*/access*/initiators/*_bandwidth
-    echo "@@FILE node-access-links"
-    for l in $N/node*/access*/initiators/node* $N/node*/access*/targets/node*; do [ -L $l ] && echo "${l#$N/} -> $($B readlink $l)"; done
-    echo; echo "@@END"
+    access_links() { for l in $N/node*/access*/initiators/node* $N/node*/access*/targets/node*; do [ -L $l ] && echo "${l#$N/} -> $($B readlink $l)"; done; }
+    emit_output node-access-links access_links
     dump /sys/devices/virtual/memory_tiering/memory_tier*/nodelist /sys/kernel/mm/numa/demotion_enabled
     for d in /sys/bus/dax/devices/*; do dump $d/target_node $d/numa_node $d/size $d/resource; done
-    echo "@@FILE dax-devices"
-    for d in /sys/bus/dax/devices/*; do [ -e $d ] && echo "${d##*/} -> $($B readlink $d) driver: $($B readlink $d/driver)"; done
-    echo; echo "@@END"
+    dax_devices() { for d in /sys/bus/dax/devices/*; do [ -e $d ] && echo "${d##*/} -> $($B readlink $d) driver: $($B readlink $d/driver)"; done; }
+    emit_output dax-devices dax_devices
     dump /sys/devices/system/memory/block_size_bytes
-    echo "@@FILE memory-blocks"
-    for m in /sys/devices/system/memory/memory*; do echo "${m##*/} $($B cat $m/state) $($B ls -d $m/node* 2>/dev/null | $B sed 's|.*/||')"; done
-    echo; echo "@@END"
+    memory_blocks() { for m in /sys/devices/system/memory/memory*; do echo "${m##*/} $($B cat $m/state) $($B ls -d $m/node* 2>/dev/null | $B sed 's|.*/||')"; done; }
+    emit_output memory-blocks memory_blocks
     dump /proc/iomem /tmp/notes
     """
 

@@ -58,28 +58,23 @@ public enum ConsoleLog {
     }
   }
 
-  /// The last `count` lines of `text`, printable.
-  public static func tail(_ text: String, lines count: Int = 40) -> String {
-    let lines = printable(text).split(separator: "\n", omittingEmptySubsequences: false)
+  /// The last `count` lines of `console`, printable.
+  public static func tail(_ console: Data, lines count: Int = 40) -> String {
+    let lines = printable(String(decoding: console, as: UTF8.self)).split(separator: "\n", omittingEmptySubsequences: false)
     return lines.suffix(count).joined(separator: "\n")
   }
 
-  /// Writes the whole console output, as the guest sent it, to a new file in the temporary
-  /// folder and returns its path (nil when the file cannot be written).
-  public static func save(_ text: String) -> String? {
+  /// Writes the whole console output, byte for byte, to a new file in the temporary folder and
+  /// returns its path (nil when the file cannot be written).
+  public static func save(_ console: Data) -> String? {
     let path = FileManager.default.temporaryDirectory
       .appendingPathComponent("zonelist-console-\(UUID().uuidString.prefix(8)).log").path
-    do {
-      try text.write(toFile: path, atomically: true, encoding: .utf8)
-      return path
-    } catch {
-      return nil
-    }
+    return FileManager.default.createFile(atPath: path, contents: console) ? path : nil
   }
 
   /// A failed boot: what happened, the console's last lines (the kernel's last messages, since
-  /// the kernel logs to the console until the capture starts), and where the whole log is.
-  public static func failure(_ what: String, console: String) -> HarnessError {
+  /// the kernel logs to the console until the guest starts), and where the whole log is.
+  public static func failure(_ what: String, console: Data) -> HarnessError {
     let saved = save(console).map { "the whole console log is in \($0)" } ?? "the console log could not be saved"
     return HarnessError("\(what); its console's last lines (control characters removed; \(saved)):\n\(tail(console))")
   }

@@ -6,20 +6,26 @@ import Foundation
   import Darwin
 #endif
 
-/// A QMP (QEMU Machine Protocol) connection over two FIFOs, QEMU's `-chardev pipe`: the
-/// harness writes commands to `PATH.in` and reads replies from `PATH.out`.
+/// The capture toolkit's QMP (QEMU Machine Protocol) client, over two FIFOs, QEMU's
+/// `-chardev pipe`: the harness writes commands to `PATH.in` and reads replies from
+/// `PATH.out`. One connection serves every host step of a boot.
 ///
 /// Used to change a running guest from the host, e.g. to hot-add a `pc-dimm` when the
-/// guest asks for it (see ``GuestPlan``).
-public struct QMPPipe: Sendable {
+/// guest asks for it (`@@HOST-STEP k`, see ``GuestProgram/hostSteps``).
+public final class QMPPipe: @unchecked Sendable {
   /// The FIFOs' common prefix.
-  public var path: String
+  public let path: String
+  private let lock = NSLock()
+  private var input: FileHandle?
+  private var reader: LineReader?
+  /// Each command sent and QEMU's reply, in order.
+  public private(set) var transcript: [String] = []
 
   /// Makes the two FIFOs.
-  public init(path: String) throws {
+  public init(path: String) throws(HarnessError) {
     self.path = path
     for suffix in [".in", ".out"] where mkfifo(path + suffix, 0o600) != 0 {
-      throw HarnessError("cannot make the FIFO \(path + suffix): errno \(errno)")
+      throw HarnessError("cannot make the FIFO \(path + suffix): \(String(cString: strerror(errno)))")
     }
   }
 
@@ -28,38 +34,60 @@ public struct QMPPipe: Sendable {
     ["-chardev", "pipe,id=zlqmp,path=\(path)", "-mon", "chardev=zlqmp,mode=control"]
   }
 
-  /// Negotiates capabilities, then sends each command (a JSON object as text) and waits for
-  /// its reply. Returns the replies; throws on the first `"error"` reply or if QEMU goes away.
-  public func execute(_ commands: [String]) throws -> [String] {
-    // QEMU holds both FIFOs open read-write, so neither open blocks.
-    guard let input = FileHandle(forWritingAtPath: path + ".in"),
-      let output = FileHandle(forReadingAtPath: path + ".out")
-    else { throw HarnessError("cannot open the QMP FIFOs \(path).in/.out") }
-    defer {
-      try? input.close()
-      try? output.close()
+  /// Sends each command and waits for its reply; returns the replies. A command is a QMP
+  /// JSON object (`{"execute": …}`) or, otherwise, a human-monitor (HMP) command line such as
+  /// `device_add pc-dimm,id=d0,memdev=hp0,node=1`, sent through `human-monitor-command`.
+  /// Throws on the first `"error"` reply (or HMP's `Error:` text) or if QEMU goes away.
+  /// Connects on first use (greeting, `qmp_capabilities`), when QEMU has opened its ends.
+  @discardableResult
+  public func execute(_ commands: [String]) throws(HarnessError) -> [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    if input == nil {
+      // QEMU holds both FIFOs open read-write, so neither open blocks.
+      guard let writing = FileHandle(forWritingAtPath: path + ".in"), let reading = FileHandle(forReadingAtPath: path + ".out")
+      else { throw HarnessError("cannot open the QMP FIFOs \(path).in/.out") }
+      input = writing
+      reader = LineReader(handle: reading)
+      _ = try reader!.line()  // the greeting
+      _ = try send(#"{"execute":"qmp_capabilities"}"#)
     }
-    var reader = LineReader(handle: output)
-    _ = try reader.line()  // the greeting
     var replies: [String] = []
-    for command in [#"{"execute":"qmp_capabilities"}"#] + commands {
-      input.write((command + "\n").data(using: .utf8)!)
-      while true {
-        let line = try reader.line()
-        if line.contains(#""error""#) { throw HarnessError("QMP refused \(command): \(line)") }
-        if line.contains(#""return""#) {
-          replies.append(line)
-          break
-        }  // otherwise an event: skip it
+    for command in commands {
+      let json = command.hasPrefix("{") ? command : QMPPipe.humanMonitorCommand(command)
+      let reply = try send(json)
+      transcript.append("\(command) -> \(reply)")
+      if let text = try? JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any],
+        let returned = text["return"] as? String, returned.hasPrefix("Error")
+      {
+        throw HarnessError("QEMU answered '\(command)' with: \(returned.trimmingCharacters(in: .whitespacesAndNewlines))")
       }
+      replies.append(reply)
     }
     return replies
+  }
+
+  private func send(_ json: String) throws(HarnessError) -> String {
+    guard let input, reader != nil else { throw HarnessError("QMP is not connected") }
+    input.write(Data((json + "\n").utf8))
+    while true {
+      let line = try reader!.line()
+      if line.contains(#""error""#) { throw HarnessError("QMP refused \(json): \(line)") }
+      if line.contains(#""return""#) { return line }
+      // otherwise an asynchronous event: skip it
+    }
+  }
+
+  static func humanMonitorCommand(_ line: String) -> String {
+    let arguments = ["execute": "human-monitor-command", "arguments": ["command-line": line]] as [String: Any]
+    let data = (try? JSONSerialization.data(withJSONObject: arguments, options: [.sortedKeys])) ?? Data()
+    return String(decoding: data, as: UTF8.self)
   }
 
   struct LineReader {
     var handle: FileHandle
     var buffer = Data()
-    mutating func line() throws -> String {
+    mutating func line() throws(HarnessError) -> String {
       while true {
         if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
           let line = String(decoding: buffer[buffer.startIndex..<end], as: UTF8.self)
@@ -83,12 +111,9 @@ public struct QMPPipe: Sendable {
   }
 }
 
-/// What a capture boot does beyond the default capture: files added to the initramfs,
-/// guest commands before and dumps after the standard ones, and host steps.
-///
-/// A host step runs when the guest's console prints `@@HOST-STEP k` (k counts from 0): the
-/// harness sends `hostSteps[k]`, QMP commands, to QEMU. The guest waits for their effect
-/// itself (e.g. for hot-added memory blocks to come online).
+/// What a snapshot boot (``Initramfs/captureScript(extraCommands:extraDumps:)``) does beyond
+/// the default capture: files added to the initramfs, guest commands before and dumps (guest
+/// library calls) after the standard ones, and host steps (``GuestProgram/hostSteps``).
 public struct GuestPlan: Sendable {
   public var files: [String: Data] = [:]
   public var commands: String = ""
@@ -101,6 +126,14 @@ public struct GuestPlan: Sendable {
     self.hostSteps = hostSteps
   }
 
-  /// The console marker that starts host step `step`.
+  /// The console marker that starts host step `step` (from 0).
   public static func hostStepMarker(_ step: Int) -> String { "@@HOST-STEP \(step)" }
+
+  /// The guest that carries out the plan.
+  public var program: GuestProgram {
+    GuestProgram(
+      script: Initramfs.captureScript(extraCommands: commands, extraDumps: dumps),
+      files: files.keys.sorted().map { GuestFile(path: $0, contents: files[$0]!, isExecutable: false) },
+      hostSteps: hostSteps)
+  }
 }

@@ -120,10 +120,17 @@ public enum WorkloadFile {
       } else {
         throw reader.fail(item, "'allocate:' (a size) or 'pages:' (a count) or 'free:'")
       }
+      guard pages <= Pages.physicalLimit.rawValue else {
+        throw reader.fail(fields["allocate"] ?? fields["pages"], "a size of \(Pages.physicalLimitText)")
+      }
       var repeats = 1
       if let node = fields["repeat"] {
         repeats = try reader.integer(node, "a repeat count")
         guard repeats >= 1 else { throw reader.fail(node, "a repeat count ≥ 1") }
+        // Checked by division: pages × repeats never overflows.
+        guard repeats <= Pages.physicalLimit.rawValue / pages else {
+          throw reader.fail(node, "a repeat count that keeps the step (\(pages) pages each time) \(Pages.physicalLimitText)")
+        }
       }
       let request = AllocatorSimulator.Request(
         cpu: cpu ?? topology.cpus.first ?? 0, policy: policy, gfp: gfp, order: order, count: Swift.max(1, pages >> order))

@@ -4,10 +4,13 @@ public import ZonelistCore
 /// printable forms: the one pipeline the CLI and the fixture tests share.
 public struct ZonelistRun: Sendable {
   public var build: ZonelistBuild
-  /// The `Built` line's `Total pages`, or nil when the input cannot give it (see ``notes``).
+  /// The `Built` line's `Total pages`, or nil when the input cannot give it (see ``diagnostics``).
   public var totalPages: Int?
   public var report: BuildReport
-  public var notes: [String]
+  public var diagnostics: [Diagnostic]
+  public var notes: [String] { diagnostics.map(\.description) }
+  /// What this build rests on beyond a boot build of online nodes (``Exactness``).
+  public var reliances: Set<Diagnostic.Reliance> = []
 
   /// The machine the build saw (after the hotplug event, if any).
   public var topology: Topology
@@ -29,7 +32,7 @@ public struct ZonelistRun: Sendable {
     topology = event?.applied(to: input.topology) ?? input.topology
     var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context, explaining: explaining)
     build = builder.build()
-    var notes = input.notes
+    var notes = input.diagnostics
     switch context {
     case .boot where !input.totalPagesKnown:
       totalPages = nil
@@ -47,11 +50,15 @@ public struct ZonelistRun: Sendable {
         totalPages = TotalPages.rebuild(build, topology: topology) { high[$0] ?? 0 }
       } else {
         totalPages = nil
-        notes.append("a rebuild's Total pages needs each zone's high watermark: give a sysroot whose proc/zoneinfo has 'high' lines")
+        notes.append(.rebuildNeedsHighWatermarks)
       }
     }
-    self.notes = notes
-    report = BuildReport(build: build, topology: topology, totalPages: totalPages, notes: notes)
+    diagnostics = notes
+    report = BuildReport(build: build, topology: topology, totalPages: totalPages, notes: notes.map(\.description))
+    report.assumptions = AssumptionReport.list(notes)
+    // A rebuild charges the CPU penalty; lists of offline nodes use their distances.
+    if !context.isBoot { reliances.insert(.cpus) }
+    if build.lists.contains(where: { topology.nodes[$0.node]?.isOnline != true }) { reliances.insert(.possibleNodes) }
   }
 
   /// The kernel's own `Fallback order`/`Built`/`Policy zone` lines, or nil without `Total pages`.
@@ -62,3 +69,4 @@ public struct ZonelistRun: Sendable {
   /// The `mminit::zonelist` lines a kernel booted with `mminit_loglevel=4` prints.
   public var mminitLines: [String] { KernelLog.mminitLines(build, topology: topology) }
 }
+

@@ -78,6 +78,10 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     for spec in specs where spec.zones == nil {
       for pages in spec.ranges ?? qemu.ranges[spec.id] ?? [] { ranges.append(MemoryRange(node: spec.id, pages: pages)) }
     }
+    if let past = ranges.first(where: { $0.pages.upperBound > architecture.maxPhysicalPages }) {
+      throw .invalid(
+        "node \(past.node)'s memory, laid out as QEMU's pc machine lays it out (above 4 GiB past the PCI hole), ends at page frame \(past.pages.upperBound), past \(architecture.physicalLimitText)")
+    }
     let layout = ZoneLayout(ranges: ranges, architecture: architecture, zoneTypes: KernelProfile(version: kernel).zoneTypes)
     let laidOut: [NodeID: [ZoneType: ZoneSize]]
     do { laidOut = try layout.zones(options: options) } catch { throw .unsupported(error.description) }

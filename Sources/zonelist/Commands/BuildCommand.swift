@@ -5,7 +5,8 @@ import ZonelistHarness
 
 struct BuildCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "build", abstract: "Build every node's zonelists as the kernel does and print them.")
+    commandName: "build", abstract: "Build every node's zonelists as the kernel does and print them.",
+    discussion: KernelTextOutput.exitStatusDiscussion)
 
   @OptionGroup var input: InputOptions
   @OptionGroup var contextOptions: ContextOptions
@@ -30,15 +31,13 @@ struct BuildCommand: AsyncParsableCommand {
     case .json:
       print(try Output.json(outcome.report))
     case .kernelLog:
-      Output.notes(outcome.notes)
-      guard let lines = outcome.kernelLogLines else {
-        Output.error("cannot print the 'Built' line: Total pages is unknown (see the notes above)")
-        throw ExitCode(65)
+      try KernelTextOutput.print(.kernelLog, diagnostics: outcome.diagnostics, extra: outcome.reliances) {
+        outcome.kernelLogLines
       }
-      for line in lines { print(line) }
     case .mminit:
-      Output.notes(outcome.notes)
-      for line in outcome.mminitLines { print(line) }
+      try KernelTextOutput.print(.mminit, diagnostics: outcome.diagnostics, extra: outcome.reliances) {
+        outcome.mminitLines
+      }
     }
   }
 }
