@@ -36,8 +36,8 @@ public enum WorkloadFile {
     for item in items {
       let fields = try reader.mapping(
         item, "a step: a mapping with 'allocate:'/'pages:', 'free:', 'online:' or 'seconds:'",
-        allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free", "online", "seconds", "madvise"])
-      let kinds = ["allocate", "free", "online"].filter { fields[$0] != nil } + (fields["pages"] != nil ? ["pages"] : [])
+        allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free", "online", "seconds", "madvise", "demote"])
+      let kinds = ["allocate", "free", "online", "demote"].filter { fields[$0] != nil } + (fields["pages"] != nil ? ["pages"] : [])
       guard kinds.count <= 1 else {
         throw reader.fail(item, "one of 'allocate:', 'pages:', 'free:' or 'online:' in a step, not \(kinds.map { "'\($0):'" }.joined(separator: " and "))")
       }
@@ -52,10 +52,14 @@ public enum WorkloadFile {
       }
       if let freeNode = fields["free"] {
         let number = try reader.integer(freeNode, "the number of an earlier step to free")
-        guard number >= 1 && number <= steps.count, case .allocate = steps[number - 1] else {
-          throw reader.fail(freeNode, "the number (1-based) of an earlier allocation step")
+        guard number >= 1 && number <= steps.count, steps[number - 1].holdsPages else {
+          throw reader.fail(freeNode, "the number (1-based) of an earlier allocation step or demote step")
         }
         steps.append(.free(step: number, cpu: cpu))
+        continue
+      }
+      if let demoteNode = fields["demote"] {
+        steps.append(try demotion(demoteNode, item: item, fields: fields, cpu: cpu, reader: reader, topology: topology))
         continue
       }
       if let onlineNode = fields["online"] {

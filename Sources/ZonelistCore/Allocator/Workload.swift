@@ -10,6 +10,9 @@ public struct Workload: Hashable, Sendable {
     case online(node: NodeID, pages: Int, zone: ZoneType, cpu: CPUID?)
     /// An idle pause (`seconds:` alone): nothing allocated or freed.
     case idle(cpu: CPUID?)
+    /// Demotes `pages` pages from `node` (oldest first) to its demotion targets
+    /// (``Workload/demotionTargets``); see `Workload+Demotion.swift`.
+    case demote(from: NodeID, pages: Int, cpu: CPUID?)
   }
   public var steps: [Step]
   /// Each step's `seconds:` by 1-based step number, where given.
@@ -18,6 +21,8 @@ public struct Workload: Hashable, Sendable {
   public var weights: [NodeID: Int] = [:]
   /// The THP settings (`thp:`, `thp-defrag:`); nil: no huge pages.
   public var transparentHugePages: TransparentHugePages? = nil
+  /// Each node's demotion targets, for `demote:` steps (from `zonelist tiers`' model).
+  public var demotionTargets: [NodeID: DemotionTargets] = [:]
   /// Start from everything free instead of the snapshot's free pages.
   public var startEverythingFree: Bool
   /// Every CPU's lists are the boot page set (high 0, batch 1): each page goes to and from the
@@ -66,12 +71,12 @@ public struct WorkloadRun: Sendable {
     public var rebuildTotalPages: Int? = nil
   }
 
-  public private(set) var simulator: AllocatorSimulator
+  public internal(set) var simulator: AllocatorSimulator
   public private(set) var results: [StepResult] = []
   public init(simulator: AllocatorSimulator) { self.simulator = simulator }
 
   /// What an allocation step took, for freeing it later.
-  private struct Taken {
+  struct Taken {
     var pages: [ZoneReference: Int] = [:]
     var record = AllocationRecord()
     var tables: [ZoneReference: Int] = [:]
@@ -114,6 +119,10 @@ public struct WorkloadRun: Sendable {
           result.rebuiltLists = simulator.lists
           result.rebuildTotalPages = outcome.totalPages
         }
+      case .demote(let node, let pages, let cpu):
+        if let cpu { lastCPU = cpu }
+        allocatedBy[index + 1] = try runDemotion(
+          from: node, pages: pages, cpu: lastCPU, targets: workload.demotionTargets[node], taken: &allocatedBy, into: &result)
       case .idle(let cpu):
         if let cpu { lastCPU = cpu }
         result.description = "idle\(workload.seconds[index + 1].map { " \($0) s" } ?? "") on CPU \(lastCPU)"
