@@ -44,7 +44,8 @@ struct AllocationFixture: CustomStringConvertible, Sendable {
     }
     defer { if hidingPagetypeinfo { try? FileManager.default.removeItem(atPath: sysroot) } }
     let input = try ModelInput.load(sysroot: sysroot, topologyFile: nil, kernel: nil)
-    let workload = try WorkloadFile.load(path: path + "/workload.yaml", topology: input.topology, profile: input.profile)
+    let workload = try WorkloadFile.load(
+      path: path + "/workload.yaml", topology: input.topology, profile: input.profile, commandLine: input.snapshot?.bootOptions?.commandLine ?? "")
     #expect(workload.refreshVMStatsAfterEachStep, "\(name): the workload should say refresh-vmstat: after-each-step, as the capture did")
     let (simulator, _) = try SimulationSetup.simulator(input: input, sysroot: sysroot, everythingFree: workload.startEverythingFree)
     var run = WorkloadRun(simulator: simulator)
