@@ -25,6 +25,10 @@ public struct TiersRun: Sendable {
     if let spec = input.spec {
       tierInput = spec.tierInput(topology: input.topology)
       kernelTiers = nil
+      if let node = spec.hmatIgnoredFor {
+        notes.append(
+          "node \(node) has no memory, yet QEMU's HMAT names it: the kernel ignores the whole table (\"acpi/hmat: Ignoring: Invalid table\"), so no node gets HMAT figures")
+      }
     } else {
       let snapshot = try Sysroot.tiers(sysroot ?? "/", memoryNodes: input.topology.memoryNodeIDs)
       tierInput = snapshot.input
