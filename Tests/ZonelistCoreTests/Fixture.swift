@@ -19,7 +19,10 @@ struct BootFixture: CustomStringConvertible, Sendable {
   /// a folder that lost fixtures, or was not found, would pass with fewer or no cases: every
   /// suite checks its count against this table (``expectCount(_:)``), and
   /// `FixtureCountTests` checks that every kind is in it.
-  static let expectedCounts: [String: Int] = ["alloc": 50, "boot": 200, "rebuild": 22, "zoneinfo": 16, "real-machines": 1, "tiers": 86]
+  static let expectedCounts: [String: Int] = [
+    "alloc": AllocationTolerance.fixtureCount, "boot": 200, "rebuild": 22, "zoneinfo": 16, "real-machines": 1,
+    "tiers": TiersFixture.expectedCount,
+  ]
 
   /// The folders of `Fixtures/<kind>/`, sorted by name; empty when the folder cannot be read,
   /// which ``expectCount(_:)`` reports.
