@@ -17,8 +17,8 @@ struct AllocationTolerance: Sendable {
     placementWithoutPagetypeinfo = withoutPagetypeinfo
   }
 
-  static let fixtureCount = 52
-  static let withoutPagetypeinfoCount = 14
+  static let fixtureCount = 68
+  static let withoutPagetypeinfoCount = 22
   /// Placement, free pages, placement without `pagetypeinfo` (nil where the snapshot has none).
   static let byRun: [String: AllocationTolerance] = [
     "churn-four-steps-6.1": .init(0.2, free: 0.4, withoutPagetypeinfo: 0.2),
@@ -28,6 +28,23 @@ struct AllocationTolerance: Sendable {
     "decay-idle-6.12": .init(0.8, free: 0.7, withoutPagetypeinfo: 0.8),
     "expire-remote-6.1": .init(1.0, free: 1.0, withoutPagetypeinfo: nil),
     "expire-remote-6.12": .init(0.7, free: 0.6, withoutPagetypeinfo: nil),
+    // Held-out runs (sim-heldout, Docs/verification.md "held-out runs").
+    "ho-asym-spill3-6.1": .init(0.2, free: 0.4, withoutPagetypeinfo: nil),
+    "ho-asym-spill3-6.12": .init(0.9, free: 2.1, withoutPagetypeinfo: nil),
+    "ho-asym-thp-6.1": .init(4.3, free: 1.5, withoutPagetypeinfo: 4.3),
+    "ho-asym-thp-6.12": .init(0.8, free: 13.1, withoutPagetypeinfo: 0.8),
+    "ho-memless-local-6.1": .init(1.8, free: 1.3, withoutPagetypeinfo: 1.8),
+    "ho-memless-local-6.12": .init(1.3, free: 1.4, withoutPagetypeinfo: 1.3),
+    "ho-memless-mix-6.1": .init(0.2, free: 0.4, withoutPagetypeinfo: 0.2),
+    "ho-memless-mix-6.12": .init(1.6, free: 1.6, withoutPagetypeinfo: 1.6),
+    "ho-six-mixed-6.1": .init(0.2, free: 0.4, withoutPagetypeinfo: nil),
+    "ho-six-mixed-6.12": .init(0.9, free: 0.8, withoutPagetypeinfo: nil),
+    "ho-six-prefmany-6.1": .init(0.2, free: 0.4, withoutPagetypeinfo: nil),
+    "ho-six-prefmany-6.12": .init(1.5, free: 6.0, withoutPagetypeinfo: nil),
+    "ho-three-bind-6.1": .init(0.5, free: 2.1, withoutPagetypeinfo: nil),
+    "ho-three-bind-6.12": .init(2.7, free: 8.1, withoutPagetypeinfo: nil),
+    "ho-three-interleave-6.1": .init(1.1, free: 1.1, withoutPagetypeinfo: 1.1),
+    "ho-three-interleave-6.12": .init(1.4, free: 1.1, withoutPagetypeinfo: 1.4),
     "interleave-spill-6.1": .init(0.2, free: 0.5, withoutPagetypeinfo: 0.2),
     "interleave-spill-6.12": .init(0.9, free: 2.4, withoutPagetypeinfo: 0.9),
     "memoryless-cpu-6.1": .init(0.3, free: 0.3, withoutPagetypeinfo: 0.3),
