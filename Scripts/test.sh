@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: sets up, runs the test suite (real-kernel fixtures included), fuzzes every
-# parser briefly (Scripts/fuzz.sh), then boots two topologies live on Debian's 6.1 and 6.12 kernels and runs `zonelist verify`.
+# The test command: sets up, runs the test suite (real-kernel fixtures included), fuzzes every parser
+# briefly (Scripts/fuzz.sh), then boots two topologies live on Debian's 6.1 and 6.12 kernels and
+# runs `zonelist verify`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh

@@ -147,7 +147,7 @@ public enum TopologyFile {
           var values: [Int] = []
           for entry in list {
             let value = try integer(entry, "a CPU id (an integer)")
-            guard value >= 0 else { throw fail(entry, "a CPU id ≥ 0") }
+            guard value >= 0 && value < Topology.maxNumCPUs else { throw fail(entry, "a CPU id in 0...\(Topology.maxNumCPUs - 1) (NR_CPUS is \(Topology.maxNumCPUs))") }
             values.append(value)
           }
           spec.cpus = Array(Set(values)).sorted()

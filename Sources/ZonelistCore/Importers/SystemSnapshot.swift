@@ -73,7 +73,7 @@ public struct SystemSnapshot: Hashable, Sendable {
     func list(_ path: String) throws(ImportError) -> [Int]? {
       guard let text = files[path] else { return nil }
       do {
-        return try IDList.parse(text, limit: path.contains("/cpu/") || path.hasSuffix("cpulist") ? 1 << 20 : Topology.maxNumNodes)
+        return try IDList.parse(text, limit: path.contains("/cpu/") || path.hasSuffix("cpulist") ? Topology.maxNumCPUs : Topology.maxNumNodes)
       } catch {
         throw ImportError(file: name(path), line: 1, text: text.trimmingWhitespace(), expected: error.reason)
       }
