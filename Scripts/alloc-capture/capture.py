@@ -1,25 +1,23 @@
 #!/usr/bin/env python3
-"""Capture real-kernel allocation fixtures (see README.md).
+"""Capture real-kernel allocation fixtures (see README.md and ../capture/README.md).
 
 Usage: capture.py [--jobs N] [--work DIR] [--dest DIR] [RUN ...]
 
 RUN is a run name from runs.txt (default: every run). Each run boots every kernel listed for it
-in runs.txt under QEMU (at most --jobs, default 2, at once), runs the workload with the static
-`alloc` program and writes Tests/ZonelistCoreTests/Fixtures/alloc/<run>-<series>/.
+in runs.txt under QEMU (at most --jobs, default 2, at once) through the capture toolkit, runs the
+workload with the static `alloc` program and writes Tests/ZonelistCoreTests/Fixtures/alloc/<run>-<series>/.
 
-Env: K61, K612 = kernel images; ZONELIST = the zonelist CLI (default .build/debug/zonelist,
-built with `swift build` when missing).
+Env: ZONELIST_KERNEL_6_1, ZONELIST_KERNEL_6_12 = kernel images (default: Scripts/fetch-kernels.sh);
+ZONELIST = the zonelist CLI (default .build/debug/zonelist, built with `swift build` when missing).
 """
-import argparse, base64, concurrent.futures, gzip, io, os, re, shlex, shutil, subprocess, sys
+import os, re, shutil, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-KERNELS = {
-    "6.1": os.environ.get("K61", "/tmp/kernels/x/linux-image-6.1.0-56-amd64-unsigned/boot/vmlinuz-6.1.0-56-amd64"),
-    "6.12": os.environ.get("K612", "/tmp/kernels/x/linux-image-6.12.117+deb12-amd64-unsigned/boot/vmlinuz-6.12.117+deb12-amd64"),
-}
-BUSYBOX = os.environ.get("BUSYBOX", "/bin/busybox")      # must be busybox-static
-# Appended to the CLI's -append: a fixed physical place for the kernel image (nokaslr; with KASLR
+sys.path.insert(0, os.path.join(HERE, "..", "capture"))
+import toolkit  # noqa: E402
+
+REPO = toolkit.REPO
+# Appended to the topology's kernel command line: a fixed physical place for the kernel image (nokaslr; with KASLR
 # the image can land on another node from boot to boot), fixed addresses for the anonymous
 # mappings (norandmaps; interleave picks the node from the page offset, vm_pgoff = address >> 12)
 # and no NUMA-balancing page migration between the steps.
@@ -86,92 +84,32 @@ def parse_workload(text):
 
 # ---- build ----
 
-def cpio_newc(entries):
-    """entries: (name, mode, data or None for a directory). Returns the newc archive bytes."""
-    buf = io.BytesIO()
-    ino = 1
-    for name, mode, data in entries + [("TRAILER!!!", 0, b"")]:
-        data = data or b""
-        nb = name.encode() + b"\0"
-        hdr = "070701" + "".join(f"{x:08x}" for x in (
-            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
-        buf.write(hdr.encode() + nb)
-        buf.write(b"\0" * ((4 - (110 + len(nb)) % 4) % 4))
-        buf.write(data)
-        buf.write(b"\0" * ((4 - len(data) % 4) % 4))
-        ino += 1
-    return buf.getvalue()
-
-
 def build(work):
+    """The static `alloc` program, built once into WORK."""
     os.makedirs(work, exist_ok=True)
     exe = os.path.join(work, "alloc")
     subprocess.run(["gcc", "-static", "-O2", "-Wall", "-o", exe, os.path.join(HERE, "alloc.c")], check=True)
     subprocess.run(["strip", exe], check=True)
-    rd = lambda p: open(p, "rb").read()
-    base = cpio_newc([
-        ("bin", 0o40755, None), ("dev", 0o40755, None), ("proc", 0o40755, None), ("sys", 0o40755, None),
-        ("bin/busybox", 0o100755, rd(BUSYBOX)), ("bin/alloc", 0o100755, rd(exe)),
-        ("init", 0o100755, rd(os.path.join(HERE, "guest", "init"))),
-    ])
-    return gzip.compress(base, 9)
+    return exe
 
 
-def zonelist_cli():
-    cli = os.environ.get("ZONELIST", os.path.join(REPO, ".build", "debug", "zonelist"))
-    if not os.path.exists(cli):
-        subprocess.run(["swift", "build"], cwd=REPO, check=True)
-    return cli
+# ---- run + read ----
 
-
-def qemu_options(cli, topo):
-    out = subprocess.run([cli, "qemu-args", "--topology", topo], check=True, capture_output=True, text=True).stdout
-    machine, append = None, None
-    for line in out.splitlines():
-        w = shlex.split(line)
-        if w and w[0] == "-append":
-            append = w[1]
-        elif w:
-            machine = w
-    return machine, append
-
-
-# ---- run + parse ----
-
-def parse_console(raw):
-    lines = [l[:-1] if l.endswith("\r") else l for l in raw.decode("latin-1").split("\n")]
-    snaps, info, place, live, done, errors = {}, {}, {}, {}, [], []
-    i = 0
-    while i < len(lines):
-        l = lines[i]
-        if l.startswith("@@SNAP-BEGIN "):
-            label = l[len("@@SNAP-BEGIN "):]
-            files = {}
-            i += 1
-            while lines[i] != "@@SNAP-END " + label:
-                if not lines[i].startswith("@@F "):
-                    raise ValueError(f"unexpected line in snapshot {label!r}: {lines[i]!r}")
-                name, buf = lines[i][4:], []
-                i += 1
-                while lines[i] != "@@FE":
-                    buf.append(lines[i])
-                    i += 1
-                files[name] = base64.b64decode("".join(buf), validate=True)
-                i += 1
-            snaps[label] = files
-        elif l.startswith("@@STEP "):
-            done.append(int(l.split()[1]))
-        elif l.startswith("@@STEPINFO "):
-            info[int(l.split()[1])] = l[len("@@STEPINFO "):]
-        elif l.startswith("@@PLACE "):
-            w = l.split()
-            place.setdefault(int(w[1]), []).append(" ".join(w[2:]))
-        elif l.startswith("@@LIVE "):
-            w = l.split()
-            live.setdefault(int(w[1]), []).append(" ".join(w[2:]))
-        elif l.startswith("@@ERROR") or "Out of memory" in l or "Kernel panic" in l:
-            errors.append(l)
-        i += 1
+def read_guest(guest):
+    """The guest's records as alloc's pieces: snapshots by label, the step lines, errors."""
+    snaps = {label: guest.snapshot(label) for label in guest.labels()}
+    info, place, live = {}, {}, {}
+    for text in guest.events("STEPINFO"):
+        info[int(text.split()[0])] = text
+    for text in guest.events("PLACE"):
+        w = text.split()
+        place.setdefault(int(w[0]), []).append(" ".join(w[1:]))
+    for text in guest.events("LIVE"):
+        w = text.split()
+        live.setdefault(int(w[0]), []).append(" ".join(w[1:]))
+    done = [int(text.split()[0]) for text in guest.events("STEP")]
+    errors = ["@@ERROR " + text for text in guest.events("ERROR")]
+    errors += [l for l in guest.console.decode("latin-1").splitlines() if "Out of memory" in l or "Kernel panic" in l]
     return snaps, info, place, live, done, errors
 
 
@@ -197,38 +135,23 @@ def check(snaps, info, place, nsteps):
     return bad
 
 
-def run_one(name, series, topo, wl_path, initrd_base, work, dest, cli):
+def run_one(name, series, topo, wl_path, alloc, work, dest):
     rundir = os.path.join(work, "runs", f"{name}-{series}")
     shutil.rmtree(rundir, ignore_errors=True)
     os.makedirs(rundir)
     wl_yaml = open(wl_path).read()
     text = parse_workload(wl_yaml)
-    initrd = os.path.join(rundir, "initrd.gz")
-    extra = gzip.compress(cpio_newc([("workload.txt", 0o100644, ("\n".join(text) + "\n").encode())]), 9)
-    open(initrd, "wb").write(initrd_base + extra)
-    machine, append = qemu_options(cli, topo)
-    append = (append or "console=ttyS0 panic=-1 quiet loglevel=0") + " " + EXTRA_APPEND
-    cmd = ["qemu-system-x86_64", "-nographic", "-no-reboot", "-kernel", KERNELS[series],
-           "-initrd", initrd, "-append", append] + machine
-    qargs = " ".join(shlex.quote(c) for c in cmd) + "\n"
-    open(os.path.join(rundir, "qemu-args"), "w").write(qargs)
-    try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                           timeout=TIMEOUT)
-        raw = p.stdout
-    except subprocess.TimeoutExpired as e:
-        raw = e.stdout or b""
-        raw += b"\n@@HOST-TIMEOUT\n"
-    open(os.path.join(rundir, "console.log"), "wb").write(raw)
-    snaps, info, place, live, done, errors = parse_console(raw)
-    if b"@@ALLOC-END" not in raw or done != list(range(1, len(text) + 1)):
-        raise RuntimeError(f"{rundir}: run incomplete (steps done {done}); errors: {errors}")
+    workload = os.path.join(rundir, "workload.txt")
+    open(workload, "w").write("\n".join(text) + "\n")
+    guest = toolkit.boot(rundir, series, os.path.join(HERE, "guest", "init"),
+                         files=[(alloc, "bin/alloc"), (workload, "workload.txt")],
+                         topology=topo, append=EXTRA_APPEND, timeout=TIMEOUT)
+    qargs, raw = guest.command, guest.console
+    snaps, info, place, live, done, errors = read_guest(guest)
+    if not guest.events("ALLOC-END") or done != list(range(1, len(text) + 1)):
+        raise toolkit.CaptureError(f"{rundir}: run incomplete (steps done {done}); errors: {errors}")
     errors += check(snaps, info, place, len(text))
     before = snaps["before"]
-    ver = before["proc/version"].decode()
-    got = re.match(r"Linux version (\d+\.\d+)", ver).group(1)
-    if got != series:
-        raise RuntimeError(f"{rundir}: booted {got}, expected {series}")
     out = os.path.join(dest, f"{name}-{series}")
     shutil.rmtree(out, ignore_errors=True)
 
@@ -253,23 +176,21 @@ def run_one(name, series, topo, wl_path, initrd_base, work, dest, cli):
     put("qemu-args", qargs)
     put("console.log", raw)
     put("topology.yaml", open(topo).read())
-    return out, errors
+    return [f"{out} " + ("ok" if not errors else f"with errors: {errors}")]
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--work", default="/tmp/alloc-capture")
-    ap.add_argument("--dest", default=os.path.join(REPO, "Tests", "ZonelistCoreTests", "Fixtures", "alloc"))
-    ap.add_argument("runs", nargs="*")
+    ap = toolkit.arguments(__doc__, "run names from runs.txt (default: all)")
     a = ap.parse_args()
+    work = a.work or "/tmp/alloc-capture"
+    dest = a.dest or os.path.join(toolkit.FIXTURES, "alloc")
     runs = []
     for line in open(os.path.join(HERE, "runs.txt")):
         w = line.split("#", 1)[0].split()
         if not w:
             continue
         name, topo, series_list = w[0], w[1], w[2].split(",")
-        if a.runs and name not in a.runs:
+        if a.names and name not in a.names:
             continue
         topo = os.path.join(REPO, topo)
         for s in series_list:
@@ -279,19 +200,9 @@ def main():
             runs.append((name, s, topo, wl))
     for r in runs:                      # fail early on a bad workload
         parse_workload(open(r[3]).read())
-    base = build(a.work)
-    cli = zonelist_cli()
-    fail = 0
-    with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
-        futs = {ex.submit(run_one, *r, base, a.work, a.dest, cli): r for r in runs}
-        for f in concurrent.futures.as_completed(futs):
-            try:
-                out, errors = f.result()
-                print(out, "ok" if not errors else f"with errors: {errors}")
-            except Exception as e:
-                fail += 1
-                print("FAILED", futs[f][:2], e, file=sys.stderr)
-    sys.exit(1 if fail else 0)
+    alloc = build(work)
+    failed = toolkit.parallel(a.jobs, lambda r: run_one(*r, alloc, work, dest), runs)
+    sys.exit(1 if failed else 0)
 
 
 main()

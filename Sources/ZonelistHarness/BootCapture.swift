@@ -16,36 +16,16 @@ public struct BootCapture: Sendable {
   public static let dmesgFile = "dmesg"
   public static let qemuArgumentsFile = "qemu-args"
 
-  /// Splits the serial console output of the capture initramfs into files.
-  public init(console: String) throws {
-    let text = console.replacingOccurrences(of: "\r", with: "")
-    guard text.contains("@@ZONELIST-END") else {
-      throw HarnessError("the guest did not finish its capture; console tail:\n\(text.suffix(3000))")
+  /// Reads the console of the snapshot guest (``Initramfs/captureScript(extraCommands:)``):
+  /// snapshot `boot`, its `dmesg` file the kernel log, the rest the guest's files.
+  public init(console: Data) throws(HarnessError) {
+    let parsed = try GuestConsole(console: console)
+    guard parsed.isFinished, var files = parsed.files(inSnapshot: "boot") else {
+      throw HarnessError("the guest did not finish its capture; console tail:\n\(QEMURunner.printable(console.suffix(3000)))")
     }
-    var files: [String: String] = [:]
-    var dmesg = ""
-    var current: String? = nil
-    var body: [Substring] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if let range = line.range(of: "@@FILE ") {
-        current = String(line[range.upperBound...])
-        body = []
-      } else if line.hasSuffix("@@END"), let name = current {
-        // The guest adds one newline after each file: drop it.
-        if body.last == "" { body.removeLast() }
-        let content = body.joined(separator: "\n") + (body.isEmpty ? "" : "\n")
-        if name == "dmesg" {
-          dmesg = content
-        } else {
-          files[String(name.drop { $0 == "/" })] = content
-        }
-        current = nil
-      } else if current != nil {
-        body.append(line)
-      }
-    }
-    self.files = files
-    self.dmesg = dmesg
+    let dmesg = files.removeValue(forKey: BootCapture.dmesgFile) ?? Data()
+    self.files = files.mapValues { String(decoding: $0, as: UTF8.self) }
+    self.dmesg = String(decoding: dmesg, as: UTF8.self)
   }
 
   public init(files: [String: String], dmesg: String) {

@@ -1,57 +1,170 @@
 import Foundation
 
-/// A minimal initramfs: a static busybox and an `/init` script, as an uncompressed
-/// `newc` cpio archive (the kernel unpacks it without a decompressor).
-public enum Initramfs {
-  /// Where Debian's `busybox-static` installs its binary.
-  public static let defaultBusybox = "/bin/busybox"
+/// A file to put into the guest's initramfs next to busybox and `/init`.
+public struct GuestFile: Sendable {
+  /// The path inside the guest, without the leading `/` (`bin/alloc`, `workload.txt`).
+  public var path: String
+  public var contents: Data
+  /// `true` for programs and scripts (mode 0755), else 0644.
+  public var isExecutable: Bool
 
-  /// The guest's `/init`: mounts proc and sysfs, prints each file the model reads between
-  /// `@@FILE path` and `@@END` markers, then `dmesg`, then powers off.
-  public static func captureScript(extraCommands: String = "") -> String {
+  public init(path: String, contents: Data, isExecutable: Bool) {
+    self.path = String(path.drop { $0 == "/" })
+    self.contents = contents
+    self.isExecutable = isExecutable
+  }
+
+  /// Reads `host` for the guest path `guest`; executable when the host file is.
+  public init(host: String, guest: String) throws(HarnessError) {
+    guard let contents = FileManager.default.contents(atPath: host) else {
+      throw HarnessError("cannot read \(host), a file meant for the guest's \(guest)")
+    }
+    self.init(path: guest, contents: contents, isExecutable: FileManager.default.isExecutableFile(atPath: host))
+  }
+}
+
+/// The capture initramfs: a static busybox, an `/init` script, the guest library
+/// (``guestLibrary``, at `/lib/zonelist.sh`) and any extra files, as an uncompressed `newc`
+/// cpio archive (the kernel unpacks it without a decompressor). Every capture tool builds
+/// its guest here.
+public enum Initramfs {
+  /// Where the guest library lands; an `/init` sources it with `. /lib/zonelist.sh`.
+  public static let guestLibraryPath = "lib/zonelist.sh"
+
+  /// Shell functions every guest uses to speak the console protocol (``GuestConsole``):
+  /// `emit PATH` prints a file byte-exact (`@@F PATH`, base64, `@@FE`; nothing when it
+  /// does not exist), `dump FILE...` emits files named by absolute paths (globs that match
+  /// nothing are skipped), `emit_output NAME CMD...` prints a command's output as file NAME,
+  /// `sysroot` emits the files the model reads, `snap LABEL CMD...` wraps what CMD emits in
+  /// `@@SNAP-BEGIN LABEL` / `@@SNAP-END LABEL`, and `finish` prints `@@ZONELIST-END` (the
+  /// host's sign that the guest completed) and powers off.
+  public static let guestLibrary = """
+    # zonelist guest library: the console protocol (see Scripts/capture/README.md).
+    B=/bin/busybox
+    emit() { [ -e "/$1" ] || return 0; echo "@@F $1"; $B base64 < "/$1"; echo "@@FE"; }
+    dump() { local f; for f in "$@"; do emit "${f#/}"; done; }
+    emit_output() { local n=$1; shift; echo "@@F $n"; "$@" | $B base64; echo "@@FE"; }
+    sysroot() {
+      local f d
+      for f in proc/version proc/cmdline proc/zoneinfo; do emit $f; done
+      for f in possible online has_cpu has_memory has_normal_memory; do emit sys/devices/system/node/$f; done
+      for d in /sys/devices/system/node/node*; do
+        [ -d "$d" ] || continue
+        for f in distance cpulist meminfo; do emit "${d#/}/$f"; done
+      done
+      emit sys/devices/system/cpu/possible; emit sys/devices/system/cpu/online
+    }
+    snap() { local l=$1; shift; echo "@@SNAP-BEGIN $l"; "$@"; echo "@@SNAP-END $l"; }
+    finish() { echo "@@ZONELIST-END"; $B poweroff -f; }
+
+    """
+
+  /// The `zonelist capture` guest's `/init`: mounts proc and sysfs, runs `extraCommands`,
+  /// prints snapshot `boot` (the files the model reads, whatever `extraDumps` emits with the
+  /// guest library, then `dmesg`), then powers off.
+  public static func captureScript(extraCommands: String = "", extraDumps: String = "") -> String {
     """
     #!/bin/busybox sh
-    B=/bin/busybox
+    . /\(guestLibraryPath)
     $B mount -t proc proc /proc
     $B mount -t sysfs sysfs /sys
-    dump() { for f in "$@"; do [ -e "$f" ] || continue; echo "@@FILE $f"; $B cat "$f"; echo; echo "@@END"; done; }
     \(extraCommands)
+    extra_dumps() {
+    :
+    \(extraDumps)
+    }
+    boot_files() { sysroot; extra_dumps; emit_output \(BootCapture.dmesgFile) $B dmesg; }
     echo "@@ZONELIST-BEGIN"
-    dump /proc/version /proc/cmdline /proc/zoneinfo
-    dump /sys/devices/system/node/possible /sys/devices/system/node/online /sys/devices/system/node/has_cpu
-    dump /sys/devices/system/node/has_memory /sys/devices/system/node/has_normal_memory
-    dump /sys/devices/system/cpu/possible /sys/devices/system/cpu/online
-    for d in /sys/devices/system/node/node*; do dump $d/distance $d/cpulist $d/meminfo; done
-    echo "@@FILE dmesg"; $B dmesg; echo; echo "@@END"
-    echo "@@ZONELIST-END"
-    $B poweroff -f
+    snap boot boot_files
+    finish
+
     """
   }
 
-  /// Builds the archive.
-  public static func build(script: String, busybox: String = defaultBusybox) throws -> Data {
-    guard let binary = FileManager.default.contents(atPath: busybox) else {
-      throw HarnessError("cannot read \(busybox): install Debian's busybox-static")
+  /// Finds the static busybox once: `$BUSYBOX`, else `/bin/busybox`, else `/usr/bin/busybox`.
+  /// A dynamically linked busybox (Debian's `busybox`, not `busybox-static`) cannot run in
+  /// the guest, which has no libc: it is refused by name.
+  public static func locateBusybox(environment: [String: String] = ProcessInfo.processInfo.environment) throws(HarnessError) -> String {
+    let candidates = environment["BUSYBOX"].map { [$0] } ?? ["/bin/busybox", "/usr/bin/busybox"]
+    var dynamic: [String] = []
+    for path in candidates {
+      guard let binary = FileManager.default.contents(atPath: path) else { continue }
+      if try isStaticELF(binary, path: path) { return path }
+      dynamic.append(path)
     }
-    var archive = Data()
-    var inode = 1
-    func entry(_ name: String, mode: Int, contents: Data = Data()) {
-      let header =
-        "070701" + [inode, mode, 0, 0, 1, 0, contents.count, 0, 0, 0, 0, name.utf8.count + 1, 0]
-        .map { String(format: "%08X", $0) }.joined()
-      inode += 1
-      archive.append(header.data(using: .ascii)!)
-      archive.append(name.data(using: .utf8)!)
-      archive.append(0)
-      while archive.count % 4 != 0 { archive.append(0) }
-      archive.append(contents)
-      while archive.count % 4 != 0 { archive.append(0) }
+    if dynamic.isEmpty {
+      throw HarnessError("no busybox at \(candidates.joined(separator: " or ")): install Debian's busybox-static")
     }
-    for directory in ["bin", "proc", "sys", "dev", "tmp"] { entry(directory, mode: 0o040755) }
-    entry("bin/busybox", mode: 0o100755, contents: binary)
-    entry("init", mode: 0o100755, contents: script.data(using: .utf8)!)
-    entry("TRAILER!!!", mode: 0)
-    return archive
+    throw HarnessError("\(dynamic.joined(separator: " and ")) is dynamically linked: install Debian's busybox-static")
+  }
+
+  /// Whether an ELF file has no program interpreter (`PT_INTERP`), i.e. is statically linked.
+  static func isStaticELF(_ binary: Data, path: String) throws(HarnessError) -> Bool {
+    let bytes = [UInt8](binary)
+    func integer(_ offset: Int, _ size: Int) -> Int? {
+      guard offset >= 0, offset + size <= bytes.count else { return nil }
+      return (0..<size).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+    }
+    guard bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]), bytes.count > 0x40, bytes[4] == 2,
+      let tableOffset = integer(0x20, 8), let entrySize = integer(0x36, 2), let count = integer(0x38, 2)
+    else { throw HarnessError("\(path) is not a 64-bit ELF program") }
+    for index in 0..<count {
+      guard let type = integer(tableOffset + index * entrySize, 4) else {
+        throw HarnessError("\(path): program header \(index) lies past the end of the file")
+      }
+      if type == 3 { return false }  // PT_INTERP
+    }
+    return true
+  }
+
+  /// Builds the archive: busybox at `bin/busybox`, `script` at `init`, the guest library and
+  /// `files` (their folders are created; a later file with the same path replaces an earlier one).
+  public static func build(script: String, files: [GuestFile] = [], busybox: String? = nil) throws(HarnessError) -> Data {
+    let busyboxPath = if let busybox { busybox } else { try locateBusybox() }
+    guard let binary = FileManager.default.contents(atPath: busyboxPath) else {
+      throw HarnessError("cannot read \(busyboxPath): install Debian's busybox-static")
+    }
+    let all =
+      [
+        GuestFile(path: "bin/busybox", contents: binary, isExecutable: true),
+        GuestFile(path: "init", contents: Data(script.utf8), isExecutable: true),
+        GuestFile(path: guestLibraryPath, contents: Data(guestLibrary.utf8), isExecutable: false),
+      ] + files
+    var directories = ["bin", "proc", "sys", "dev", "tmp", "lib"]
+    for file in all {
+      var parents: [String] = []
+      var parent = (file.path as NSString).deletingLastPathComponent
+      while !parent.isEmpty { parents.insert(parent, at: 0); parent = (parent as NSString).deletingLastPathComponent }
+      for directory in parents where !directories.contains(directory) { directories.append(directory) }
+    }
+    var last: [String: Int] = [:]
+    for (index, file) in all.enumerated() { last[file.path] = index }
+    var writer = CPIOWriter()
+    for directory in directories { writer.append(directory, mode: 0o040755) }
+    for (index, file) in all.enumerated() where last[file.path] == index {
+      writer.append(file.path, mode: file.isExecutable ? 0o100755 : 0o100644, contents: file.contents)
+    }
+    writer.append("TRAILER!!!", mode: 0)
+    return writer.archive
+  }
+}
+
+/// Writes a `newc` cpio archive.
+struct CPIOWriter {
+  private(set) var archive = Data()
+  private var inode = 1
+
+  mutating func append(_ name: String, mode: Int, contents: Data = Data()) {
+    let header =
+      "070701" + [inode, mode, 0, 0, 1, 0, contents.count, 0, 0, 0, 0, name.utf8.count + 1, 0]
+      .map { String(format: "%08X", $0) }.joined()
+    inode += 1
+    archive.append(Data(header.utf8))
+    archive.append(Data(name.utf8))
+    archive.append(0)
+    while archive.count % 4 != 0 { archive.append(0) }
+    archive.append(contents)
+    while archive.count % 4 != 0 { archive.append(0) }
   }
 }
 

@@ -8,7 +8,9 @@ public struct ModelInput: Sendable {
   /// The kernel release the profile came from and where it was read.
   public var profileSource: String
   /// What the input lacked and what was assumed instead.
-  public var notes: [String]
+  public var diagnostics: [Diagnostic]
+  /// ``diagnostics`` as printed.
+  public var notes: [String] { diagnostics.map(\.description) }
   public var snapshot: SystemSnapshot?
   public var spec: MachineSpec?
   /// `false` when the zones are stand-ins (no `proc/zoneinfo`): no `Total pages` then.
@@ -25,13 +27,15 @@ public struct ModelInput: Sendable {
       do { topology = try spec.topology(kernel: profile.version) } catch {
         throw HarnessError("\(topologyFile): \(error)")
       }
-      return ModelInput(topology: topology, profile: profile, profileSource: source, notes: [], snapshot: nil, spec: spec)
+      return ModelInput(
+        topology: topology, profile: profile, profileSource: source, diagnostics: profileDiagnostics(profile), snapshot: nil,
+        spec: spec)
     }
     let root = sysroot ?? "/"
     let snapshot = try Sysroot.read(root)
     let (profile, source) = try resolveProfile(
       kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "\(root)/proc/version")
-    var notes = snapshot.notes
+    var notes = profileDiagnostics(profile) + snapshot.diagnostics
     var topology = snapshot.topology
     var totalPagesKnown = true
     let firstZone = profile.zoneTypes[0]
@@ -42,11 +46,11 @@ public struct ModelInput: Sendable {
       if let reserve = try dmaReserve(root: root) {
         topology.dmaReserve = reserve
       } else {
-        notes.append("dma_reserve (boot-time pages reserved below 16 MiB) is not in the sysroot: the \(profile.version.series) boot 'Total pages' cannot be computed; put the figure in \(root)/\(dmaReserveFile)")
+        notes.append(.dmaReserveMissing(series: profile.version.series, root: root, file: dmaReserveFile))
       }
     }
     return ModelInput(
-      topology: topology, profile: profile, profileSource: source, notes: notes, snapshot: snapshot, spec: nil,
+      topology: topology, profile: profile, profileSource: source, diagnostics: notes, snapshot: snapshot, spec: nil,
       totalPagesKnown: totalPagesKnown)
   }
 
@@ -57,21 +61,33 @@ public struct ModelInput: Sendable {
     let path = URL(fileURLWithPath: root).appendingPathComponent(dmaReserveFile).path
     guard let data = FileManager.default.contents(atPath: path) else { return nil }
     let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard let value = Int(text), value >= 0 else {
-      throw ImportError(file: path, line: 1, text: text, expected: "a page count")
+    guard let value = Int(text), value >= 0, value <= Pages.physicalLimit.rawValue else {
+      throw ImportError(file: path, line: 1, text: text, expected: "a page count, \(Pages.physicalLimitText)")
     }
     return Pages(value)
   }
 
+  /// What the profile itself assumes: the rules of a release newer than every proven one.
+  public static func profileDiagnostics(_ profile: KernelProfile) -> [Diagnostic] {
+    KernelReleases.assumedRules(for: profile.version).map { [.rulesAssumed(release: profile.version, rules: $0)] } ?? []
+  }
+
   /// Picks the profile: `--kernel` first, then the release the input names.
+  ///
+  /// A release named by hand must exist (``KernelReleases/check(_:)``); one read from a
+  /// machine's `proc/version` exists by definition, newer or not, but must be modeled.
   public static func resolveProfile(kernel: String?, fromInput: String?, inputName: String) throws -> (KernelProfile, String) {
     if let kernel {
       guard let version = KernelVersion(parsing: kernel) else {
         throw HarnessError("--kernel \(kernel): expected a release like 6.1, 6.12 or 6.12.117+deb12-amd64")
       }
+      do { try KernelReleases.check(version) } catch { throw HarnessError("--kernel \(kernel): \(error)") }
       return (KernelProfile(version: version), "--kernel \(kernel)")
     }
     if let fromInput, let version = KernelVersion(parsing: fromInput) {
+      guard version >= KernelReleases.oldestModeled else {
+        throw HarnessError("\(inputName): \(KernelReleaseError.notModeled(version))")
+      }
       return (KernelProfile(version: version), "\(fromInput) from \(inputName)")
     }
     throw HarnessError("\(inputName) does not name the kernel: pass --kernel (e.g. --kernel 6.12)")

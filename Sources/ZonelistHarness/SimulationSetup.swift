@@ -4,9 +4,11 @@ public import ZonelistCore
 /// Builds the allocator of a machine from a model input: watermarks from the tunables,
 /// and the starting free pages and per-CPU lists from the snapshot when asked.
 public enum SimulationSetup {
-  public static func simulator(input: ModelInput, sysroot: String?, everythingFree: Bool, bootPageSets: Bool = false) throws -> (
-    AllocatorSimulator, [String]
-  ) {
+  /// - Parameter context: the build whose lists are walked (`--context`); nil: the last build
+  ///   the sysroot's `dmesg` shows, else the boot build.
+  public static func simulator(
+    input: ModelInput, sysroot: String?, everythingFree: Bool, bootPageSets: Bool = false, context: BuildContext? = nil
+  ) throws -> (AllocatorSimulator, [String]) {
     var notes: [String] = []
     var tunables = VMTunables()
     tunables.minFreeKibibytes = nil
@@ -49,7 +51,9 @@ public enum SimulationSetup {
         notes.append("the input has no 'pages free' per zone: the simulation starts with every managed page free")
       }
     }
-    let simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start)
+    let lists = listsInEffect(input: input, sysroot: sysroot, context: context)
+    var simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start, lists: lists)
+    if input.spec == nil { simulator.interleaveWeights = try interleaveWeights(sysroot ?? "/", nodes: input.topology.nodeIDs) }
     // Say where the start differs from the snapshot's own counts (pagetypeinfo and zoneinfo are
     // read moments apart; blocks that do not fit the zone's managed pages are left out).
     let startFree = Dictionary(uniqueKeysWithValues: simulator.zones.map { ($0.reference, $0.free) })
@@ -59,6 +63,48 @@ public enum SimulationSetup {
       notes.append("\(reference): the simulation starts with \(laidOut) free pages in blocks; zoneinfo says 'pages free \(free)'")
     }
     return (simulator, notes)
+  }
+
+  /// The lists to walk: `--context` if given, else those of the last build the sysroot's
+  /// `dmesg` file shows, else the boot build's.
+  static func listsInEffect(input: ModelInput, sysroot: String?, context: BuildContext?) -> ListsInEffect {
+    let (topology, profile) = (input.topology, input.profile)
+    if let context {
+      return .model(
+        topology: topology, profile: profile, context: context,
+        reason: context.isBoot
+          ? "--context boot: the boot build (on x86 no node has CPUs yet then, so no CPU penalty)"
+          : "--context rebuild: a run-time rebuild (nodes with CPUs pushed back, node_load reset)")
+    }
+    if input.spec == nil {
+      let path = URL(fileURLWithPath: sysroot ?? "/").appendingPathComponent(BootCapture.dmesgFile).path
+      if let data = FileManager.default.contents(atPath: path),
+        let lists = ListsInEffect.fromKernelLog(String(decoding: data, as: UTF8.self), topology: topology, profile: profile)
+      {
+        return lists
+      }
+      var lists = AllocatorSimulator.bootLists(topology: topology, profile: profile)
+      lists.reason = "no dmesg in the sysroot shows a zonelist build: the boot build is assumed (pass --context rebuild for a machine that hot-added memory)"
+      return lists
+    }
+    var lists = AllocatorSimulator.bootLists(topology: topology, profile: profile)
+    lists.reason = "a topology file: the boot build (on x86 no node has CPUs yet then, so no CPU penalty)"
+    return lists
+  }
+
+  /// The weighted-interleave weights under `root` (`sys/kernel/mm/mempolicy/weighted_interleave/nodeN`), where present.
+  static func interleaveWeights(_ root: String, nodes: [NodeID]) throws(ImportError) -> [NodeID: Int] {
+    var weights: [NodeID: Int] = [:]
+    for node in nodes {
+      let path = URL(fileURLWithPath: root).appendingPathComponent("sys/kernel/mm/mempolicy/weighted_interleave/node\(node.rawValue)").path
+      guard let data = FileManager.default.contents(atPath: path) else { continue }
+      let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      guard let weight = Int(text), (1...255).contains(weight) else {
+        throw ImportError(file: path, line: 1, text: text, expected: "a weight in 1...255")
+      }
+      weights[node] = weight
+    }
+    return weights
   }
 
   /// Reads `proc/pagetypeinfo` (and `proc/buddyinfo`) under `root`, or nil when absent or unreadable.

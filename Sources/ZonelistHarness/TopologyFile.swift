@@ -84,13 +84,33 @@ public enum TopologyFile {
       guard case .sequence(let nodeList) = nodesNode, !nodeList.isEmpty else {
         throw fail(nodesNode, "'nodes:' to be a non-empty list of nodes")
       }
+      var architecture = Architecture.x86_64
+      if let node = top["architecture"] {
+        guard let name = node.string, let value = Architecture(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
+          throw fail(node, "an architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        architecture = value
+      }
       var nodes: [MachineSpec.NodeSpec] = []
       var seen: Set<NodeID> = []
+      var totalBytes = 0
       for item in nodeList {
-        let node = try self.node(item)
+        let node = try self.node(item, architecture: architecture)
         guard !seen.contains(node.id) else { throw fail(item, "each node id once (node \(node.id) is repeated)") }
         seen.insert(node.id)
         nodes.append(node)
+        // Each size is within the address space (node(_:architecture:)), so the sum cannot overflow.
+        totalBytes += node.zones.map { $0.values.reduce(0) { $0 + $1.present.rawValue } << 12 }
+          ?? node.ranges.map { $0.reduce(0) { $0 + $1.count } << 12 } ?? node.memoryBytes
+        guard totalBytes <= architecture.maxPhysicalBytes else {
+          var located = item
+          if case .mapping(let fields) = item {
+            located = fields.first { ["memory", "zones", "ranges"].contains($0.key.string ?? "") }?.value ?? item
+          }
+          throw fail(
+            located,
+            "the nodes' memory adding up to at most \(architecture.physicalLimitText); it reaches \(totalBytes) bytes at this node")
+        }
       }
       var cpuOwner: [CPUID: NodeID] = [:]
       for (node, item) in zip(nodes, nodeList) {
@@ -99,15 +119,17 @@ public enum TopologyFile {
           cpuOwner[cpu] = node.id
         }
       }
+      try validateTiering(nodes, items: Array(nodeList))
       var distances: DistanceMatrix? = nil
       if let table = top["distances"] {
         distances = try self.distances(table, nodes: nodes.map(\.id).sorted(), order: nodes.map(\.id))
       }
       var kernel: String? = nil
       if let node = top["kernel"] {
-        guard let value = node.string, KernelVersion(parsing: value) != nil else {
+        guard let value = node.string, let version = KernelVersion(parsing: value) else {
           throw fail(node, "a kernel release like \"6.12\"")
         }
+        do { try KernelReleases.check(version) } catch { throw fail(node, "a kernel release that exists and is modeled: \(error)") }
         kernel = value
       }
       var bootOptions = ""
@@ -118,21 +140,18 @@ public enum TopologyFile {
       var dmaReserve: Pages? = nil
       if let node = top["dmaReserve"] {
         let value = try integer(node, "dmaReserve as a page count")
-        guard value >= 0 else { throw fail(node, "dmaReserve ≥ 0") }
+        guard value >= 0, value <= architecture.maxPhysicalPages else {
+          throw fail(node, "dmaReserve in 0...\(architecture.maxPhysicalPages) pages (\(architecture.physicalLimitText))")
+        }
         dmaReserve = Pages(value)
       }
       var spec = MachineSpec(nodes: nodes, distances: distances, kernel: kernel, bootOptions: bootOptions, dmaReserve: dmaReserve)
-      if let node = top["architecture"] {
-        guard let name = node.string, let architecture = Architecture(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
-          throw fail(node, "an architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        spec.architecture = architecture
-      }
+      spec.architecture = architecture
       return spec
     }
 
-    func node(_ item: Yams.Node) throws(ImportError) -> MachineSpec.NodeSpec {
-      let fields = try mapping(item, "a node: a mapping with 'id:'", allowed: ["id", "cpus", "memory", "zones", "online", "ranges"])
+    func node(_ item: Yams.Node, architecture: Architecture) throws(ImportError) -> MachineSpec.NodeSpec {
+      let fields = try mapping(item, "a node: a mapping with 'id:'", allowed: Set(["id", "cpus", "memory", "zones", "online", "ranges"]).union(Self.tieringKeys))
       guard let idNode = fields["id"] else { throw fail(item, "an 'id:' for the node") }
       let id = try integer(idNode, "a node id (an integer)")
       guard id >= 0 && id < Topology.maxNumNodes else {
@@ -155,9 +174,11 @@ public enum TopologyFile {
         }
       }
       if let memory = fields["memory"] {
+        let limit = "at most \(architecture.maxPhysicalBytes >> 30)G (\(architecture.physicalLimitText))"
         guard let text = memory.string, let bytes = TopologyFile.bytes(text) else {
-          throw fail(memory, "a memory size like 512M, 4G or a byte count")
+          throw fail(memory, "a memory size like 512M, 4G or a byte count, \(limit)")
         }
+        guard bytes <= architecture.maxPhysicalBytes else { throw fail(memory, "a memory size of \(limit)") }
         spec.memoryBytes = bytes
       }
       if let zones = fields["zones"] {
@@ -169,6 +190,9 @@ public enum TopologyFile {
             guard let node = sizes[key] else { throw fail(value, "'\(key):' in the \(name) zone") }
             let pages = try integer(node, "'\(key):' as a page count")
             guard pages >= 0 else { throw fail(node, "'\(key):' ≥ 0") }
+            guard pages <= architecture.maxPhysicalPages else {
+              throw fail(node, "'\(key):' at most \(architecture.maxPhysicalPages) pages (\(architecture.physicalLimitText))")
+            }
             return Pages(pages)
           }
           let size = ZoneSize(spanned: try count("spanned"), present: try count("present"), managed: try count("managed"))
@@ -186,11 +210,14 @@ public enum TopologyFile {
         var ranges: [Range<Int>] = []
         for entry in list {
           let parts = (entry.string ?? "").split(separator: "-")
-          guard parts.count == 2, let start = TopologyFile.hex(parts[0]), let end = TopologyFile.hex(parts[1]), end > start,
-            start % 4096 == 0, (end + 1) % 4096 == 0
-          else {
-            throw fail(entry, "a physical range 0xSTART-0xEND (inclusive, page-aligned), as 'Early memory node ranges' prints it")
+          let expected = "a physical range 0xSTART-0xEND (inclusive, page-aligned), as 'Early memory node ranges' prints it"
+          guard parts.count == 2, let start = TopologyFile.hex(parts[0]), let end = TopologyFile.hex(parts[1]), end > start else {
+            throw fail(entry, expected)
           }
+          guard end < architecture.maxPhysicalBytes else {
+            throw fail(entry, "a range that ends within \(architecture.physicalLimitText)")
+          }
+          guard start % 4096 == 0, (end + 1) % 4096 == 0 else { throw fail(entry, expected) }
           ranges.append((start >> 12)..<((end + 1) >> 12))
         }
         spec.ranges = ranges
@@ -199,6 +226,7 @@ public enum TopologyFile {
         guard let value = online.bool else { throw fail(online, "online: true or false") }
         spec.isOnline = value
       }
+      spec.tiering = try tiering(fields)
       return spec
     }
 
@@ -256,7 +284,10 @@ public enum TopologyFile {
       scale = unit
       number = String(trimmed.dropLast(3))
     }
-    if let value = Int(number), value >= 0 { return value * scale }
+    if let value = Int(number), value >= 0 {
+      let (bytes, overflow) = value.multipliedReportingOverflow(by: scale)
+      return overflow ? nil : bytes
+    }
     if let value = Double(number), value >= 0, value.isFinite {
       let bytes = value * Double(scale)
       guard bytes == bytes.rounded(), bytes < 9e18 else { return nil }

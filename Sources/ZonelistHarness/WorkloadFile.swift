@@ -13,7 +13,7 @@ public enum WorkloadFile {
 
   public static func parse(_ text: String, file: String, topology: Topology, profile: KernelProfile) throws(ImportError) -> Workload {
     let (root, reader) = try TopologyFile.compose(text, file: file, expecting: "a mapping with 'steps:'")
-    let top = try reader.mapping(root, "a mapping with 'steps:'", allowed: ["steps", "start", "description", "per-cpu-lists", "refresh-vmstat"])
+    let top = try reader.mapping(root, "a mapping with 'steps:'", allowed: ["steps", "start", "description", "per-cpu-lists", "refresh-vmstat", "weights", "thp", "thp-defrag"])
     /// A key that picks one of two settings (false when absent).
     func choice(_ key: String, _ options: [String: Bool], _ expected: String) throws(ImportError) -> Bool {
       guard let node = top[key] else { return false }
@@ -30,11 +30,18 @@ public enum WorkloadFile {
       throw reader.fail(top["steps"] ?? root, "'steps:' as a non-empty list")
     }
     var steps: [Workload.Step] = []
+    var seconds: [Int: Double] = [:]
+    let hugePageSettings = try transparentHugePages(top, reader: reader)
     let cpus = Set(topology.cpus)
     for item in items {
       let fields = try reader.mapping(
-        item, "a step: a mapping with 'allocate:'/'pages:' or 'free:'",
-        allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free"])
+        item, "a step: a mapping with 'allocate:'/'pages:', 'free:', 'online:' or 'seconds:'",
+        allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free", "online", "seconds", "madvise", "demote"])
+      let kinds = ["allocate", "free", "online", "demote"].filter { fields[$0] != nil } + (fields["pages"] != nil ? ["pages"] : [])
+      guard kinds.count <= 1 else {
+        throw reader.fail(item, "one of 'allocate:', 'pages:', 'free:' or 'online:' in a step, not \(kinds.map { "'\($0):'" }.joined(separator: " and "))")
+      }
+      if let node = fields["seconds"] { seconds[steps.count + 1] = try Self.seconds(node, reader: reader) }
       var cpu: CPUID? = nil
       if let node = fields["cpu"] {
         let value = try reader.integer(node, "a CPU number")
@@ -45,10 +52,27 @@ public enum WorkloadFile {
       }
       if let freeNode = fields["free"] {
         let number = try reader.integer(freeNode, "the number of an earlier step to free")
-        guard number >= 1 && number <= steps.count, case .allocate = steps[number - 1] else {
-          throw reader.fail(freeNode, "the number (1-based) of an earlier allocation step")
+        guard number >= 1 && number <= steps.count, steps[number - 1].holdsPages else {
+          throw reader.fail(freeNode, "the number (1-based) of an earlier allocation step or demote step")
         }
         steps.append(.free(step: number, cpu: cpu))
+        continue
+      }
+      if let demoteNode = fields["demote"] {
+        steps.append(try demotion(demoteNode, item: item, fields: fields, cpu: cpu, reader: reader, topology: topology))
+        continue
+      }
+      if let onlineNode = fields["online"] {
+        if let extra = fields.keys.filter({ !["online", "cpu", "seconds"].contains($0) }).sorted().first {
+          throw reader.fail(item, "an online step holds only 'online:', 'cpu:' and 'seconds:', not '\(extra):'")
+        }
+        steps.append(try online(onlineNode, cpu: cpu, reader: reader, topology: topology))
+        continue
+      }
+      if kinds.isEmpty && fields["seconds"] != nil {
+        let extra = fields.keys.filter { $0 != "seconds" && $0 != "cpu" }.sorted()
+        guard extra.isEmpty else { throw reader.fail(item, "an idle step holds only 'seconds:' and 'cpu:', not '\(extra[0]):'") }
+        steps.append(.idle(cpu: cpu))
         continue
       }
       var policy = MemoryPolicy(.default)
@@ -57,6 +81,9 @@ public enum WorkloadFile {
           throw reader.fail(node, "a policy: \(MemoryPolicy.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         policy.mode = mode
+        if mode == .weightedInterleave && profile.version < weightedInterleaveSince {
+          throw reader.fail(node, "a policy kernel \(profile.version.series) has: weighted-interleave (MPOL_WEIGHTED_INTERLEAVE) came with 6.9")
+        }
       }
       if let node = fields["nodes"] {
         let ids: [Int]
@@ -97,16 +124,27 @@ public enum WorkloadFile {
       } else {
         throw reader.fail(item, "'allocate:' (a size) or 'pages:' (a count) or 'free:'")
       }
+      guard pages <= Pages.physicalLimit.rawValue else {
+        throw reader.fail(fields["allocate"] ?? fields["pages"], "a size of \(Pages.physicalLimitText)")
+      }
       var repeats = 1
       if let node = fields["repeat"] {
         repeats = try reader.integer(node, "a repeat count")
         guard repeats >= 1 else { throw reader.fail(node, "a repeat count ≥ 1") }
+        // Checked by division: pages × repeats never overflows.
+        guard repeats <= Pages.physicalLimit.rawValue / pages else {
+          throw reader.fail(node, "a repeat count that keeps the step (\(pages) pages each time) \(Pages.physicalLimitText)")
+        }
       }
       let request = AllocatorSimulator.Request(
         cpu: cpu ?? topology.cpus.first ?? 0, policy: policy, gfp: gfp, order: order, count: Swift.max(1, pages >> order))
-      steps.append(.allocate(request, repeats: repeats, anonymous: anonymous))
+      let hugePages = try Self.hugePages(fields, settings: hugePageSettings, anonymous: anonymous, reader: reader)
+      steps.append(.allocate(request, repeats: repeats, anonymous: anonymous, hugePages: hugePages))
     }
     var workload = Workload(steps: steps, startEverythingFree: everythingFree, refreshVMStatsAfterEachStep: refresh)
+    workload.seconds = seconds
+    workload.transparentHugePages = hugePageSettings
+    if let node = top["weights"] { workload.weights = try weights(node, reader: reader, topology: topology, profile: profile) }
     workload.bootPageSets = bootPageSets
     return workload
   }

@@ -5,5 +5,6 @@ struct ZonelistTool: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "zonelist",
     abstract: "Reproduce, explain and verify how Linux orders memory fallback across NUMA nodes and zones.",
-    subcommands: [BuildCommand.self, ExplainCommand.self, ZoneinfoCommand.self, SimulateCommand.self, QEMUArgsCommand.self, CaptureCommand.self, VerifyCommand.self])
+    discussion: KernelTextOutput.exitStatusDiscussion,
+    subcommands: [BuildCommand.self, ExplainCommand.self, TiersCommand.self, ZoneinfoCommand.self, SimulateCommand.self, QEMUArgsCommand.self, CaptureCommand.self, CaptureCasesCommand.self, VerifyCommand.self, RunGuestCommand.self])
 }

@@ -174,6 +174,10 @@ struct Tool {
     ("size", "steps:\n  - cpu: 0\n    allocate: lots\n", 3, "a size like 256M"),
     ("per-cpu lists", "per-cpu-lists: none\nsteps:\n  - cpu: 0\n    pages: 4\n", 1, "per-cpu-lists: tuned"),
     ("vmstat refresh", "refresh-vmstat: sometimes\nsteps:\n  - cpu: 0\n    pages: 4\n", 1, "refresh-vmstat: never or after-each-step"),
+    ("allocate and pages", "steps:\n  - cpu: 0\n    allocate: 1M\n    pages: 4\n", 2, "not 'allocate:' and 'pages:'"),
+    ("weights of a missing node", "weights: {0: 2, 9: 1}\nsteps:\n  - cpu: 0\n    pages: 4\n", 1, "a node of this machine (0-2)"),
+    ("hot-add beyond the nodes", "steps:\n  - online: {node: 3, memory: 256M}\n", 2, "a possible node of this machine (0-2), not 3"),
+    ("THP setting", "thp: within_size\nsteps:\n  - cpu: 0\n    pages: 4\n", 1, "thp: one of always, madvise, never"),
   ]
 
   @Test(arguments: cases.indices)

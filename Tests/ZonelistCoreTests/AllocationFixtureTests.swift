@@ -73,12 +73,25 @@ struct WorstCase<Value: Comparable & Sendable> {
     return (worst.value, worst.detail)
   }
 
+  /// Per run, the largest per-node placement difference allowed, in percent of the step: the
+  /// worst reached when the run was recorded, rounded up to 0.1 and 0.1 added, so that a run
+  /// within 0.3% does not drift to 3% unnoticed. A new fixture needs its entry (and, above 1%,
+  /// its reason in Docs/verification.md).
+  static let placementTolerance: [String: Double] = [
+    "churn-four-steps-6.1": 0.2, "churn-four-steps-6.12": 3.7, "memoryless-cpu-6.1": 0.3, "memoryless-cpu-6.12": 0.3,
+    "normal-only-6.1": 0.2, "normal-only-6.12": 0.2, "pcp-stranding-6.1": 0.2, "pcp-stranding-6.12": 1.7,
+    "policies-6.1": 0.1, "policies-6.12": 0.1, "policies-many-6.1": 0.7, "policies-many-6.12": 0.3,
+    "spill-asym-6.1": 0.2, "spill-asym-6.12": 0.6, "spill-two-nodes-6.1": 0.5, "spill-two-nodes-6.12": 0.6,
+  ]
+
   @Test(arguments: AllocationFixture.all)
   func placementPerNodeIsCloseToTheKernel(_ fixture: AllocationFixture) throws {
     let (worst, detail) = try Self.worstError(fixture)
     print("\(fixture.name): worst per-node difference \(String(format: "%.2f", worst * 100))% (\(detail))")
-    let tolerance = fixture.name.hasSuffix("-6.1") ? 0.01 : 0.04
-    #expect(worst <= tolerance, "\(fixture.name): \(detail)")
+    let tolerance = try #require(
+      Self.placementTolerance[fixture.name],
+      "\(fixture.name): no tolerance recorded; its worst is \(String(format: "%.2f", worst * 100))% (\(detail)): add it to placementTolerance")
+    #expect(worst * 100 <= tolerance, "\(fixture.name): \(detail) is beyond the run's \(tolerance)%")
   }
 
   /// Per zone and step, the model's free pages (buddy plus per-CPU lists) against the kernel's

@@ -49,7 +49,7 @@ extension AllocatorSimulator {
     var masked = false
     var preferredMany = false
     let interleave = request.policy.mode == .interleave || request.policy.mode == .weightedInterleave
-    let interleavePositions = (nodes.isEmpty ? [cpuNode] : nodes).map { nodePosition[$0]! }
+    let interleavePositions = interleaveRound(request.policy, cpuNode: cpuNode)
     switch request.policy.mode {
     case .default, .local, .interleave, .weightedInterleave: break
     case .preferred: fixedPosition = nodePosition[nodes.first ?? cpuNode]!
@@ -72,7 +72,10 @@ extension AllocatorSimulator {
       var position = fixedPosition
       var zoneList = fixedCandidates
       if interleave {
-        position = interleavePositions[(request.interleaveStart + i) % interleavePositions.count]
+        position =
+          request.taskInterleave
+          ? nodePosition[nextTaskInterleaveNode(request.policy, cpuNode: cpuNode)]!
+          : interleavePositions[(request.interleaveStart + i) % interleavePositions.count]
         zoneList = candidates(position, masked: false)
       }
       let preferred = topology.nodeIDs[position]
@@ -146,8 +149,9 @@ extension AllocatorSimulator {
     }
     var slow = Attempt(mark: .min, kswapd: gfp.contains(.kswapdReclaim))
     slow.minReserve = gfp.contains(.high)
-    slow.nonBlock = !directReclaim
-    slow.highAtomic = !directReclaim && order > 0 && slow.minReserve
+    // Kernel: gfp_to_alloc_flags(): __GFP_NOMEMALLOC (THP faults) gets no ALLOC_NON_BLOCK.
+    slow.nonBlock = !directReclaim && !gfp.contains(.noMemAlloc)
+    slow.highAtomic = slow.nonBlock && order > 0 && slow.minReserve
     if let page = pageFromFreelist(
       candidates: candidates, attempt: slow, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, order: order, type: type, highestIndex: highestIndex,
       outcome: &outcome)

@@ -13,9 +13,11 @@
 /// managed pages are laid out contiguously from an order-10 boundary (holes and reserved pages
 /// left out); every profile from 6.10 uses Debian 6.12.117's buddy code.
 public struct AllocatorSimulator: Sendable {
-  public let topology: Topology
+  public internal(set) var topology: Topology
   public let profile: KernelProfile
-  let build: ZonelistBuild
+  /// The zonelists walked, and why those.
+  public internal(set) var lists: ListsInEffect
+  var build: ZonelistBuild { lists.build }
 
   /// One zone's allocator state. Kernel: `struct zone`.
   public struct ZoneState: Sendable {
@@ -63,21 +65,28 @@ public struct AllocatorSimulator: Sendable {
   /// NUMA events by node position in `topology.nodeIDs`.
   var stats: [NUMAStat]
   /// The node position of each zone.
-  let zoneNode: [Int]
+  var zoneNode: [Int]
   let nodePosition: [NodeID: Int]
-  let zoneIndex: [ZoneReference: Int]
+  var zoneIndex: [ZoneReference: Int]
   /// Kernel (6.7 on): `pcp->high` between `high_min` and `high_max`, `nr_pcp_alloc()`.
   let autoTunedHigh: Bool
   /// The most managed pages a zone may have: page offsets are kept in 32 bits (16 TiB of 4 KiB pages).
   public static let maxPagesPerZone = Int(UInt32.max)
   /// Kernel: `nr_online_nodes`.
-  let onlineNodeCount: Int
+  var onlineNodeCount: Int
   /// The index of `ZONE_MOVABLE` (or the highest zone) in the profile's zone types.
   let movableIndex: Int
   /// Zones that, as the preferred zone, set `ALLOC_NOFRAGMENT`.
-  let noFragmentZones: [Bool]
+  var noFragmentZones: [Bool]
   /// Whether runs of allocations from one per-CPU list skip the walk (same result, faster); tests turn it off.
   var takesRunsFromLists = true
+  /// The tunables the watermarks came from, for recomputing them after memory is onlined.
+  let tunables: VMTunables
+  /// Weighted-interleave weights per node (1 for a node not listed).
+  /// Kernel: `/sys/kernel/mm/mempolicy/weighted_interleave/nodeN` (6.9 on).
+  public var interleaveWeights: [NodeID: Int] = [:]
+  /// The task's interleave state: `il_prev` (nil: `MAX_NUMNODES - 1`, as after `set_mempolicy()`) and `il_weight`.
+  var taskInterleave: (previous: NodeID?, weightLeft: Int) = (nil, 0)
   /// The per-CPU list (page set, list index, preferred zone) the last allocation came from on the fast path.
   var lastPerCPUList: (set: Int, index: Int, preferredZone: Int)? = nil
 
@@ -100,18 +109,25 @@ public struct AllocatorSimulator: Sendable {
   }
 
   /// Creates the allocator of a machine with every managed page free (as after boot).
-  public init(topology: Topology, profile: KernelProfile, tuning: TuningReport) {
-    self.init(topology: topology, profile: profile, tuning: tuning, start: StartState())
+  public init(topology: Topology, profile: KernelProfile, tuning: TuningReport, lists: ListsInEffect? = nil) {
+    self.init(topology: topology, profile: profile, tuning: tuning, start: StartState(), lists: lists)
   }
 
-  /// Creates the allocator of a machine from a starting state.
+  /// The boot build's lists: what a machine that never hot-added memory walks.
+  public static func bootLists(topology: Topology, profile: KernelProfile) -> ListsInEffect {
+    .model(
+      topology: topology, profile: profile, context: .boot,
+      reason: "the boot build (on x86 no node has CPUs yet then, so no CPU penalty); a machine that hot-added memory walks a rebuild's")
+  }
+
+  /// Creates the allocator of a machine from a starting state; `lists` defaults to the boot build's.
   ///
   /// - Complexity: O(*pages*) for the page states; O(*CPUs* × *zones*) for the per-CPU lists.
-  public init(topology: Topology, profile: KernelProfile, tuning: TuningReport, start: StartState) {
+  public init(topology: Topology, profile: KernelProfile, tuning: TuningReport, start: StartState, lists: ListsInEffect? = nil) {
     self.topology = topology
     self.profile = profile
-    var builder = ZonelistBuilder(topology: topology, profile: profile, context: .rebuild(onlining: nil))
-    build = builder.build()
+    self.lists = lists ?? Self.bootLists(topology: topology, profile: profile)
+    tunables = tuning.tunables
     autoTunedHigh = profile.version >= KernelVersion(6, 7)
     let rules: BuddyZone.Rules = profile.version >= KernelVersion(6, 10) ? .claimThenSteal : .mixedLists
     var zones: [ZoneState] = []
@@ -152,11 +168,20 @@ public struct AllocatorSimulator: Sendable {
     self.pageSets = pageSets
     zoneIndex = index
     stats = Array(repeating: NUMAStat(), count: topology.nodeIDs.count)
-    let positions = Dictionary(uniqueKeysWithValues: topology.nodeIDs.enumerated().map { ($1, $0) })
-    nodePosition = positions
-    zoneNode = zones.map { positions[$0.reference.node]! }
-    onlineNodeCount = topology.onlineNodes.count
+    nodePosition = Dictionary(uniqueKeysWithValues: topology.nodeIDs.enumerated().map { ($1, $0) })
+    zoneNode = []
+    onlineNodeCount = 0
     movableIndex = profile.zoneTypes.firstIndex(of: .movable) ?? profile.zoneTypes.count - 1
+    noFragmentZones = []
+    deriveZoneFacts()
+  }
+
+  /// What follows from the zones and the topology: each zone's node, `nr_online_nodes`, and
+  /// the zones that set `ALLOC_NOFRAGMENT`.
+  mutating func deriveZoneFacts() {
+    zoneIndex = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1.reference, $0) })
+    zoneNode = zones.map { nodePosition[$0.reference.node]! }
+    onlineNodeCount = topology.onlineNodes.count
     // Kernel: alloc_flags_nofragment(): a Normal zone on a node whose DMA32 is populated (any Normal zone on one node).
     let oneNode = topology.onlineNodes.count <= 1
     let hasDMA32 = profile.zoneTypes.contains(.dma32)
@@ -174,6 +199,9 @@ public struct AllocatorSimulator: Sendable {
     public var count: Int
     /// The first interleave index (the page offset in the mapping for anonymous memory).
     public var interleaveStart: Int
+    /// No interleave index: interleave policies take the task's next node (page tables,
+    /// `alloc_pages()`). Kernel: `NO_INTERLEAVE_INDEX`.
+    public var taskInterleave = false
     public init(
       cpu: CPUID, policy: MemoryPolicy = .init(.default), gfp: GFPFlags = .highUserMovable, order: Int = 0, count: Int, interleaveStart: Int = 0
     ) {

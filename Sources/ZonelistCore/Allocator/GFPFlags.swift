@@ -25,6 +25,8 @@ public struct GFPFlags: OptionSet, Hashable, Sendable, Codable {
   public static let ioFS = GFPFlags(rawValue: 1 << 10)
   /// Kernel: `__GFP_RECLAIMABLE` (slab caches that can be shrunk).
   public static let reclaimable = GFPFlags(rawValue: 1 << 11)
+  /// Kernel: `__GFP_NOMEMALLOC`: no `ALLOC_NON_BLOCK` (and no high-atomic reserve) without direct reclaim.
+  public static let noMemAlloc = GFPFlags(rawValue: 1 << 12)
 
   /// Kernel: `GFP_KERNEL`.
   public static let kernel: GFPFlags = [.directReclaim, .kswapdReclaim, .ioFS]
@@ -65,7 +67,7 @@ public struct GFPFlags: OptionSet, Hashable, Sendable, Codable {
       ("__GFP_DMA", .dma), ("__GFP_DMA32", .dma32), ("__GFP_HIGHMEM", .highmem), ("__GFP_MOVABLE", .movable),
       ("__GFP_THISNODE", .thisNode), ("__GFP_HIGH", .high), ("__GFP_NORETRY", .noRetry), ("__GFP_DIRECT_RECLAIM", .directReclaim),
       ("__GFP_KSWAPD_RECLAIM", .kswapdReclaim), ("__GFP_HARDWALL", .hardwall), ("__GFP_IO|__GFP_FS", .ioFS),
-      ("__GFP_RECLAIMABLE", .reclaimable),
+      ("__GFP_RECLAIMABLE", .reclaimable), ("__GFP_NOMEMALLOC", .noMemAlloc),
     ]
     for (name, flag) in single where rest.contains(flag) { words.append(name) }
     return words.isEmpty ? "0" : words.joined(separator: "|")
@@ -93,6 +95,7 @@ public struct GFPFlags: OptionSet, Hashable, Sendable, Codable {
       case "__GFP_HARDWALL": flags.formUnion(.hardwall)
       case "__GFP_DIRECT_RECLAIM": flags.formUnion(.directReclaim)
       case "__GFP_KSWAPD_RECLAIM": flags.formUnion(.kswapdReclaim)
+      case "__GFP_NOMEMALLOC": flags.formUnion(.noMemAlloc)
       default: return nil
       }
     }

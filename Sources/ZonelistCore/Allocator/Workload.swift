@@ -1,12 +1,28 @@
 /// A sequence of allocation steps: what `zonelist simulate` runs.
 public struct Workload: Hashable, Sendable {
   public enum Step: Hashable, Sendable {
-    /// `repeat` requests, each of `count` allocations of 2^`order` pages.
-    case allocate(AllocatorSimulator.Request, repeats: Int, anonymous: Bool)
+    /// `repeat` requests, each of `count` allocations of 2^`order` pages; `hugePages` is the
+    /// THP fault mask when the anonymous mapping faults PMD-sized folios (nil: small pages only).
+    case allocate(AllocatorSimulator.Request, repeats: Int, anonymous: Bool, hugePages: GFPFlags? = nil)
     /// Frees what step `step` (1-based) allocated, from `cpu` (nil: the CPU of the previous step).
     case free(step: Int, cpu: CPUID?)
+    /// Hot-adds `pages` to `node` and onlines them into `zone`.
+    case online(node: NodeID, pages: Int, zone: ZoneType, cpu: CPUID?)
+    /// An idle pause (`seconds:` alone): nothing allocated or freed.
+    case idle(cpu: CPUID?)
+    /// Demotes `pages` pages from `node` (oldest first) to its demotion targets
+    /// (``Workload/demotionTargets``); see `Workload+Demotion.swift`.
+    case demote(from: NodeID, pages: Int, cpu: CPUID?)
   }
   public var steps: [Step]
+  /// Each step's `seconds:` by 1-based step number, where given.
+  public var seconds: [Int: Double] = [:]
+  /// Weighted-interleave weights the workload sets (`weights:`), over the snapshot's.
+  public var weights: [NodeID: Int] = [:]
+  /// The THP settings (`thp:`, `thp-defrag:`); nil: no huge pages.
+  public var transparentHugePages: TransparentHugePages? = nil
+  /// Each node's demotion targets, for `demote:` steps (from `zonelist tiers`' model).
+  public var demotionTargets: [NodeID: DemotionTargets] = [:]
   /// Start from everything free instead of the snapshot's free pages.
   public var startEverythingFree: Bool
   /// Every CPU's lists are the boot page set (high 0, batch 1): each page goes to and from the
@@ -46,67 +62,40 @@ public struct WorkloadRun: Sendable {
     public var numastat: [NodeID: AllocatorSimulator.NUMAStat]
     /// Free pages per zone after the step (buddy plus per-CPU lists).
     public var freeAfter: [ZoneReference: Int]
+    /// PMD-sized folios faulted, and huge-page faults that fell back to small pages.
+    /// Kernel: `thp_fault_alloc`, `thp_fault_fallback` in `/proc/vmstat`.
+    public var hugePages = 0
+    public var hugePageFallbacks = 0
+    /// The zonelists after an `online:` step rebuilt them (and the `Total pages` it printed).
+    public var rebuiltLists: ListsInEffect? = nil
+    public var rebuildTotalPages: Int? = nil
   }
 
-  public private(set) var simulator: AllocatorSimulator
+  public internal(set) var simulator: AllocatorSimulator
   public private(set) var results: [StepResult] = []
-
   public init(simulator: AllocatorSimulator) { self.simulator = simulator }
+
+  /// What an allocation step took, for freeing it later.
+  struct Taken {
+    var pages: [ZoneReference: Int] = [:]
+    var record = AllocationRecord()
+    var tables: [ZoneReference: Int] = [:]
+    var tableRecord = AllocationRecord()
+  }
 
   /// Runs every step; `progress` is called after each with (done, total).
   public mutating func run(_ workload: Workload, progress: (Int, Int) -> Void = { _, _ in }) throws(SimulationError) {
     var lastCPU = simulator.cpus.first ?? 0
-    var allocatedBy: [Int: (pages: [ZoneReference: Int], record: AllocationRecord, tables: [ZoneReference: Int], tableRecord: AllocationRecord)] = [:]
+    for (node, weight) in workload.weights { simulator.interleaveWeights[node] = weight }
+    var allocatedBy: [Int: Taken] = [:]
     for (index, step) in workload.steps.enumerated() {
       var result = StepResult(
         index: index + 1, description: "", pages: [:], pageTablePages: [:], failures: 0, failureReasons: [], kswapdWoken: [],
         remotePages: 0, numastat: [:], freeAfter: [:])
       switch step {
-      case .allocate(let request, let repeats, let anonymous):
+      case .allocate(let request, let repeats, let anonymous, let hugePages):
         lastCPU = request.cpu
-        result.description = "CPU \(request.cpu) \(request.policy.mode.rawValue)\(request.policy.nodes.isEmpty ? "" : " \(IDList.format(request.policy.nodes.map(\.rawValue)))") \(request.count * repeats << request.order) pages order \(request.order)\(request.gfp == .highUserMovable ? "" : " (\(request.gfp.kernelName))")"
-        var woken: Set<NodeID> = []
-        var record = AllocationRecord()
-        var tableRecord = AllocationRecord()
-        func note(_ outcome: AllocatorSimulator.Outcome, tables: Bool) {
-          for (zone, pages) in outcome.served {
-            if tables { result.pageTablePages[zone, default: 0] += pages } else { result.pages[zone, default: 0] += pages }
-          }
-          for (zone, count) in outcome.fragmentingFallbacks { result.fragmentingFallbacks[zone, default: 0] += count }
-          if tables { tableRecord.append(outcome.record) } else { record.append(outcome.record) }
-          woken.formUnion(outcome.kswapdWoken)
-          guard !tables else { return }
-          result.remotePages += outcome.remotePages
-          result.failures += outcome.failures
-          if result.failureReasons.isEmpty { result.failureReasons = outcome.firstFailure }
-        }
-        for _ in 0..<repeats {
-          guard anonymous else {
-            note(try simulator.allocate(request), tables: false)
-            continue
-          }
-          // Anonymous memory faults in page by page: a page-table page (GFP_KERNEL, the task's
-          // policy) before the first page of each 512, then those pages.
-          let perTable = Swift.max(1, 512 >> request.order)
-          var done = 0
-          var table = 0
-          while done < request.count {
-            var tables = request
-            tables.gfp = .kernel
-            tables.order = 0
-            tables.count = 1
-            tables.interleaveStart = table
-            note(try simulator.allocate(tables), tables: true)
-            var pages = request
-            pages.count = Swift.min(perTable, request.count - done)
-            pages.interleaveStart = request.interleaveStart + done
-            note(try simulator.allocate(pages), tables: false)
-            done += pages.count
-            table += 1
-          }
-        }
-        result.kswapdWoken = woken.sorted()
-        allocatedBy[index + 1] = (result.pages, record, result.pageTablePages, tableRecord)
+        allocatedBy[index + 1] = try runAllocation(request, repeats: repeats, anonymous: anonymous, hugePages: hugePages, into: &result)
       case .free(let stepNumber, let cpu):
         let freeingCPU = cpu ?? lastCPU
         result.description = "free step \(stepNumber) from CPU \(freeingCPU)"
@@ -118,6 +107,25 @@ public struct WorkloadRun: Sendable {
           for (zone, pages) in allocated.tables { result.pageTablePages[zone, default: 0] -= pages }
         }
         allocatedBy[stepNumber] = nil
+      case .online(let node, let pages, let zone, let cpu):
+        let onlineCPU = cpu ?? lastCPU
+        let outcome = try simulator.online(node: node, pages: pages, zone: zone, cpu: onlineCPU)
+        result.description = "online \(pages) pages on node \(node) (\(zone.kernelName)), memory map from CPU \(onlineCPU)"
+        result.pages = outcome.memmap.served
+        result.failures = outcome.memmap.failures
+        result.failureReasons = outcome.memmap.firstFailure
+        result.kswapdWoken = outcome.memmap.kswapdWoken.sorted()
+        if outcome.rebuilt {
+          result.rebuiltLists = simulator.lists
+          result.rebuildTotalPages = outcome.totalPages
+        }
+      case .demote(let node, let pages, let cpu):
+        if let cpu { lastCPU = cpu }
+        allocatedBy[index + 1] = try runDemotion(
+          from: node, pages: pages, cpu: lastCPU, targets: workload.demotionTargets[node], taken: &allocatedBy, into: &result)
+      case .idle(let cpu):
+        if let cpu { lastCPU = cpu }
+        result.description = "idle\(workload.seconds[index + 1].map { " \($0) s" } ?? "") on CPU \(lastCPU)"
       }
       if workload.refreshVMStatsAfterEachStep { simulator.refreshVMStats() }
       result.numastat = simulator.numastat
@@ -131,5 +139,71 @@ public struct WorkloadRun: Sendable {
       results.append(result)
       progress(index + 1, workload.steps.count)
     }
+  }
+
+  /// One allocation step: `repeats` times `request`; anonymous memory faults page by page
+  /// with its page tables, in PMD-sized folios where `hugePages` (the THP mask) is given.
+  private mutating func runAllocation(
+    _ request: AllocatorSimulator.Request, repeats: Int, anonymous: Bool, hugePages: GFPFlags?, into result: inout StepResult
+  ) throws(SimulationError) -> Taken {
+    result.description = "CPU \(request.cpu) \(request.policy.mode.rawValue)\(request.policy.nodes.isEmpty ? "" : " \(IDList.format(request.policy.nodes.map(\.rawValue)))") \(request.count * repeats << request.order) pages order \(request.order)\(request.gfp == .highUserMovable ? "" : " (\(request.gfp.kernelName))")\(hugePages == nil ? "" : ", THP")"
+    var woken: Set<NodeID> = []
+    var taken = Taken()
+    func note(_ outcome: AllocatorSimulator.Outcome, tables: Bool, fallible: Bool = false) {
+      for (zone, pages) in outcome.served {
+        if tables { taken.tables[zone, default: 0] += pages } else { taken.pages[zone, default: 0] += pages }
+      }
+      for (zone, count) in outcome.fragmentingFallbacks { result.fragmentingFallbacks[zone, default: 0] += count }
+      if tables { taken.tableRecord.append(outcome.record) } else { taken.record.append(outcome.record) }
+      woken.formUnion(outcome.kswapdWoken)
+      guard !tables else { return }
+      result.remotePages += outcome.remotePages
+      guard !fallible else { return }
+      result.failures += outcome.failures
+      if result.failureReasons.isEmpty { result.failureReasons = outcome.firstFailure }
+    }
+    // Kernel: set_mempolicy() before the step starts the task's interleave state over.
+    simulator.setTaskPolicy()
+    for _ in 0..<repeats {
+      guard anonymous else {
+        note(try simulator.allocate(request), tables: false)
+        continue
+      }
+      // Anonymous memory faults in range by range (512 pages, one page table): a huge page
+      // where the THP mask is given and the whole range is mapped, then its page table
+      // (deposited); else the page-table page (GFP_KERNEL, the task's policy without an
+      // interleave index) before the first page of the range, then its pages.
+      let perTable = Swift.max(1, 512 >> request.order)
+      var tables = request
+      (tables.gfp, tables.order, tables.count, tables.taskInterleave) = (.kernel, 0, 1, true)
+      var done = 0
+      while done < request.count {
+        let count = Swift.min(perTable, request.count - done)
+        if let hugePages, request.order == 0, count == 512 {
+          var huge = request
+          (huge.gfp, huge.order, huge.count) = (hugePages, AllocatorSimulator.hugePageOrder, 1)
+          huge.interleaveStart = (request.interleaveStart + done) >> AllocatorSimulator.hugePageOrder
+          let outcome = try simulator.allocateHugePage(huge)
+          note(outcome, tables: false, fallible: true)
+          if outcome.failures == 0 {
+            result.hugePages += 1
+            note(try simulator.allocate(tables), tables: true)
+            done += count
+            continue
+          }
+          result.hugePageFallbacks += 1
+        }
+        note(try simulator.allocate(tables), tables: true)
+        var pages = request
+        pages.count = count
+        pages.interleaveStart = request.interleaveStart + done
+        note(try simulator.allocate(pages), tables: false)
+        done += count
+      }
+    }
+    result.pages = taken.pages
+    result.pageTablePages = taken.tables
+    result.kswapdWoken = woken.sorted()
+    return taken
   }
 }

@@ -4,6 +4,8 @@ public struct BuildReport: Hashable, Sendable, Codable {
   public var schema = "zonelist.build/1"
   public var kernel: String
   public var provenOnRealKernel: Bool
+  /// The series whose rules a release newer than every proven one is taken to follow.
+  public var rulesAssumed: String?
   public var context: String
   public var zonelistOrder: String
   public var nodes: [NodeReport]
@@ -17,6 +19,8 @@ public struct BuildReport: Hashable, Sendable, Codable {
   public var policyZone: String
   public var cpus: [CPUReport]
   public var notes: [String]
+  /// The assumptions among the notes, each with its file and what it affects.
+  public var assumptions: [AssumptionReport] = []
 
   public struct NodeReport: Hashable, Sendable, Codable {
     public var node: Int
@@ -46,6 +50,7 @@ public struct BuildReport: Hashable, Sendable, Codable {
   public init(build: ZonelistBuild, topology: Topology, totalPages: Int?, notes: [String]) {
     kernel = build.profile.version.series
     provenOnRealKernel = build.profile.isProvenOnRealKernel
+    rulesAssumed = KernelReleases.assumedRules(for: build.profile.version)?.series
     switch build.context {
     case .boot: context = "boot"
     case .rebuild(let node?): context = "rebuild onlining node \(node)"
@@ -76,7 +81,11 @@ public struct BuildReport: Hashable, Sendable, Codable {
   /// The human-readable table.
   public func table() -> String {
     var out: [String] = []
-    out.append("kernel \(kernel) profile (\(provenOnRealKernel ? "proven on a real kernel" : "from source only")), \(context) build, \(zonelistOrder) order")
+    let standing =
+      provenOnRealKernel
+      ? "proven on a real kernel"
+      : rulesAssumed.map { "rules of \($0) assumed, the newest proven" } ?? "from source only"
+    out.append("kernel \(kernel) profile (\(standing)), \(context) build, \(zonelistOrder) order")
     for node in nodes {
       var flags: [String] = [node.online ? "online" : "offline"]
       flags.append(node.hasMemory ? "memory" : "no memory")

@@ -37,27 +37,7 @@ public enum Explanation {
         out.append("step \(step.position + 1): no node with memory left: the list ends")
       case .lowestScore, .lowestScoreFirstOfTie:
         out.append("step \(step.position + 1): candidates")
-        out.append("    node  distance  lower-id  cpu  node_load        score")
-        var shown = step.candidates
-        if let maxCandidates, shown.count > maxCandidates {
-          shown = Array(shown.sorted { ($0.score, $0.node) < ($1.score, $1.node) }.prefix(maxCandidates))
-        }
-        for candidate in shown {
-          let mark = candidate.node == step.chosen ? " <- chosen" : ""
-          out.append(
-            "  " + pad(candidate.node.description, 6) + pad(String(candidate.distance), 10) + pad(String(candidate.lowerIDPenalty), 10)
-              + pad(String(candidate.cpuPenalty), 5) + pad(String(candidate.load), 11) + pad(String(candidate.score), 13) + mark)
-        }
-        if shown.count < step.candidates.count {
-          out.append("  (\(step.candidates.count - shown.count) more candidates with higher scores; --all-candidates shows them)")
-        }
-        if let chosen = step.chosen {
-          let why =
-            step.reason == .lowestScore
-            ? "lowest score"
-            : "lowest score, tied: the scan keeps the first, the lowest id"
-          out.append("  chose node \(chosen): \(why)")
-        }
+        out.append(contentsOf: candidateTable(step, maxCandidates: maxCandidates))
       }
       if let change = step.loadChange {
         out.append("  node_load[\(change.node)]: \(change.from) -> \(change.to) (first node of a new distance group)")
@@ -70,6 +50,31 @@ public enum Explanation {
     let after = build.nodeLoad.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
     out.append("node_load after the whole pass: \(after.isEmpty ? "all 0" : after)")
     return out.joined(separator: "\n") + "\n"
+  }
+
+  /// The candidates of one `find_next_best_node()` step with their score terms, and the choice.
+  ///
+  /// - Parameter maxCandidates: How many to show, lowest scores first (`nil`: all, in node order).
+  static func candidateTable(_ step: FallbackStep, maxCandidates: Int?) -> [String] {
+    var out = ["    node  distance  lower-id  cpu  node_load        score"]
+    var shown = step.candidates
+    if let maxCandidates, shown.count > maxCandidates {
+      shown = Array(shown.sorted { ($0.score, $0.node) < ($1.score, $1.node) }.prefix(maxCandidates))
+    }
+    for candidate in shown {
+      let mark = candidate.node == step.chosen ? " <- chosen" : ""
+      out.append(
+        "  " + pad(candidate.node.description, 6) + pad(String(candidate.distance), 10) + pad(String(candidate.lowerIDPenalty), 10)
+          + pad(String(candidate.cpuPenalty), 5) + pad(String(candidate.load), 11) + pad(String(candidate.score), 13) + mark)
+    }
+    if shown.count < step.candidates.count {
+      out.append("  (\(step.candidates.count - shown.count) more candidates with higher scores; --all-candidates shows them)")
+    }
+    if let chosen = step.chosen {
+      let why = step.reason == .lowestScore ? "lowest score" : "lowest score, tied: the scan keeps the first, the lowest id"
+      out.append("  chose node \(chosen): \(why)")
+    }
+    return out
   }
 
   static func pad(_ text: String, _ width: Int) -> String {

@@ -1,5 +1,14 @@
 /// `zonelist simulate` output: a table per step and an SVG plot of free pages per zone.
 public enum SimulationReport {
+  /// Which zonelists the walk starts with, why, and each node's order.
+  public static func listsHeader(_ lists: ListsInEffect) -> String {
+    var out = "zonelists walked: \(lists.name) — \(lists.reason)\n"
+    for node in lists.build.lists {
+      out += "  Fallback order for Node \(node.node): \(node.nodeOrder.map { String($0.rawValue) }.joined(separator: " "))\n"
+    }
+    return out + "\n"
+  }
+
   /// The table: per step, pages per node and zone, events, and the NUMA counters.
   public static func table(_ results: [WorkloadRun.StepResult], topology: Topology) -> String {
     var out = ""
@@ -8,6 +17,15 @@ public enum SimulationReport {
       let zones = result.pages.filter { $0.value != 0 }.sorted { ($0.key.node, $0.key.type) < ($1.key.node, $1.key.type) }
       for (zone, pages) in zones {
         out += "  \(pages > 0 ? "served" : "freed ") \(String(abs(pages)).leftPadded(9)) pages  \(zone)\n"
+      }
+      if result.hugePages + result.hugePageFallbacks > 0 {
+        out += "  huge pages \(result.hugePages) (order 9), \(result.hugePageFallbacks) fault\(result.hugePageFallbacks == 1 ? "" : "s") fell back to small pages\n"
+      }
+      if let lists = result.rebuiltLists {
+        out += "  zonelists rebuilt\(result.rebuildTotalPages.map { " (Total pages: \($0))" } ?? ""): \(lists.reason)\n"
+        for node in lists.build.lists {
+          out += "    Fallback order for Node \(node.node): \(node.nodeOrder.map { String($0.rawValue) }.joined(separator: " "))\n"
+        }
       }
       let tables = result.pageTablePages.values.reduce(0, +)
       if tables > 0 { out += "  page tables \(tables) pages (one per 512 anonymous pages)\n" }

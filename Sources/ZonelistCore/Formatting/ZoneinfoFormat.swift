@@ -1,12 +1,15 @@
-/// The computed part of `/proc/zoneinfo`, in the kernel's layout and spacing.
+/// The computed part of `/proc/zoneinfo`, line for line as the kernel prints it.
 ///
-/// Kernel: `zoneinfo_show_print()` in `mm/vmstat.c`. Run-time state is left out (`pages
-/// free`, the per-node and per-zone counters, `node_unreclaimable`, `start_pfn`), except
-/// each page set's `count:`, printed as 0. On 6.12 a page set's `high:` is auto-tuned at
-/// run time between `high_min` and `high_max`; this prints `high_min`, the value an idle
-/// page set decays to.
+/// Kernel: `zoneinfo_show_print()` in `mm/vmstat.c`, in the layout of the release
+/// (``ZoneinfoLayout``). Only lines the model computes are printed, each exactly as the
+/// kernel prints it: run-time state is left out (`pages free`, the per-node and per-zone
+/// counters, each page set's `count:`, `high:` where it is auto-tuned (6.7 on),
+/// `node_unreclaimable`, `start_pfn`, the highatomic counts). So the output equals the
+/// kernel's file with those lines removed. `boost` is printed as 0: every rewrite of the
+/// watermarks (`__setup_per_zone_wmarks()`) resets `watermark_boost` to 0.
 public enum ZoneinfoFormat {
   public static func text(_ report: TuningReport, topology: Topology, profile: KernelProfile, onlineCPUs: [CPUID]) -> String {
+    let layout = ZoneinfoLayout(version: profile.version)
     var out = ""
     for node in topology.onlineNodes {
       for type in profile.zoneTypes {
@@ -15,27 +18,85 @@ public enum ZoneinfoFormat {
         let size = node[type]
         let name = String(repeating: " ", count: Swift.max(0, 8 - type.kernelName.count)) + type.kernelName
         out += "Node \(node.id), zone \(name)\n"
-        out += "        boost    \(tuning.boost)\n"
+        if layout.hasBoostAndCMA { out += "        boost    \(tuning.boost)\n" }
         out += "        min      \(tuning.min)\n"
         out += "        low      \(tuning.low)\n"
         out += "        high     \(tuning.high)\n"
-        if profile.version >= KernelVersion(6, 12) { out += "        promo    \(tuning.promo)\n" }
+        if layout.hasPromo { out += "        promo    \(tuning.promo)\n" }
         out += "        spanned  \(size.spanned)\n"
         out += "        present  \(size.present)\n"
         out += "        managed  \(size.managed)\n"
-        out += "        cma      0\n"
+        if layout.hasBoostAndCMA { out += "        cma      0\n" }
         out += "        protection: (" + tuning.protection.map(String.init).joined(separator: ", ") + ")\n"
         guard size.isPopulated else { continue }
         out += "  pagesets\n"
         for cpu in onlineCPUs {
           out += "    cpu: \(cpu)\n"
-          out += "              count: 0\n"
-          out += "              high:  \(tuning.highMin)\n"
-          out += "              batch: \(tuning.batch)\n"
+          if layout.hasHighMinMax {
+            out += "              batch:    \(tuning.batch)\n"
+            out += "              high_min: \(tuning.highMin)\n"
+            out += "              high_max: \(tuning.highMax)\n"
+          } else {
+            if layout.pagesetHighIsStatic { out += "              high:  \(tuning.highMin)\n" }
+            out += "              batch: \(tuning.batch)\n"
+          }
           out += "  vm stats threshold: \(tuning.statThreshold ?? 0)\n"
         }
       }
     }
+    return out
+  }
+
+  /// Whether a line of a real `/proc/zoneinfo` is one ``text(_:topology:profile:onlineCPUs:)``
+  /// prints (the computed part), so that the two can be compared line for line.
+  public static func isComputedLine(_ line: Substring, layout: ZoneinfoLayout) -> Bool {
+    if line.hasPrefix("Node ") || line == "  pagesets" || line.hasPrefix("    cpu: ") || line.hasPrefix("  vm stats threshold: ") {
+      return true
+    }
+    let fields = line.split(separator: " ")
+    guard let key = fields.first else { return false }
+    if line.hasPrefix("        ") && !line.hasPrefix("         ") {
+      return ["boost", "min", "low", "high", "promo", "spanned", "present", "managed", "cma", "protection:"].contains(key)
+    }
+    if line.hasPrefix("              ") {
+      return key == "batch:" || key == "high_min:" || key == "high_max:" || (key == "high:" && layout.pagesetHighIsStatic)
+    }
+    return false
+  }
+
+  /// `--format table`: one line per zone, the page-set figures of its CPUs once (they are
+  /// the same on every CPU), then the sysctls used.
+  public static func table(_ report: TuningReport, topology: Topology, profile: KernelProfile) -> String {
+    let header = ["zone", "spanned", "present", "managed", "min", "low", "high", "promo", "batch", "pcp high", "threshold", "protection"]
+    var rows: [[String]] = []
+    let autoTuned = profile.version >= KernelVersion(6, 7)
+    for node in topology.onlineNodes {
+      for type in profile.zoneTypes {
+        let reference = ZoneReference(node: node.id, type: type)
+        guard let tuning = report.zones[reference] else { continue }
+        let size = node[type]
+        let populated = size.isPopulated
+        rows.append([
+          reference.description, String(size.spanned.rawValue), String(size.present.rawValue), String(size.managed.rawValue),
+          String(tuning.min), String(tuning.low), String(tuning.high), String(tuning.promo),
+          populated ? String(tuning.batch) : "-",
+          !populated ? "-" : autoTuned ? "\(tuning.highMin)…\(tuning.highMax)" : String(tuning.highMin),
+          tuning.statThreshold.map(String.init) ?? "-",
+          tuning.protection.map(String.init).joined(separator: " "),
+        ])
+      }
+    }
+    var widths = header.map(\.count)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = Swift.max(widths[i], cell.count) } }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { i, cell in
+        let pad = String(repeating: " ", count: widths[i] - cell.count)
+        return i == 0 || i == cells.count - 1 ? cell + pad : pad + cell
+      }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+    }
+    var out = "kernel \(profile.version.series); min_free_kbytes \(report.minFreeKibibytes) (\(report.minFreeSource)); watermark_scale_factor \(report.tunables.watermarkScaleFactor); percpu_pagelist_high_fraction \(report.tunables.percpuPagelistHighFraction)\n"
+    out += line(header)
+    for row in rows { out += line(row) }
     return out
   }
 
@@ -57,4 +118,9 @@ public enum ZoneinfoFormat {
 
 extension String {
   func replacingTabs() -> String { String(map { $0 == "\t" ? " " : $0 }) }
+  func trimmingTrailingSpaces() -> String {
+    var text = Substring(self)
+    while text.last == " " { text.removeLast() }
+    return String(text)
+  }
 }

@@ -1,7 +1,7 @@
 /// A machine read from the files the kernel exposes: sysfs node tree, `/proc/zoneinfo`,
 /// `/proc/version`, `/proc/cmdline`.
 ///
-/// The reader never guesses silently: whatever it had to assume is listed in ``notes``.
+/// The reader never guesses silently: whatever it had to assume is listed in ``diagnostics``.
 /// It accepts what real kernels and snapshot tools (such as hwloc's `hwloc-gather-topology`)
 /// produce: distance files that list only the online nodes, node directories without
 /// `cpulist` or `meminfo`, sparse node ids, files ending in NUL bytes, and machines without
@@ -14,7 +14,9 @@ public struct SystemSnapshot: Hashable, Sendable {
   public var bootOptions: BootOptions?
   public var zoneinfo: Zoneinfo?
   /// What the snapshot lacked and what was assumed in its place.
-  public var notes: [String]
+  public var diagnostics: [Diagnostic]
+  /// ``diagnostics`` as printed.
+  public var notes: [String] { diagnostics.map(\.description) }
 
   /// Relative paths of the files the reader uses (node directories aside).
   public enum Path {
@@ -52,7 +54,7 @@ public struct SystemSnapshot: Hashable, Sendable {
   public init(
     files rawFiles: [String: String], nodeDirectories: [Int], cpuDirectories: [Int] = [], root: String
   ) throws(ImportError) {
-    var notes: [String] = []
+    var notes: [Diagnostic] = []
     func name(_ path: String) -> String { root.hasSuffix("/") ? root + path : root + "/" + path }
 
     // hwloc-gather-topology saves some sysfs files with a trailing NUL byte.
@@ -66,8 +68,7 @@ public struct SystemSnapshot: Hashable, Sendable {
     }
     if !endingInNUL.isEmpty {
       endingInNUL.sort()
-      notes.append(
-        "\(endingInNUL.count) \(endingInNUL.count == 1 ? "file ends" : "files end") in NUL bytes, as snapshot tools save them (e.g. \(endingInNUL[0])): the NULs are ignored")
+      notes.append(.filesEndInNUL(count: endingInNUL.count, example: endingInNUL[0]))
     }
 
     func list(_ path: String) throws(ImportError) -> [Int]? {
@@ -98,37 +99,32 @@ public struct SystemSnapshot: Hashable, Sendable {
         files: files, directories: nodeDirectories, notes: &notes, name: name, list: list, parseZoneinfo: parseZoneinfo)
     } else {
       // Kernel: without CONFIG_NUMA there is no node tree; the one pg_data_t is node 0.
-      notes.append(
-        "there is no sysfs node tree (\(Path.nodeRoot)): a kernel without CONFIG_NUMA, or a snapshot without it; the machine is taken as one node 0 holding every CPU and all memory")
+      notes.append(.noNodeTree)
       var node = Node(id: 0, isOnline: true)
       if let cpus = try list(Path.cpuOnline) {
         node.cpus = cpus
       } else if let cpus = try list(Path.cpuPossible) {
         node.cpus = cpus
-        notes.append("\(Path.cpuOnline) is missing: node 0's CPUs are taken from \(Path.cpuPossible) (\(IDList.format(cpus)))")
+        notes.append(.cpusFromPossible(cpus: cpus))
       } else if !cpuDirectories.isEmpty {
         node.cpus = Array(Set(cpuDirectories)).sorted()
-        notes.append(
-          "\(Path.cpuOnline) and \(Path.cpuPossible) are missing: node 0's CPUs are the cpuN directories of \(Path.cpuRoot) (\(IDList.format(node.cpus)))")
+        notes.append(.cpusFromDirectories(cpus: node.cpus))
       } else {
-        notes.append(
-          "\(Path.cpuOnline), \(Path.cpuPossible) and the cpuN directories of \(Path.cpuRoot) are missing: node 0 is taken to have no CPUs")
+        notes.append(.noCPUsAnywhere)
       }
       zoneinfo = try parseZoneinfo(possible: [0])
-      if zoneinfo == nil { notes.append(SystemSnapshot.zoneinfoMissing) }
+      if zoneinfo == nil { notes.append(.zoneinfoMissing) }
       if let zoneinfo {
         node.zones = zoneinfo.zones(of: 0)
       } else if let meminfo = files[Path.meminfo] {
         let kibibytes = try SystemSnapshot.memTotal(meminfo, file: name(Path.meminfo), expected: "'MemTotal: X kB'")
         let pages = Pages(kibibytes: kibibytes)
         node.zones = [.normal: ZoneSize(spanned: pages, present: pages, managed: pages)]
-        notes.append("node 0's memory is the MemTotal of \(Path.meminfo) (\(kibibytes) kB)")
-        if kibibytes <= 0 {
-          notes.append("\(Path.meminfo) gives MemTotal 0: node 0 is taken to have no memory")
-        }
+        notes.append(.memoryFromMeminfo(kibibytes: kibibytes))
+        if kibibytes <= 0 { notes.append(.memTotalZero) }
       } else {
         node.zones = [.normal: ZoneSize(spanned: 1, present: 1, managed: 1)]
-        notes.append("\(Path.meminfo) is missing too: node 0 is taken to have memory, of unknown size")
+        notes.append(.meminfoMissingToo)
       }
       nodes = [node]
       distances = .uniform([0])
@@ -138,12 +134,11 @@ public struct SystemSnapshot: Hashable, Sendable {
     let nodeCPUs = Set(nodes.flatMap(\.cpus))
     let bootCPU = cpuOnline?.first(where: nodeCPUs.contains) ?? nodeCPUs.min() ?? cpuOnline?.first ?? 0
     if let first = cpuOnline?.first, first != bootCPU {
-      notes.append(
-        "CPU \(first), the first in \(Path.cpuOnline), is on no node: the boot CPU is taken to be CPU \(bootCPU)")
+      notes.append(.bootCPUOnNoNode(first: first, bootCPU: bootCPU))
     }
     let cpuOwners = nodes.flatMap(\.cpus)
     if Set(cpuOwners).count != cpuOwners.count {
-      notes.append("some CPUs are listed on several nodes (numa=fake= does this): each CPU's node is taken to be the lowest one")
+      notes.append(.cpusOnSeveralNodes)
     }
     do {
       topology = try Topology(nodes: nodes, distances: distances, bootCPU: bootCPU, allowingSharedCPUs: true)
@@ -161,12 +156,12 @@ public struct SystemSnapshot: Hashable, Sendable {
     }
     if let cmdline = files[Path.cmdline] { bootOptions = BootOptions(commandLine: cmdline) }
     self.zoneinfo = zoneinfo
-    self.notes = notes
+    self.diagnostics = notes
   }
 
   /// Reads the nodes and distances of the sysfs node tree.
   private static func readNodeTree(
-    files: [String: String], directories unsortedDirectories: [Int], notes: inout [String],
+    files: [String: String], directories unsortedDirectories: [Int], notes: inout [Diagnostic],
     name: (String) -> String, list: (String) throws(ImportError) -> [Int]?,
     parseZoneinfo: ([Int]) throws(ImportError) -> Zoneinfo?
   ) throws(ImportError) -> ([Node], DistanceMatrix, Zoneinfo?) {
@@ -182,51 +177,46 @@ public struct SystemSnapshot: Hashable, Sendable {
           expected: "at least one online node (an 'online' file or nodeN directories)")
       }
       online = directories
-      notes.append(
-        "\(Path.online) is \(files[Path.online] == nil ? "missing" : "empty"): the online nodes are taken to be the nodeN directories (\(IDList.format(directories)))")
+      notes.append(.onlineFromDirectories(onlineFileMissing: files[Path.online] == nil, nodes: directories))
     }
     let onlineSet = Set(online)
     let offlineDirectories = directories.filter { !onlineSet.contains($0) }
     if !offlineDirectories.isEmpty {
-      notes.append(
-        "\(plural(offlineDirectories, "node", "nodes")) \(IDList.format(offlineDirectories)) \(offlineDirectories.count == 1 ? "has a nodeN directory but is" : "have nodeN directories but are") not in \(Path.online): kept as offline, without CPUs or memory")
+      notes.append(.offlineDirectories(nodes: offlineDirectories))
     }
     var possible: [Int]
     if let parsed = try list(Path.possible) {
       possible = parsed
     } else {
       possible = Array(Set(online + directories)).sorted()
-      notes.append(
-        "\(Path.possible) is missing: the possible nodes are taken to be the online ones and the nodeN directories (\(IDList.format(possible)))")
+      notes.append(.possibleMissing(nodes: possible))
     }
     let missingFromPossible = Set(online + directories).subtracting(possible)
     if !missingFromPossible.isEmpty {
-      notes.append(
-        "nodes \(IDList.format(missingFromPossible)) are online or have a nodeN directory but are not in \(Path.possible): added to the possible nodes")
+      notes.append(.addedToPossible(nodes: missingFromPossible.sorted()))
       possible = Array(Set(possible).union(missingFromPossible)).sorted()
     }
 
     let zoneinfo = try parseZoneinfo(possible)
-    if zoneinfo == nil { notes.append(zoneinfoMissing) }
+    if zoneinfo == nil { notes.append(.zoneinfoMissing) }
     let hasMemoryMask = try list(Path.hasMemory)
 
     var grouped = GroupedNotes()
     var nodes: [Node] = []
+    var totalKibibytes = 0
     for id in possible {
       let isOnline = onlineSet.contains(id)
       var node = Node(id: NodeID(id), isOnline: isOnline)
       if isOnline {
         if !directorySet.contains(id) {
-          grouped.add("no directory", id) { "\($0) \($1 ? "are" : "is") online but \($1 ? "have" : "has") no nodeN directory: taken to have no CPUs" }
+          grouped.add("no directory", id, Diagnostic.onlineWithoutDirectory)
         } else if let cpus = try list(Path.node(id, "cpulist")) {
           node.cpus = cpus
         } else if let mask = files[Path.node(id, "cpumap")] {
           node.cpus = try SystemSnapshot.cpuMask(mask, file: name(Path.node(id, "cpumap")))
-          grouped.add("cpumap", id) { nodes, plural in
-            "nodeN/cpulist is missing for \(nodes): \(plural ? "their" : "its") CPUs are read from nodeN/cpumap"
-          }
+          grouped.add("cpumap", id, Diagnostic.cpusFromCpumap)
         } else {
-          grouped.add("no cpus", id) { nodes, _ in "nodeN/cpulist and nodeN/cpumap are missing for \(nodes): taken to have no CPUs" }
+          grouped.add("no cpus", id, Diagnostic.noCPUList)
         }
       }
       if let zoneinfo {
@@ -234,12 +224,16 @@ public struct SystemSnapshot: Hashable, Sendable {
       } else if !isOnline {
         // Kernel: N_MEMORY is a subset of N_ONLINE.
         if hasMemoryMask?.contains(id) == true {
-          grouped.add("offline has_memory", id) { nodes, _ in
-            "\(Path.hasMemory) lists \(nodes), which \(Path.online) does not: an offline node has no memory, so none is given"
-          }
+          grouped.add("offline has_memory", id, Diagnostic.offlineHasMemory)
         }
       } else if let meminfo = files[Path.node(id, "meminfo")] {
         let kibibytes = try SystemSnapshot.memTotal(meminfo, file: name(Path.node(id, "meminfo")))
+        totalKibibytes += kibibytes
+        guard totalKibibytes <= Pages.physicalLimit.rawValue * 4 else {
+          throw ImportError(
+            file: name(Path.node(id, "meminfo")), line: 1, text: "MemTotal: \(kibibytes) kB",
+            expected: "the nodes' MemTotal adding up to \(Pages.physicalLimitText) (\(totalKibibytes) kB up to this node)")
+        }
         if kibibytes > 0 {
           let pages = Pages(kibibytes: kibibytes)
           node.zones = [.normal: ZoneSize(spanned: pages, present: pages, managed: pages)]
@@ -248,14 +242,10 @@ public struct SystemSnapshot: Hashable, Sendable {
         if hasMemoryMask.contains(id) {
           node.zones = [.normal: ZoneSize(spanned: 1, present: 1, managed: 1)]
         }
-        grouped.add("has_memory only", id) { nodes, plural in
-          "nodeN/meminfo is missing for \(nodes): whether \(plural ? "they have" : "it has") memory is taken from \(Path.hasMemory), the size is unknown"
-        }
+        grouped.add("has_memory only", id, Diagnostic.memorySizeUnknown)
       } else {
         node.zones = [.normal: ZoneSize(spanned: 1, present: 1, managed: 1)]
-        grouped.add("assumed memory", id) { nodes, _ in
-          "nodeN/meminfo is missing for \(nodes) and there is no \(Path.hasMemory): taken to have memory, of unknown size"
-        }
+        grouped.add("assumed memory", id, Diagnostic.memoryAssumed)
       }
       nodes.append(node)
     }
@@ -264,9 +254,7 @@ public struct SystemSnapshot: Hashable, Sendable {
       let modeled = nodes.filter { $0.isOnline && $0.hasMemory }.map(\.id.rawValue)
       let stated = hasMemoryMask.filter(onlineSet.contains)
       if modeled != stated {
-        let source = zoneinfo != nil ? "the zones of \(Path.zoneinfo)" : "the nodes' MemTotal"
-        notes.append(
-          "\(Path.hasMemory) says \(IDList.format(stated)) but \(source) give \(IDList.format(modeled)): \(source) are used")
+        notes.append(.hasMemoryDisagrees(stated: stated, modeled: modeled, fromZoneinfo: zoneinfo != nil))
       }
     }
     let distances = try readDistances(
@@ -281,7 +269,7 @@ public struct SystemSnapshot: Hashable, Sendable {
   /// inconsistent) is read as such; missing rows are completed from the other rows as if the
   /// table were symmetric, and the kernel's defaults (10/20) fill what no file gives.
   private static func readDistances(
-    files: [String: String], online: [Int], possible: [Int], directories: [Int], notes: inout [String],
+    files: [String: String], online: [Int], possible: [Int], directories: [Int], notes: inout [Diagnostic],
     name: (String) -> String
   ) throws(ImportError) -> DistanceMatrix {
     var known: [Int: [Int: Int]] = [:]
@@ -289,7 +277,7 @@ public struct SystemSnapshot: Hashable, Sendable {
     for id in online {
       let path = Path.node(id, "distance")
       guard let text = files[path] else {
-        grouped.add("missing", id) { nodes, _ in "nodeN/distance is missing for \(nodes)" }
+        grouped.add("missing", id, Diagnostic.distanceMissing)
         continue
       }
       var row: [Int] = []
@@ -301,20 +289,16 @@ public struct SystemSnapshot: Hashable, Sendable {
       }
       let columns: [Int]
       if row.isEmpty {
-        grouped.add("empty", id) { nodes, _ in "nodeN/distance is empty for \(nodes)" }
+        grouped.add("empty", id, Diagnostic.distanceEmpty)
         continue
       } else if row.count == online.count {
         columns = online
       } else if row.count == possible.count {
         columns = possible
-        grouped.add("possible", id) { nodes, plural in
-          "the distance \(plural ? "rows" : "row") of \(nodes) \(plural ? "list" : "lists") one distance per possible node (\(IDList.format(possible))), not per online node (\(IDList.format(online))): read as such"
-        }
+        grouped.add("possible", id) { .distanceRowsPerPossibleNode(nodes: $0, possible: possible, online: online) }
       } else if row.count == directories.count {
         columns = directories
-        grouped.add("directories", id) { nodes, plural in
-          "the distance \(plural ? "rows" : "row") of \(nodes) \(plural ? "list" : "lists") one distance per nodeN directory (\(IDList.format(directories))), not per online node (\(IDList.format(online))): read as such"
-        }
+        grouped.add("directories", id) { .distanceRowsPerDirectory(nodes: $0, directories: directories, online: online) }
       } else {
         throw ImportError(
           file: name(path), line: 1, text: text.trimmingWhitespace(),
@@ -322,9 +306,7 @@ public struct SystemSnapshot: Hashable, Sendable {
       }
       if row.allSatisfy({ $0 == 0 }) {
         // Kernel: ia64 without an ACPI SLIT prints node_distance() as 0.
-        grouped.add("zero", id) { nodes, plural in
-          "the distance \(plural ? "rows" : "row") of \(nodes) \(plural ? "are" : "is") all 0 (no firmware distance table, as old ia64 kernels print it)"
-        }
+        grouped.add("zero", id, Diagnostic.distanceRowsZero)
         continue
       }
       known[id] = Dictionary(uniqueKeysWithValues: zip(columns, row))
@@ -337,7 +319,7 @@ public struct SystemSnapshot: Hashable, Sendable {
       tableIDs = online
       distances = .uniform(online.map { NodeID($0) })
       if !grouped.isEmpty {
-        notes.append("no node has a usable distance row: the kernel's defaults are used (10 to itself, 20 to every other node)")
+        notes.append(.defaultDistances)
       }
     } else {
       tableIDs = Array(Set(online).union(known.values.flatMap(\.keys))).sorted()
@@ -360,12 +342,14 @@ public struct SystemSnapshot: Hashable, Sendable {
         rows.append(row)
       }
       if !fromOthers.isEmpty {
-        notes.append(
-          "distances from \(nodeList(fromOthers)) are not in their own distance files: taken from the other nodes' rows, as if the table were symmetric")
+        // Only the online nodes' rows enter a boot build; an offline node's matter when it is built.
+        let onlineSet = Set(online)
+        let (onlineRows, offlineRows) = (fromOthers.filter(onlineSet.contains), fromOthers.filter { !onlineSet.contains($0) })
+        if !onlineRows.isEmpty { notes.append(.distancesFromOtherRows(nodes: onlineRows.sorted())) }
+        if !offlineRows.isEmpty { notes.append(.offlineDistancesFromOtherRows(nodes: offlineRows.sorted())) }
       }
       if !defaulted.isEmpty {
-        notes.append(
-          "some distances from \(nodeList(defaulted)) are in no distance file: taken as the kernel's default 20 (REMOTE_DISTANCE)")
+        notes.append(.distancesDefaulted(nodes: defaulted.sorted()))
       }
       do {
         distances = try DistanceMatrix(nodes: tableIDs.map { NodeID($0) }, rows: rows)
@@ -373,8 +357,7 @@ public struct SystemSnapshot: Hashable, Sendable {
           tableIDs.indices.contains { j in i != j && rows[i][j] == DistanceMatrix.local }
         }.map { tableIDs[$0] }
         if !local.isEmpty {
-          notes.append(
-            "the distance table gives 10 (LOCAL_DISTANCE) between distinct nodes (from \(nodeList(local))), as numa=fake= or a firmware bug makes it: used as given")
+          notes.append(.localDistanceBetweenNodes(nodes: local.sorted()))
         }
       } catch {
         let path: String
@@ -390,8 +373,7 @@ public struct SystemSnapshot: Hashable, Sendable {
     }
     let uncovered = possible.filter { !tableIDs.contains($0) }
     if !uncovered.isEmpty {
-      notes.append(
-        "\(plural(uncovered, "node", "nodes")) \(IDList.format(uncovered)) \(uncovered.count == 1 ? "is" : "are") possible but offline: sysfs shows no distances for \(uncovered.count == 1 ? "it" : "them"), so the kernel's defaults (20) are used")
+      notes.append(.offlineWithoutDistances(nodes: uncovered))
     }
     return distances
   }
@@ -405,6 +387,9 @@ public struct SystemSnapshot: Hashable, Sendable {
         let value = Int(fields[position + 1]), value >= 0
       else {
         throw ImportError(file: file, line: index + 1, text: String(line), expected: expected)
+      }
+      guard value <= Pages.physicalLimit.rawValue * 4 else {
+        throw ImportError(file: file, line: index + 1, text: String(line), expected: "MemTotal \(Pages.physicalLimitText)")
       }
       return value
     }
@@ -428,37 +413,25 @@ public struct SystemSnapshot: Hashable, Sendable {
     return cpus.sorted()
   }
 
-  static let zoneinfoMissing =
-    "\(Path.zoneinfo) is missing: each node with memory gets one Normal zone standing for its MemTotal; zone-level lists and Total pages are not the kernel's"
-
-  private static func plural(_ ids: [Int], _ one: String, _ many: String) -> String { ids.count == 1 ? one : many }
-  private static func nodeList(_ ids: some Collection<Int>) -> String {
-    (ids.count == 1 ? "node " : "nodes ") + IDList.format(ids)
-  }
 }
 
-/// Notes of one kind gathered over nodes, printed once for all of them
+/// Diagnostics of one kind gathered over nodes, given once for all of them
 /// (a 64-node machine missing every `cpulist` gets one note, not 64).
 private struct GroupedNotes {
   private var keys: [String] = []
   private var ids: [String: [Int]] = [:]
-  private var texts: [String: (_ nodes: String, _ plural: Bool) -> String] = [:]
+  private var make: [String: ([Int]) -> Diagnostic] = [:]
 
   var isEmpty: Bool { keys.isEmpty }
 
-  /// Adds `id` to the note `key`; `text` makes the note from "node 3" or "nodes 0-63" and whether there are several.
-  mutating func add(_ key: String, _ id: Int, _ text: @escaping (_ nodes: String, _ plural: Bool) -> String) {
+  /// Adds `id` to the diagnostic `key`; `make` builds it from the ids gathered.
+  mutating func add(_ key: String, _ id: Int, _ make: @escaping ([Int]) -> Diagnostic) {
     if ids[key] == nil {
       keys.append(key)
-      texts[key] = text
+      self.make[key] = make
     }
     ids[key, default: []].append(id)
   }
 
-  var rendered: [String] {
-    keys.map { key in
-      let ids = ids[key]!
-      return texts[key]!((ids.count == 1 ? "node " : "nodes ") + IDList.format(ids), ids.count > 1)
-    }
-  }
+  var rendered: [Diagnostic] { keys.map { make[$0]!(ids[$0]!) } }
 }

@@ -40,6 +40,7 @@ public struct Zoneinfo: Hashable, Sendable {
     }
     var keys = Set<String>()
     var currentCPU: CPUID? = nil
+    var totalPresent = 0
     for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let lineNumber = index + 1
       let line = String(rawLine)
@@ -72,7 +73,7 @@ public struct Zoneinfo: Hashable, Sendable {
       let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
       if var (entry, seen) = current {
         if fields.count == 3, fields[0] == "pages", fields[1] == "free" {
-          guard let value = Int(fields[2]), value >= 0 else {
+          guard let value = Int(fields[2]), value >= 0, value <= Pages.physicalLimit.rawValue else {
             throw ImportError(file: file, line: lineNumber, text: line, expected: "'pages free' followed by a page count")
           }
           entry.free = Pages(value)
@@ -103,6 +104,17 @@ public struct Zoneinfo: Hashable, Sendable {
       }
       guard let value = Int(fields[1]), value >= 0 else {
         throw ImportError(file: file, line: lineNumber, text: line, expected: "'\(key)' followed by a page count")
+      }
+      guard value <= Pages.physicalLimit.rawValue else {
+        throw ImportError(file: file, line: lineNumber, text: line, expected: "'\(key)' \(Pages.physicalLimitText)")
+      }
+      if key == "present" {
+        totalPresent += value
+        guard totalPresent <= Pages.physicalLimit.rawValue else {
+          throw ImportError(
+            file: file, line: lineNumber, text: line,
+            expected: "present pages adding up to \(Pages.physicalLimitText) over all zones (\(totalPresent) so far)")
+        }
       }
       switch key {
       case "spanned": entry.size.spanned = Pages(value)

@@ -40,6 +40,12 @@ public struct KernelVersion: Hashable, Comparable, Sendable, Codable, CustomStri
     (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch)
   }
   public var description: String { "\(major).\(minor).\(patch)" }
-  /// `major.minor`.
-  public var series: String { "\(major).\(minor)" }
+  /// The release series, with the digits that tell series apart: `major.minor`, except
+  /// `2.6.N` (the 2.6 kernels numbered their series in the third place).
+  public var series: String { isTwoSix ? "\(major).\(minor).\(patch)" : "\(major).\(minor)" }
+
+  /// The first release of this version's series (`6.12.117` → `6.12`, `2.6.24.7` → `2.6.24`).
+  public var seriesStart: KernelVersion { isTwoSix ? self : KernelVersion(major, minor) }
+
+  private var isTwoSix: Bool { major == 2 && minor == 6 }
 }

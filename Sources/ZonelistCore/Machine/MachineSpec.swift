@@ -16,6 +16,8 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     public var isOnline: Bool
     /// Physical page-frame ranges of the node's memory, instead of ``memoryBytes``.
     public var ranges: [Range<Int>]?
+    /// HMAT figures, dax/kmem kind or abstract distance (`hmat:`, `kind:`, `adistance:`).
+    public var tiering: NodeTieringSpec?
 
     public init(id: NodeID, cpus: [CPUID] = [], memoryBytes: Int = 0, zones: [ZoneType: ZoneSize]? = nil, isOnline: Bool = true) {
       self.id = id
@@ -75,6 +77,10 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     var ranges: [MemoryRange] = []
     for spec in specs where spec.zones == nil {
       for pages in spec.ranges ?? qemu.ranges[spec.id] ?? [] { ranges.append(MemoryRange(node: spec.id, pages: pages)) }
+    }
+    if let past = ranges.first(where: { $0.pages.upperBound > architecture.maxPhysicalPages }) {
+      throw .invalid(
+        "node \(past.node)'s memory, laid out as QEMU's pc machine lays it out (above 4 GiB past the PCI hole), ends at page frame \(past.pages.upperBound), past \(architecture.physicalLimitText)")
     }
     let layout = ZoneLayout(ranges: ranges, architecture: architecture, zoneTypes: KernelProfile(version: kernel).zoneTypes)
     let laidOut: [NodeID: [ZoneType: ZoneSize]]

@@ -12,6 +12,8 @@ public struct QEMUArguments: Hashable, Sendable {
   public var bootOptions: String
   /// The Linux id of each QEMU node.
   public var linuxNodeIDs: [NodeID: NodeID]
+  /// What the options cannot do by themselves (dax/kmem needs modules loaded in the guest).
+  public var notes: [String] = []
   public var renumbered: Bool { linuxNodeIDs.contains { $0.key != $0.value } }
 
   /// QEMU's limits: `MAX_NODES` and the distance range `-numa dist` accepts.
@@ -39,7 +41,8 @@ public struct QEMUArguments: Hashable, Sendable {
     for node in nodes where node.memoryBytes % mebibyte != 0 {
       throw .unsupported("node \(node.id) memory is not a whole number of MiB")
     }
-    var options = ["-machine", "pc", "-m", "\(totalBytes / mebibyte)M", "-smp", "\(cpus.count)"]
+    let tiering = try QEMUArguments.tiering(nodes: nodes)
+    var options = ["-machine", "pc" + tiering.machine, "-m", "\(totalBytes / mebibyte)M", "-smp", "\(cpus.count)"]
     for node in nodes where node.memoryBytes > 0 {
       options += ["-object", "memory-backend-ram,id=mem\(node.id),size=\(node.memoryBytes / mebibyte)M"]
     }
@@ -47,6 +50,9 @@ public struct QEMUArguments: Hashable, Sendable {
       var option = "node,nodeid=\(node.id)"
       for cpu in IDList.format(node.cpus).split(separator: ",") where !node.cpus.isEmpty { option += ",cpus=\(cpu)" }
       if node.memoryBytes > 0 { option += ",memdev=mem\(node.id)" }
+      if tiering.machine.contains("hmat=on"), let initiator = node.cpus.isEmpty ? node.tiering?.initiator : node.id {
+        option += ",initiator=\(initiator)"
+      }
       options += ["-numa", option]
     }
     if let distances = spec.distances {
@@ -60,8 +66,9 @@ public struct QEMUArguments: Hashable, Sendable {
         }
       }
     }
-    machineOptions = options
-    bootOptions = spec.bootOptions
+    machineOptions = options + tiering.options
+    bootOptions = [spec.bootOptions, tiering.append].filter { !$0.isEmpty }.joined(separator: " ")
+    notes = tiering.notes
 
     // SRAT order: CPU entries by CPU index, then memory entries by QEMU node id.
     var order: [NodeID] = []

@@ -53,7 +53,9 @@ public struct TuningCalculator: Sendable {
     var result: [ZoneReference: (Int, Int, Int, Int)] = [:]
     for (reference, size) in zones {
       let managed = size.managed.rawValue
-      let share = lowmemPages == 0 ? 0 : pagesMin * managed / lowmemPages
+      // Kernel: `u64 tmp = (u64)pages_min * managed; do_div(tmp, lowmem_pages)`: a u64 product,
+      // which wraps only past 2^64 (min_free_kbytes near INT_MAX on petabytes); so does this.
+      let share = lowmemPages == 0 ? 0 : Int((UInt64(pagesMin) &* UInt64(managed)) / UInt64(lowmemPages))
       let minimum = capped(reference.type) ? Swift.min(Swift.max(managed / 1024, TuningCalculator.swapClusterMax), 128) : share
       let scaled = managed / 10000 * scaleFactor + managed % 10000 * scaleFactor / 10000  // mult_frac()
       let delta = Swift.max(share >> 2, scaled)
@@ -130,6 +132,15 @@ public struct TuningCalculator: Sendable {
     for (reference, size) in zones {
       let managed = size.managed.rawValue
       let batch = Swift.max(1, TuningCalculator.batchSize(managed: managed))
+      if profile.version < KernelVersion(5, 14) {
+        // Kernel: pageset_set_batch() before 5.14: high = 6 * batch, from the batch before
+        // its floor of 1 (percpu_pagelist_fraction, 0 by default, is not modeled).
+        let high = 6 * TuningCalculator.batchSize(managed: managed)
+        result[reference] = (batch, high, high)
+        explain[reference.description, default: []].append(
+          "batch = max(1, rounddown_pow_of_two(b + b/2) - 1) with b = max(1, min(managed \(managed) >> 10, 256) / 4) = \(batch); high = 6 * batch before the floor = \(high)")
+        continue
+      }
       let low = lows[reference] ?? 0
       let (highMin, minText) = highSize(reference, managed: managed, low: low, batch: batch, fraction: fraction)
       var highMax = highMin

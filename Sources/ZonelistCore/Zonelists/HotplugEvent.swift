@@ -10,7 +10,8 @@ public enum HotplugEvent: Hashable, Sendable, Codable {
   /// Memory added to `node`, which is not online yet (nothing onlined).
   case hotAdd(node: NodeID)
 
-  /// Parses `online node=N zone=ZONE pages=P` or `hot-add node=N`.
+  /// Parses `online node=N zone=ZONE pages=P` or `hot-add node=N`; `N` is a node id
+  /// (below `MAX_NUMNODES`) and `P` a page count in 1…2^40 (``Pages/physicalLimit``).
   public init?(parsing text: String) {
     let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
     guard let kind = words.first else { return nil }
@@ -20,11 +21,11 @@ public enum HotplugEvent: Hashable, Sendable, Codable {
       guard parts.count == 2 else { return nil }
       fields[String(parts[0])] = String(parts[1])
     }
-    guard let node = fields["node"].flatMap({ Int($0) }) else { return nil }
+    guard let node = fields["node"].flatMap({ Int($0) }), (0..<Topology.maxNumNodes).contains(node) else { return nil }
     switch kind {
     case "online":
       guard let zone = fields["zone"].flatMap({ ZoneType(kernelName: $0) }),
-        let pages = fields["pages"].flatMap({ Int($0) })
+        let pages = fields["pages"].flatMap({ Int($0) }), (1...Pages.physicalLimit.rawValue).contains(pages)
       else { return nil }
       self = .online(node: NodeID(node), zone: zone, pages: Pages(pages))
     case "hot-add":

@@ -5,7 +5,8 @@ import ZonelistHarness
 
 struct BuildCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "build", abstract: "Build every node's zonelists as the kernel does and print them.")
+    commandName: "build", abstract: "Build every node's zonelists as the kernel does and print them.",
+    discussion: KernelTextOutput.exitStatusDiscussion)
 
   @OptionGroup var input: InputOptions
   @OptionGroup var contextOptions: ContextOptions
@@ -30,15 +31,13 @@ struct BuildCommand: AsyncParsableCommand {
     case .json:
       print(try Output.json(outcome.report))
     case .kernelLog:
-      Output.notes(outcome.notes)
-      guard let lines = outcome.kernelLogLines else {
-        Output.error("cannot print the 'Built' line: Total pages is unknown (see the notes above)")
-        throw ExitCode(65)
+      try KernelTextOutput.print(.kernelLog, diagnostics: outcome.diagnostics, extra: outcome.reliances) {
+        outcome.kernelLogLines
       }
-      for line in lines { print(line) }
     case .mminit:
-      Output.notes(outcome.notes)
-      for line in KernelLog.mminitLines(outcome.build, topology: outcome.topology) { print(line) }
+      try KernelTextOutput.print(.mminit, diagnostics: outcome.diagnostics, extra: outcome.reliances) {
+        KernelLog.mminitLines(outcome.build, topology: outcome.topology)
+      }
     }
   }
 }
@@ -48,7 +47,10 @@ struct ZonelistRun {
   var build: ZonelistBuild
   var totalPages: Int?
   var report: BuildReport
-  var notes: [String]
+  var diagnostics: [Diagnostic]
+  var notes: [String] { diagnostics.map(\.description) }
+  /// What this build rests on beyond a boot build of online nodes (``Exactness``).
+  var reliances: Set<Diagnostic.Reliance> = []
 
   /// The machine the build saw (after the hotplug event, if any).
   var topology: Topology
@@ -66,7 +68,7 @@ struct ZonelistRun {
     topology = event?.applied(to: input.topology) ?? input.topology
     var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context, explaining: explaining)
     build = builder.build()
-    var notes = input.notes
+    var notes = input.diagnostics
     switch context {
     case .boot where !input.totalPagesKnown:
       totalPages = nil
@@ -84,11 +86,15 @@ struct ZonelistRun {
         totalPages = TotalPages.rebuild(build, topology: topology) { high[$0] ?? 0 }
       } else {
         totalPages = nil
-        notes.append("a rebuild's Total pages needs each zone's high watermark: give a sysroot whose proc/zoneinfo has 'high' lines")
+        notes.append(.rebuildNeedsHighWatermarks)
       }
     }
-    self.notes = notes
-    report = BuildReport(build: build, topology: topology, totalPages: totalPages, notes: notes)
+    diagnostics = notes
+    report = BuildReport(build: build, topology: topology, totalPages: totalPages, notes: notes.map(\.description))
+    report.assumptions = AssumptionReport.list(notes)
+    // A rebuild charges the CPU penalty; lists of offline nodes use their distances.
+    if !context.isBoot { reliances.insert(.cpus) }
+    if build.lists.contains(where: { topology.nodes[$0.node]?.isOnline != true }) { reliances.insert(.possibleNodes) }
   }
 
   var kernelLogLines: [String]? {

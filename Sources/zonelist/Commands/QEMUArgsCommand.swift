@@ -14,6 +14,7 @@ struct QEMUArgsCommand: AsyncParsableCommand {
     print(arguments.machineOptions.joined(separator: " "))
     let append = [QEMURunner.baseCommandLine, arguments.bootOptions].filter { !$0.isEmpty }.joined(separator: " ")
     print("-append '\(append)'")
+    Output.notes(arguments.notes)
     if arguments.renumbered {
       let map = arguments.linuxNodeIDs.sorted { $0.key < $1.key }.map { "\($0.key)->\($0.value)" }.joined(separator: " ")
       Output.notes(["Linux numbers nodes with CPUs first: QEMU node ids map to Linux ids as \(map)"])

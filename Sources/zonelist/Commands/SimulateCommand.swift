@@ -14,14 +14,26 @@ struct SimulateCommand: AsyncParsableCommand {
   enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
   @Option(help: "table or json.") var format: Format = .table
   @Option(help: "Write an SVG plot of free pages per zone, with the watermarks.") var plot: String?
+  @Option(
+    help: ArgumentHelp(
+      "The zonelists to walk: boot (the boot build) or rebuild (a run-time rebuild after memory hotplug).",
+      discussion: "Default: the last build the sysroot's dmesg file shows, else boot."))
+  var context: ContextOptions.ContextName?
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    let work = try reportingErrors { try WorkloadFile.load(path: workload, topology: input.topology, profile: input.profile) }
+    var work = try reportingErrors { try WorkloadFile.load(path: workload, topology: input.topology, profile: input.profile) }
+    if work.steps.contains(where: { if case .demote = $0 { true } else { false } }) {
+      // demote: steps go where `zonelist tiers` says (same input, same model).
+      let tiers = try reportingErrors { try TiersRun(input: input, sysroot: self.input.sysroot) }
+      work.demotionTargets = Dictionary(uniqueKeysWithValues: tiers.tiering.demotion.map { ($0.node, $0) })
+    }
     let (simulator, setupNotes) = try reportingErrors {
       try SimulationSetup.simulator(
-        input: input, sysroot: self.input.sysroot, everythingFree: work.startEverythingFree, bootPageSets: work.bootPageSets)
+        input: input, sysroot: self.input.sysroot, everythingFree: work.startEverythingFree, bootPageSets: work.bootPageSets,
+        context: context.map { $0 == .boot ? .boot : .rebuild(onlining: nil) })
     }
+    let lists = simulator.lists
     Output.notes(input.notes.filter { !$0.contains("Total pages") } + setupNotes)
     var start: [ZoneReference: Int] = [:]
     for zone in simulator.zones { start[zone.reference] = zone.free + simulator.pagesOnLists(zone.reference) }
@@ -39,8 +51,8 @@ struct SimulateCommand: AsyncParsableCommand {
       throw ExitCode.validationFailure
     }
     switch format {
-    case .table: print(SimulationReport.table(run.results, topology: input.topology), terminator: "")
-    case .json: print(try Output.json(SimulationJSON(results: run.results)))
+    case .table: print(SimulationReport.listsHeader(lists) + SimulationReport.table(run.results, topology: input.topology), terminator: "")
+    case .json: print(try Output.json(SimulationJSON(results: run.results, lists: lists)))
     }
     if let plot {
       try SimulationReport.svg(run.results, start: start, simulator: run.simulator).write(toFile: plot, atomically: true, encoding: .utf8)
@@ -51,7 +63,20 @@ struct SimulateCommand: AsyncParsableCommand {
 /// `zonelist simulate --format json`: schema `zonelist.simulate/1`.
 struct SimulationJSON: Encodable {
   var schema = "zonelist.simulate/1"
+  /// The zonelists the first step walks (an `online:` step says when they change).
+  var zonelists: Lists
   var steps: [Step]
+  struct Lists: Encodable {
+    var build: String
+    var reason: String
+    /// Each node's fallback order, as `Fallback order for Node N:` prints it.
+    var nodeOrders: [String: [Int]]
+    init(_ lists: ListsInEffect) {
+      build = lists.name
+      reason = lists.reason
+      nodeOrders = Dictionary(uniqueKeysWithValues: lists.nodeOrders.map { (String($0.key.rawValue), $0.value.map(\.rawValue)) })
+    }
+  }
   struct Step: Encodable {
     var step: Int
     var description: String
@@ -67,8 +92,15 @@ struct SimulationJSON: Encodable {
     /// Fallbacks that split a pageblock of another migrate type, per zone.
     var fragmentingFallbacks: [String: Int]
     var numastat: [String: AllocatorSimulator.NUMAStat]
+    /// PMD-sized folios faulted and huge-page faults that fell back (`thp_fault_alloc`, `thp_fault_fallback`).
+    var hugePages: Int
+    var hugePageFallbacks: Int
+    /// The lists walked from the next step on, when this step (`online:`) rebuilt them.
+    var rebuiltZonelists: Lists?
+    var rebuildTotalPages: Int?
   }
-  init(results: [WorkloadRun.StepResult]) {
+  init(results: [WorkloadRun.StepResult], lists: ListsInEffect) {
+    zonelists = Lists(lists)
     steps = results.map { result in
       Step(
         step: result.index, description: result.description,
@@ -79,7 +111,9 @@ struct SimulationJSON: Encodable {
         freeAfter: Dictionary(uniqueKeysWithValues: result.freeAfter.map { ($0.key.description, $0.value) }),
         freeBlocksAfter: Dictionary(uniqueKeysWithValues: result.freeBlocksAfter.map { ($0.key.description, $0.value) }),
         fragmentingFallbacks: Dictionary(uniqueKeysWithValues: result.fragmentingFallbacks.map { ($0.key.description, $0.value) }),
-        numastat: Dictionary(uniqueKeysWithValues: result.numastat.map { (String($0.key.rawValue), $0.value) }))
+        numastat: Dictionary(uniqueKeysWithValues: result.numastat.map { (String($0.key.rawValue), $0.value) }),
+        hugePages: result.hugePages, hugePageFallbacks: result.hugePageFallbacks, rebuiltZonelists: result.rebuiltLists.map(Lists.init),
+        rebuildTotalPages: result.rebuildTotalPages)
     }
   }
 }

@@ -61,8 +61,10 @@ struct Verification {
         }
       }
     }
+    let tiers = try Verification.tiers(spec: spec, arguments: arguments, capture: capture, topology: fromFile, profile: profile)
+    lines += tiers.lines
     report = lines.joined(separator: "\n") + "\n"
-    matches = allMatch
+    matches = allMatch && tiers.matches
   }
 
   /// A line-by-line comparison: `-` the kernel's line, `+` the model's.

@@ -6,7 +6,8 @@ import ZonelistHarness
 struct ZoneinfoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "zoneinfo",
-    abstract: "Compute watermarks, protection and per-CPU page sets, printed as /proc/zoneinfo prints them.")
+    abstract: "Compute watermarks, protection and per-CPU page sets, as /proc/zoneinfo shows them.",
+    discussion: KernelTextOutput.exitStatusDiscussion)
 
   @OptionGroup var input: InputOptions
 
@@ -15,28 +16,28 @@ struct ZoneinfoCommand: AsyncParsableCommand {
 
   @Flag(help: "Show the arithmetic zone by zone.") var explain = false
 
-  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
-  @Option(help: "text (zoneinfo layout) or json.") var format: Format = .text
+  enum Format: String, ExpressibleByArgument, CaseIterable { case table, zoneinfo, json }
+  @Option(help: "table, zoneinfo (the computed lines of /proc/zoneinfo, exactly as the kernel prints them) or json.")
+  var format: Format = .table
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
     var tunables = VMTunables()
-    var notes = input.notes
+    var notes = input.diagnostics + ZoneinfoLayout.diagnostics(for: input.profile.version)
     if input.spec == nil {
       let root = self.input.sysroot ?? "/"
       let (read, found) = try reportingErrors { try Sysroot.tunables(root, zoneTypes: input.profile.zoneTypes) }
       tunables = read
-      if !found.contains(VMTunables.Name.minFreeKbytes.rawValue) {
-        tunables.minFreeKibibytes = nil
-        notes.append("\(root)/proc/sys/vm/min_free_kbytes is missing: the kernel's default is computed from the current managed pages")
-      } else if found.count < VMTunables.Name.allCases.count {
-        notes.append("some of \(root)/proc/sys/vm is missing: the kernel's defaults are used for \(VMTunables.Name.allCases.map(\.rawValue).filter { !found.contains($0) }.joined(separator: ", "))")
-      }
+      let given = Set(settings.compactMap { $0.split(separator: "=").first.map { $0.replacingOccurrences(of: "vm.", with: "") } })
+      let minFree = VMTunables.Name.minFreeKbytes.rawValue
+      let missing = VMTunables.Name.allCases.map(\.rawValue).filter { !found.contains($0) && !given.contains($0) }
+      if !found.contains(minFree) { tunables.minFreeKibibytes = nil }
+      if missing.contains(minFree) { notes.append(.minFreeKbytesMissing(root: root)) }
+      let others = missing.filter { $0 != minFree }
+      if !others.isEmpty { notes.append(.tunablesMissing(root: root, names: others)) }
     } else {
       tunables.minFreeKibibytes = nil
-      if input.spec?.nodes.contains(where: { $0.zones == nil }) ?? false {
-        notes.append("managed pages are estimated as the present pages: only a real boot knows what it reserves (a QEMU guest of 1 GiB manages about 2% less), so watermarks are estimates; a snapshot of a booted machine gives exact figures")
-      }
+      if input.spec?.nodes.contains(where: { $0.zones == nil }) ?? false { notes.append(.managedEstimatedAsPresent) }
     }
     for setting in settings {
       do { try tunables.set(setting, zoneTypes: input.profile.zoneTypes) } catch {
@@ -47,16 +48,22 @@ struct ZoneinfoCommand: AsyncParsableCommand {
     let onlineCPUs = input.topology.cpus
     let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: onlineCPUs.count)
     let report = calculator.compute(tunables)
-    Output.notes(notes)
+    if explain {
+      Output.notes(notes.map(\.description))
+      print(ZoneinfoFormat.explanation(report, topology: input.topology, profile: input.profile), terminator: "")
+      return
+    }
     switch format {
-    case .text:
-      if explain {
-        print(ZoneinfoFormat.explanation(report, topology: input.topology, profile: input.profile), terminator: "")
-      } else {
-        print(ZoneinfoFormat.text(report, topology: input.topology, profile: input.profile, onlineCPUs: onlineCPUs), terminator: "")
+    case .zoneinfo:
+      try KernelTextOutput.print(.zoneinfo, diagnostics: notes) {
+        ZoneinfoFormat.text(report, topology: input.topology, profile: input.profile, onlineCPUs: onlineCPUs)
+          .split(separator: "\n").map(String.init)
       }
+    case .table:
+      Output.notes(notes.map(\.description))
+      print(ZoneinfoFormat.table(report, topology: input.topology, profile: input.profile), terminator: "")
     case .json:
-      print(try Output.json(ZoneinfoJSON(report: report, topology: input.topology, profile: input.profile, notes: notes)))
+      print(try Output.json(ZoneinfoJSON(report: report, topology: input.topology, profile: input.profile, diagnostics: notes)))
     }
   }
 }
@@ -72,6 +79,7 @@ struct ZoneinfoJSON: Encodable {
   var percpuPagelistHighFraction: Int
   var zones: [Zone]
   var notes: [String]
+  var assumptions: [AssumptionReport]
 
   struct Zone: Encodable {
     var node: Int
@@ -82,7 +90,7 @@ struct ZoneinfoJSON: Encodable {
     var tuning: ZoneTuning
   }
 
-  init(report: TuningReport, topology: Topology, profile: KernelProfile, notes: [String]) {
+  init(report: TuningReport, topology: Topology, profile: KernelProfile, diagnostics: [Diagnostic]) {
     kernel = profile.version.series
     minFreeKbytes = report.minFreeKibibytes
     minFreeKbytesSource = report.minFreeSource
@@ -97,6 +105,7 @@ struct ZoneinfoJSON: Encodable {
         }
       }
     }
-    self.notes = notes
+    notes = diagnostics.map(\.description)
+    assumptions = AssumptionReport.list(diagnostics)
   }
 }

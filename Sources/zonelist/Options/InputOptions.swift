@@ -43,7 +43,8 @@ struct ContextOptions: ParsableArguments {
   func validate() throws {
     if onlining != nil && context != .rebuild { throw ValidationError("'--onlining' goes with '--context rebuild'.") }
     if let hotplug, HotplugEvent(parsing: hotplug) == nil {
-      throw ValidationError("'--hotplug' expects 'online node=N zone=ZONE pages=P' or 'hot-add node=N', not '\(hotplug)'.")
+      throw ValidationError(
+        "'--hotplug' expects 'online node=N zone=ZONE pages=P' or 'hot-add node=N' (N below \(Topology.maxNumNodes), P a page count \(Pages.physicalLimitText)), not '\(hotplug)'.")
     }
     if hotplug != nil && onlining != nil { throw ValidationError("'--hotplug' and '--onlining' exclude each other.") }
   }

@@ -100,4 +100,26 @@ extension BuddyZone {
     }
     return false
   }
+
+  /// Adds `count` free pages after the zone's last page, from an order-10 boundary, in
+  /// blocks of order 10 (smaller at the end) at the tail of the movable lists, in movable
+  /// pageblocks; the pages skipped to reach the boundary stay in use (a hole).
+  ///
+  /// Kernel: `online_pages()` → `online_pages_range()` → `generic_online_page()` →
+  /// `__free_pages_core()` with `FPI_TO_TAIL`, the pageblocks isolated during onlining and
+  /// then made movable (`undo_isolate_page_range()`).
+  mutating func grow(by count: Int) {
+    let start = ((pageCount + (1 << Self.maxOrder) - 1) >> Self.maxOrder) << Self.maxOrder
+    state.append(contentsOf: repeatElement(Self.inUse, count: start + count - pageCount))
+    pageCount = start + count
+    let blocks = (pageCount + (1 << pageblockOrder) - 1) >> pageblockOrder
+    pageblockTypes.append(contentsOf: repeatElement(MigrateType.movable, count: blocks - pageblockTypes.count))
+    var page = start
+    for order in stride(from: Self.maxOrder, through: 0, by: -1) {
+      while page + (1 << order) <= pageCount {
+        addToFreeList(page, order: order, type: .movable, tail: true)
+        page += 1 << order
+      }
+    }
+  }
 }

@@ -53,7 +53,7 @@ struct BuddyZone: Sendable {
   /// Bytes held: page states, pageblock types and free lists.
   var bytes: Int { state.count + pageblockTypes.count + freeListBytes }
 
-  let pageCount: Int
+  internal(set) var pageCount: Int
   /// Kernel: `pageblock_order`.
   let pageblockOrder: Int
   let rules: Rules

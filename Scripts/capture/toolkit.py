@@ -1,0 +1,174 @@
+"""The capture toolkit's host side (see README.md next to this file).
+
+Every capture tool boots its guest through `zonelist run-guest`, which builds the initramfs
+(busybox, the tool's /init, the guest library /lib/zonelist.sh, extra files), boots QEMU, sends
+the host rounds through QMP and splits the console by the one console protocol. This module only
+finds the kernels and the CLI, runs boots (at most --jobs at once) and reads their records back.
+"""
+import argparse, base64, concurrent.futures, json, os, re, shlex, subprocess, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+FIXTURES = os.path.join(REPO, "Tests", "ZonelistCoreTests", "Fixtures")
+
+
+class CaptureError(Exception):
+    pass
+
+
+def kernels():
+    """{series: image}: `ZONELIST_KERNEL_<series>` (dots as underscores, e.g. ZONELIST_KERNEL_6_12)
+    when set, else what Scripts/fetch-kernels.sh has cached (--cached), else what it downloads."""
+    script = os.path.join(REPO, "Scripts", "fetch-kernels.sh")
+    found = {}
+    for args in (["--all", "--cached"], ["--all"]):
+        p = subprocess.run([script] + args, capture_output=True, text=True)
+        if p.returncode == 0:
+            for line in p.stdout.splitlines():
+                series, image = line.split(None, 1)
+                found[series] = image
+            break
+    for key, value in os.environ.items():
+        if key.startswith("ZONELIST_KERNEL_"):
+            found[key[len("ZONELIST_KERNEL_"):].replace("_", ".")] = value
+    return found
+
+
+def kernel(series, _cache={}):
+    if not _cache:
+        _cache.update(kernels())
+    if series not in _cache:
+        raise CaptureError(f"no {series} kernel: Scripts/fetch-kernels.sh --all has none, and "
+                           f"ZONELIST_KERNEL_{series.replace('.', '_')} is not set")
+    return _cache[series]
+
+
+def cli(_cache=[]):
+    """The zonelist CLI: $ZONELIST, else .build/debug/zonelist (built with `swift build` when missing)."""
+    if not _cache:
+        path = os.environ.get("ZONELIST", os.path.join(REPO, ".build", "debug", "zonelist"))
+        if not os.path.exists(path):
+            subprocess.run(["swift", "build"], cwd=REPO, check=True)
+        _cache.append(path)
+    return _cache[0]
+
+
+class Guest:
+    """One finished boot, read back from `zonelist run-guest`'s output folder."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.console = open(os.path.join(folder, "console.log"), "rb").read()
+        self.command = open(os.path.join(folder, "qemu-args")).read()
+        doc = json.load(open(os.path.join(folder, "guest.json")))
+        self.finished = doc["finished"]
+        self.records = doc["records"]
+        for r in self.records:
+            if "base64" in r:
+                r["data"] = base64.b64decode(r.pop("base64"))
+
+    def labels(self):
+        """Snapshot labels in console order."""
+        out = []
+        for r in self.records:
+            if r.get("snapshot") is not None and (not out or out[-1] != r["snapshot"]):
+                out.append(r["snapshot"])
+        return out
+
+    def snapshot(self, label):
+        """{path: bytes} of snapshot `label` (KeyError when the guest printed none)."""
+        files = {r["path"]: r["data"] for r in self.records if r.get("snapshot") == label and "path" in r}
+        if not files:
+            raise KeyError(f"{self.folder}: no snapshot {label!r}")
+        return files
+
+    def events(self, tag):
+        """Texts of the `@@TAG text` lines, in order."""
+        return [r["text"] for r in self.records if r.get("event") == tag]
+
+    def series(self):
+        """The kernel series (6.1, 6.12) from the first proc/version the guest sent."""
+        for r in self.records:
+            if r.get("path") == "proc/version":
+                return re.match(r"Linux version (\d+\.\d+)", r["data"].decode()).group(1)
+        raise CaptureError(f"{self.folder}: the guest sent no proc/version")
+
+
+def boot(folder, series, init, files=(), topology=None, machine=None, append="", base=None,
+         steps=(), timeout=300):
+    """Boots the `series` kernel with guest /init `init` and returns the Guest.
+    files: (host path, guest path) pairs; machine: QEMU options (a string) instead of a topology
+    file; steps: one string of ';'-separated HMP commands per host step (@@HOST-STEP k, k from 0)."""
+    cmd = [cli(), "run-guest", "--kernel-image", kernel(series), "--init", init,
+           "--timeout", str(timeout), "--output", folder]
+    cmd += ["--topology", topology] if topology else [f"--machine={machine}"]
+    if append:
+        cmd += [f"--append={append}"]
+    if base is not None:
+        cmd += [f"--base-command-line={base}"]
+    for host, guest in files:
+        cmd += ["--add", f"{host}:{guest}"]
+    for step in steps:
+        cmd += [f"--host-step={step}"]
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise CaptureError(f"{folder}: {series}: {p.stderr.strip()}")
+    guest = Guest(folder)
+    if guest.series() != series:
+        raise CaptureError(f"{folder}: booted {guest.series()}, expected {series}")
+    return guest
+
+
+def arguments(doc, names_help):
+    """The options every capture tool takes: names, --jobs, --work, --dest."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--jobs", type=int, default=2, help="QEMU guests at once (default 2, the most allowed)")
+    ap.add_argument("--work", help="scratch folder for the runs")
+    ap.add_argument("--dest", help="where the fixtures go")
+    ap.add_argument("names", nargs="*", help=names_help)
+    return ap
+
+
+def parallel(jobs, work, items):
+    """Runs work(item) for every item, at most `jobs` at once; prints each result line and each
+    failure; returns the number of failures."""
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, 2))) as ex:
+        futures = {ex.submit(work, item): item for item in items}
+        for f in concurrent.futures.as_completed(futures):
+            try:
+                for line in f.result() or []:
+                    print(line, flush=True)
+            except (CaptureError, KeyError, ValueError, OSError) as e:
+                failed += 1
+                print("FAILED", futures[f], e, file=sys.stderr, flush=True)
+    return failed
+
+
+def put(root, path, data):
+    """Writes bytes or text to root/path, creating folders."""
+    p = os.path.join(root, path)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
+
+
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ")
+
+
+def strip_timestamp(line):
+    return TIMESTAMP.sub("", line, count=1)
+
+
+def qemu_options(topology):
+    """`zonelist qemu-args` for a topology file: (machine options, kernel command line)."""
+    out = subprocess.run([cli(), "qemu-args", "--topology", topology], check=True, capture_output=True,
+                         text=True).stdout
+    machine, append = [], ""
+    for line in out.splitlines():
+        words = shlex.split(line)
+        if words and words[0] == "-append":
+            append = words[1]
+        elif words:
+            machine = words
+    return machine, append
