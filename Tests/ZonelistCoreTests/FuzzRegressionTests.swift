@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import ZonelistCore
+import ZonelistHarness
+
+/// Every input the fuzzing campaign (`Scripts/fuzz.sh`, `Docs/fuzzing.md`) found to crash or
+/// hang a parser, minimized: each must now be a located error (file, line, expectation).
+@Suite struct FuzzRegressionTests {
+  /// The two-node machine the sysfs fuzz targets start from.
+  static let files: [String: String] = [
+    SystemSnapshot.Path.online: "0-1\n", SystemSnapshot.Path.possible: "0-1\n",
+    SystemSnapshot.Path.cpuOnline: "0-1\n",
+    SystemSnapshot.Path.node(0, "cpulist"): "0\n", SystemSnapshot.Path.node(1, "cpulist"): "1\n",
+    SystemSnapshot.Path.node(0, "distance"): "10 20\n", SystemSnapshot.Path.node(1, "distance"): "20 10\n",
+    SystemSnapshot.Path.node(0, "meminfo"): "Node 0 MemTotal:        1048576 kB\n",
+    SystemSnapshot.Path.node(1, "meminfo"): "Node 1 MemTotal:        1048576 kB\n",
+  ]
+
+  /// Reads the machine with `override` applied, as `Sysroot.read` does after reading the files.
+  static func error(_ override: [String: String?], directories: [Int] = [0, 1]) -> ImportError? {
+    var files = Self.files
+    for (path, text) in override { files[path] = text }
+    do {
+      _ = try Sysroot.snapshot(
+        contents: files.mapValues { Data($0.utf8) }, nodeDirectories: directories, cpuDirectories: [], root: "snap")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// Fuzz target `lists` (timeout): a cpulist of a million CPUs took seconds to expand and
+  /// more to lay out. Kernel: a CPU id is below `NR_CPUS` (8192 on Debian's kernels).
+  @Test(arguments: [
+    (SystemSnapshot.Path.node(0, "cpulist"), "0-1033323"), (SystemSnapshot.Path.cpuOnline, "0-1048572"),
+    (SystemSnapshot.Path.node(1, "cpulist"), "8192"),
+  ])
+  func aCPUListBeyondNRCPUsIsALocatedError(path: String, text: String) throws {
+    let error = try #require(Self.error([path: text]))
+    #expect(error.file == "snap/\(path)")
+    #expect(error.line == 1)
+    #expect(error.expected == "an id below 8192")
+  }
+
+  /// The same CPUs listed many times are expanded once.
+  @Test func repeatedRangesAreMergedBeforeTheyAreExpanded() throws {
+    let text = Array(repeating: "0-8191", count: 500).joined(separator: ",") + ",5,8000-8100"
+    #expect(try IDList.parse(text) == Array(0...8191))
+    #expect(try IDList.parse("7,3-5,4-9,1") == [1, 3, 4, 5, 6, 7, 8, 9])
+  }
+}
