@@ -64,12 +64,13 @@ enum FuzzInput {
   /// An error must name a file and an expectation; a line past the end of the file it names
   /// (when that is one of `files`, by path suffix) is a bug too.
   static func check(_ error: ImportError, files: [String: Data] = [:]) {
-    precondition(!error.file.isEmpty, "an ImportError without a file: \(error)")
-    precondition(!error.expected.isEmpty, "an ImportError without an expectation: \(error)")
-    precondition(error.line >= 0, "an ImportError with a negative line: \(error)")
+    // fatalError, not precondition: an optimized build drops a precondition's message.
+    if error.file.isEmpty { fatalError("an ImportError without a file: \(error)") }
+    if error.expected.isEmpty { fatalError("an ImportError without an expectation: \(error)") }
+    if error.line < 0 { fatalError("an ImportError with a negative line: \(error)") }
     for (path, text) in files where error.file.hasSuffix(path) {
       let lines = text.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-      precondition(error.line <= lines, "an ImportError naming line \(error.line) of a \(lines)-line file: \(error)")
+      if error.line > lines { fatalError("an ImportError naming line \(error.line) of a \(lines)-line file: \(error)") }
     }
   }
 

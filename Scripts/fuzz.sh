@@ -7,7 +7,7 @@
 #                                         seeded from Fuzz/seeds/TARGET; OPTIONS go to libFuzzer
 #   Scripts/fuzz.sh ci [SECONDS]          build, replay every seed, then fuzz each target SECONDS (20)
 #   Scripts/fuzz.sh campaign SECONDS [TARGET…]  fuzz each target (all by default) SECONDS, one at a
-#                                         time, logging to .build-fuzz/logs/TARGET.log (Docs/fuzzing.md)
+#                                         time, logging to .build-fuzz/logs/TARGET-HHMMSS.log
 #
 # The package's libraries are built by SwiftPM with `-sanitize=fuzzer,address` (coverage and
 # AddressSanitizer; the C of Yams's libyaml too) in their own scratch path; each target's entry
@@ -19,7 +19,9 @@ timeout_seconds=10   # one input taking longer is a hang
 rss_limit_mb=2048    # a run holding more is unbounded memory
 
 # Swift's ARC and runtime caches read as leaks to LeakSanitizer; memory is bounded by the limits above.
-export ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+# Reports are symbolized when replayed (a symbolizer on a loaded machine can take minutes).
+export ASAN_OPTIONS="detect_leaks=0:symbolize=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-interactive=no}"
 
 targets() { for file in Fuzz/*.swift; do name=$(basename "$file" .swift); [ "$name" = FuzzSupport ] || echo "$name"; done; }
 
@@ -36,9 +38,11 @@ build() {
     local out="$scratch/bin/$target"
     if [ -x "$out" ] && [ -z "$(find Fuzz/FuzzSupport.swift "Fuzz/$target.swift" "${objects[@]}" -newer "$out" -print -quit)" ]; then continue; fi
     echo "linking $out"
+    # Linked beside and renamed: a campaign may be running the old binary.
     swiftc -O -parse-as-library -sanitize=fuzzer,address -use-ld=lld -module-name "Fuzz_$target" -I "$bin/Modules" \
       -Xcc -fmodule-map-file="$scratch/checkouts/Yams/Sources/CYaml/include/module.modulemap" \
-      Fuzz/FuzzSupport.swift "Fuzz/$target.swift" "${objects[@]}" -o "$out"
+      Fuzz/FuzzSupport.swift "Fuzz/$target.swift" "${objects[@]}" -o "$out.new"
+    mv -f "$out.new" "$out"
   done
 }
 
@@ -77,8 +81,9 @@ case "${1:-}" in
     mkdir -p "$scratch/logs"
     for target in ${*:-$(targets)}; do
       echo "$(date +%T) fuzz $target for ${seconds}s"
-      run "$target" -max_total_time="$seconds" -print_final_stats=1 -reload=0 >"$scratch/logs/$target.log" 2>&1 ||
-        echo "$(date +%T) $target stopped: see $scratch/logs/$target.log"
+      log="$scratch/logs/$target-$(date +%H%M%S).log"
+      run "$target" -max_total_time="$seconds" -print_final_stats=1 -reload=0 >"$log" 2>&1 ||
+        echo "$(date +%T) $target stopped: see $log"
     done ;;
   *) sed -n '2,15p' "$0"; exit 64 ;;
 esac

@@ -34,7 +34,8 @@ public enum TopologyFile {
       throw error
     } catch let error as YamlError {
       throw ImportError(
-        file: file, line: yamlLine(error), text: "\(error)".split(separator: "\n").first.map(String.init) ?? "",
+        // libyaml puts the end of a file without a final newline on the line after it.
+        file: file, line: Swift.min(yamlLine(error), text.split(separator: "\n", omittingEmptySubsequences: false).count), text: "\(error)".split(separator: "\n").first.map(String.init) ?? "",
         expected: "well-formed YAML or JSON")
     } catch {
       throw ImportError(file: file, line: 0, text: "\(error)", expected: "well-formed YAML or JSON")

@@ -49,3 +49,17 @@ import ZonelistHarness
     #expect(try IDList.parse("7,3-5,4-9,1") == [1, 3, 4, 5, 6, 7, 8, 9])
   }
 }
+
+extension FuzzRegressionTests {
+  /// Fuzz target `topology`: a YAML error at the end of a file without a final newline named
+  /// the line after the last one (libyaml's end-of-stream mark).
+  @Test func aYAMLErrorAtTheEndOfAFileNamesItsLastLine() throws {
+    let text = "nodes:\n  - id: 0\n    cpus: 0\ndistances:\n  - [e, two CPU10,s"
+    #expect {
+      _ = try TopologyFile.parse(text, file: "t.yaml")
+    } throws: { error in
+      guard let error = error as? ImportError else { return false }
+      return error.file == "t.yaml" && error.line == 5 && error.expected == "well-formed YAML or JSON"
+    }
+  }
+}
