@@ -15,7 +15,7 @@ grep -q -E 'Test run with [0-9]+ tests? in [0-9]+ suites? passed' /tmp/zonelist-
 # Every parser under libFuzzer (address sanitizer on) for a few seconds each: seeds, then new inputs.
 Scripts/fuzz.sh ci 20 || { echo "fuzzing found a crash: see above and Docs/fuzzing.md"; exit 1; }
 status=0
-for topology in Examples/two-sockets-cxl.yaml Examples/memoryless-and-expanders.yaml; do
+for topology in Examples/two-sockets-cxl.yaml Examples/memoryless-and-expanders.yaml Examples/two-sockets-two-cxl.yaml; do
   for image in "$k61" "$k612"; do
     echo "== zonelist verify --topology $topology --kernel-image $image"
     .build/release/zonelist verify --topology "$topology" --kernel-image "$image" || status=1

@@ -13,6 +13,7 @@ ZONELIST = the zonelist CLI (default .build/debug/zonelist, built with `swift bu
 import os, re, shutil, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(HERE, "..", "capture"))
 import toolkit  # noqa: E402
 

@@ -10,9 +10,12 @@ moved; elsewhere the number of differing lines. Console logs, QEMU command lines
 always differ (temporary paths, timestamps); they are only counted.
 Exit status 1 when a file is missing on one side or a derived zoneinfo field differs.
 """
-import os, re, sys
+import os, sys
 
-DERIVED = re.compile(r"^\s*(spanned|present|managed|min|low|high|promo)\s+\d+$|^\s*(protection: .*|batch:\s+\d+|vm stats threshold: \d+)$")
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import toolkit  # noqa: E402
+
 EXPECTED = ("console.log", "qemu-args", "dmesg", "host.log")
 
 
@@ -22,26 +25,6 @@ def files(root):
         for n in names:
             out.add(os.path.relpath(os.path.join(d, n), root))
     return out
-
-
-def zoneinfo(text):
-    derived, free, zone, cpu = {}, {}, "?", None
-    for line in text.splitlines():
-        m = re.match(r"^Node (\d+), zone\s+(\S+)", line)
-        if m:
-            zone, cpu = f"node{m.group(1)}/{m.group(2)}", None
-            continue
-        m = re.match(r"^\s+cpu: (\d+)", line)
-        if m:
-            cpu = m.group(1)
-            continue
-        m = re.match(r"^\s+pages free\s+(\d+)", line)
-        if m:
-            free[zone] = int(m.group(1))
-        if DERIVED.match(line):
-            key = line.split(":")[0].split()[0] if ":" in line else line.split()[0]
-            derived[f"{zone}{'/cpu' + cpu if cpu and key == 'batch' else ''} {key}"] = line.strip()
-    return derived, free
 
 
 def main():
@@ -60,7 +43,7 @@ def main():
         elif os.path.basename(f) in EXPECTED:
             expected += 1
         elif "zoneinfo" in os.path.basename(f):
-            (za, fra), (zb, frb) = zoneinfo(da.decode()), zoneinfo(db.decode())
+            (za, fra), (zb, frb) = toolkit.zoneinfo_fields(da, runtime=False), toolkit.zoneinfo_fields(db, runtime=False)
             diff = [k for k in za.keys() | zb.keys() if za.get(k) != zb.get(k)]
             if diff:
                 bad = True

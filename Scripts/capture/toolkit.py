@@ -153,6 +153,39 @@ def put(root, path, data):
         f.write(data)
 
 
+DERIVED = re.compile(r"^\s*(boost|min|low|high|promo|spanned|present|managed|cma)\s+\d+$|"
+                     r"^\s*(protection: .*|high:\s+\d+|batch:\s+\d+|high_min:.*|high_max:.*|vm stats threshold: \d+)$")
+
+
+def zoneinfo_fields(zoneinfo, runtime=True):
+    """The fields of a /proc/zoneinfo (bytes) that the model derives, as {'nodeN/ZONE[/cpuC] field': value},
+    and {'nodeN/ZONE': pages free}. runtime=False leaves out what moves at run time on 6.12+: the
+    pagesets' high (and high_min/high_max) and the watermark boost."""
+    out, free, zone, cpu = {}, {}, "?", None
+    for l in zoneinfo.decode().split("\n"):
+        m = re.match(r"^Node (\d+), zone\s+(\S+)", l)
+        if m:
+            zone, cpu = f"node{m.group(1)}/{m.group(2)}", None
+            continue
+        m = re.match(r"^\s+cpu: (\d+)", l)
+        if m:
+            cpu = m.group(1)
+            continue
+        m = re.match(r"^\s+pages free\s+(\d+)", l)
+        if m:
+            free[zone] = int(m.group(1))
+        if DERIVED.match(l):
+            t = l.strip()
+            key, val = (t.split(":", 1) if ":" in t.split()[0] or t.startswith(("protection:", "vm stats"))
+                        else t.split(None, 1))
+            key = key.strip()
+            if not runtime and (key in ("high_min", "high_max", "boost") or (key == "high" and ":" in t)):
+                continue
+            where = zone + (f"/cpu{cpu}" if cpu is not None and key in ("high", "batch") and ":" in t else "")
+            out[f"{where} {key}"] = val.strip()
+    return out, free
+
+
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ")
 
 

@@ -15,6 +15,7 @@ ZONELIST = the zonelist CLI.
 import os, re, shutil, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(HERE, "..", "capture"))
 import toolkit  # noqa: E402
 

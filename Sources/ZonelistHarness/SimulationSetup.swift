@@ -32,6 +32,7 @@ public enum SimulationSetup {
         for entry in zoneinfo.entries {
           let zone = ZoneReference(node: entry.node, type: entry.type)
           start.freeAreas[zone] = FreeAreaCounts(movablePages: entry.free!.rawValue)
+          if let high = entry.high { start.watermarkHigh[zone] = high.rawValue }
           for (cpu, count) in entry.perCPUCounts { start.perCPUCounts[cpu, default: [:]][zone] = count }
           if input.profile.version >= KernelVersion(6, 7) {
             for (cpu, high) in entry.perCPUHigh { start.perCPUHigh[cpu, default: [:]][zone] = high }

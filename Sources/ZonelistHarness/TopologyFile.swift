@@ -85,13 +85,7 @@ public enum TopologyFile {
       guard case .sequence(let nodeList) = nodesNode, !nodeList.isEmpty else {
         throw fail(nodesNode, "'nodes:' to be a non-empty list of nodes")
       }
-      var architecture = Architecture.x86_64
-      if let node = top["architecture"] {
-        guard let name = node.string, let value = Architecture(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
-          throw fail(node, "an architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        architecture = value
-      }
+      let architecture = try self.architecture(top["architecture"])
       var nodes: [MachineSpec.NodeSpec] = []
       var seen: Set<NodeID> = []
       var totalBytes = 0
@@ -100,9 +94,7 @@ public enum TopologyFile {
         guard !seen.contains(node.id) else { throw fail(item, "each node id once (node \(node.id) is repeated)") }
         seen.insert(node.id)
         nodes.append(node)
-        // Each size is within the address space (node(_:architecture:)), so the sum cannot overflow.
-        totalBytes += node.zones.map { $0.values.reduce(0) { $0 + $1.present.rawValue } << 12 }
-          ?? node.ranges.map { $0.reduce(0) { $0 + $1.count } << 12 } ?? node.memoryBytes
+        totalBytes += TopologyFile.bytes(of: node, limit: architecture.maxPhysicalBytes)
         guard totalBytes <= architecture.maxPhysicalBytes else {
           var located = item
           if case .mapping(let fields) = item {
@@ -149,6 +141,15 @@ public enum TopologyFile {
       var spec = MachineSpec(nodes: nodes, distances: distances, kernel: kernel, bootOptions: bootOptions, dmaReserve: dmaReserve)
       spec.architecture = architecture
       return spec
+    }
+
+    /// `architecture:`, x86_64 when absent.
+    func architecture(_ node: Yams.Node?) throws(ImportError) -> Architecture {
+      guard let node else { return .x86_64 }
+      guard let name = node.string, let value = Architecture(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
+        throw fail(node, "an architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      return value
     }
 
     func node(_ item: Yams.Node, architecture: Architecture) throws(ImportError) -> MachineSpec.NodeSpec {
@@ -261,6 +262,17 @@ public enum TopologyFile {
         throw fail(row, "\(error)")
       }
     }
+  }
+
+  /// A node's memory in bytes, stopping just past `limit` (so that sums over nodes cannot
+  /// overflow: each of its sizes is already at most `limit`).
+  static func bytes(of node: MachineSpec.NodeSpec, limit: Int) -> Int {
+    guard let pages = node.zones.map({ $0.values.map(\.present.rawValue) }) ?? node.ranges.map({ $0.map(\.count) }) else {
+      return Swift.min(node.memoryBytes, limit + 1)
+    }
+    var total = 0
+    for count in pages { total = Swift.min(total + count, (limit >> 12) + 1) }
+    return total << 12
   }
 
   static func hex(_ text: Substring) -> Int? {

@@ -163,3 +163,15 @@ import ZonelistHarness
     #expect(normal.min > 0 && normal.min <= 2_147_483_647 >> 2)
   }
 }
+
+extension CheckedSizeTests {
+  @Test(arguments: ["              count: 9223372036854775807", "              high:  -1"])
+  func perCPUCountsAreBounded(_ line: String) {
+    let text = "Node 0, zone   Normal\n        spanned  5\n        present  5\n        managed  5\n  pagesets\n    cpu: 0\n\(line)\n"
+    #expect {
+      try Zoneinfo(parsing: text, file: "z")
+    } throws: { error in
+      (error as? ImportError)?.line == 7
+    }
+  }
+}

@@ -46,7 +46,7 @@ extension AllocatorSimulator {
       if memmap.firstFailure.isEmpty { memmap.firstFailure = outcome.firstFailure }
     }
     let wasEmpty = !before[type].isPopulated
-    let highBefore = Dictionary(uniqueKeysWithValues: zones.map { ($0.reference, $0.high) })
+    let highBefore = highWatermarks.merging(zones.map { ($0.reference, $0.high) }) { read, _ in read }
     // The rebuild happens when the first block is online.
     let firstBlock = HotplugEvent.online(node: id, zone: type, pages: Pages(Swift.min(pages, Self.memoryBlockPages)))
     var totalPages: Int? = nil
@@ -66,6 +66,7 @@ extension AllocatorSimulator {
     recalculated.minFreeKibibytes = nil
     let calculator = TuningCalculator(topology: topology, profile: profile, onlineCPUCount: cpus.count)
     addZones(node: id, growing: type, by: pages, tuning: calculator.compute(recalculated))
+    highWatermarks = Dictionary(uniqueKeysWithValues: zones.map { ($0.reference, $0.high) })
     return OnlineOutcome(memmap: memmap, rebuilt: wasEmpty, totalPages: totalPages)
   }
 

@@ -82,6 +82,9 @@ public struct AllocatorSimulator: Sendable {
   var takesRunsFromLists = true
   /// The tunables the watermarks came from, for recomputing them after memory is onlined.
   let tunables: VMTunables
+  /// The high watermarks the kernel holds (the snapshot's, then those recomputed at each
+  /// onlining), for a rebuild's `Total pages`.
+  var highWatermarks: [ZoneReference: Int]
   /// Weighted-interleave weights per node (1 for a node not listed).
   /// Kernel: `/sys/kernel/mm/mempolicy/weighted_interleave/nodeN` (6.9 on).
   public var interleaveWeights: [NodeID: Int] = [:]
@@ -102,6 +105,9 @@ public struct AllocatorSimulator: Sendable {
     /// The migrate type of the pages a snapshot shows on per-CPU lists: the snapshot does not
     /// say; movable by default (in the captures, a CPU's listed pages served its next movable allocations).
     public var perCPUType: MigrateType = .movable
+    /// Each zone's `high` watermark as the snapshot shows it (zoneinfo): what a rebuild's
+    /// `Total pages` subtracts (the kernel computed it when `managed` was different).
+    public var watermarkHigh: [ZoneReference: Int] = [:]
     /// Every CPU's lists are the boot page set (high 0, batch 1); the snapshot's listed pages are
     /// then left in use. Kernel: `boot_pageset`.
     public var bootPageSets = false
@@ -128,6 +134,7 @@ public struct AllocatorSimulator: Sendable {
     self.profile = profile
     self.lists = lists ?? Self.bootLists(topology: topology, profile: profile)
     tunables = tuning.tunables
+    highWatermarks = start.watermarkHigh
     autoTunedHigh = profile.version >= KernelVersion(6, 7)
     let rules: BuddyZone.Rules = profile.version >= KernelVersion(6, 10) ? .claimThenSteal : .mixedLists
     var zones: [ZoneState] = []

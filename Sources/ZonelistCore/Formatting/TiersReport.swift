@@ -20,15 +20,20 @@ public enum TiersReport {
   /// The last complete set of demotion lines of a kernel log: the kernel prints one set per
   /// `establish_demotion_targets()`, each starting again from the lowest node.
   public static func lastDemotionSet(dmesg lines: [String]) -> [String] {
-    var sets: [[String]] = []
+    demotionSets(lines.map(KernelLog.strippingTimestamp)).last?.lines ?? []
+  }
+
+  /// Every set of demotion lines in `lines` (timestamps removed), with the index of its first line.
+  static func demotionSets(_ lines: [String]) -> [(start: Int, lines: [String])] {
+    var sets: [(start: Int, lines: [String])] = []
     var previous: Int? = nil
-    for line in lines.map(KernelLog.strippingTimestamp) where isDemotionLine(line) {
+    for (index, line) in lines.enumerated() where isDemotionLine(line) {
       let node = Int(line.dropFirst("Demotion targets for Node ".count).prefix { $0.isNumber }) ?? -1
-      if previous == nil || node <= previous! { sets.append([]) }
-      sets[sets.count - 1].append(line)
+      if previous == nil || node <= previous! { sets.append((index, [])) }
+      sets[sets.count - 1].lines.append(line)
       previous = node
     }
-    return sets.last ?? []
+    return sets
   }
 
   static func list(_ nodes: [NodeID]) -> String { IDList.format(nodes.map(\.rawValue)) }
@@ -48,7 +53,7 @@ public enum TiersReport {
   public static func describe(_ reason: AbstractDistance.DefaultReason) -> String {
     switch reason {
     case .kernelHasNoAlgorithm: "this kernel has no abstract-distance algorithm"
-    case .assignedBeforeAlgorithm: "boot memory is assigned before HMAT registers its algorithm"
+    case .assignedBeforeAlgorithm: "before 6.10 only kmem asks the HMAT algorithm"
     case .noHMAT: "no HMAT"
     case .algorithmNotRegistered: "HMAT's algorithm is not registered"
     case .notAnHMATTarget: "not an HMAT target"

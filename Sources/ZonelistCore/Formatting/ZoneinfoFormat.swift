@@ -6,7 +6,10 @@
 /// counters, each page set's `count:`, `high:` where it is auto-tuned (6.7 on),
 /// `node_unreclaimable`, `start_pfn`, the highatomic counts). So the output equals the
 /// kernel's file with those lines removed. `boost` is printed as 0: every rewrite of the
-/// watermarks (`__setup_per_zone_wmarks()`) resets `watermark_boost` to 0.
+/// watermarks (`__setup_per_zone_wmarks()`) resets `watermark_boost` to 0. The figures are
+/// those of the kernel's next rewrite (a `vm` sysctl write, memory hotplug): right after
+/// boot the watermarks, protection and `high_max` can differ by a fraction of a percent,
+/// having been computed from the managed pages of the boot's early initcalls.
 public enum ZoneinfoFormat {
   public static func text(_ report: TuningReport, topology: Topology, profile: KernelProfile, onlineCPUs: [CPUID]) -> String {
     let layout = ZoneinfoLayout(version: profile.version)

@@ -84,6 +84,11 @@ public struct Zoneinfo: Hashable, Sendable {
           currentCPU = cpu
           continue
         }
+        if fields.count == 2, fields[0] == "count:" || fields[0] == "high:", currentCPU != nil, let value = Int(fields[1]),
+          !(0...Pages.physicalLimit.rawValue).contains(value)
+        {
+          throw ImportError(file: file, line: lineNumber, text: line, expected: "'\(fields[0])' followed by a page count, \(Pages.physicalLimitText)")
+        }
         if fields.count == 2, fields[0] == "count:", let cpu = currentCPU, let value = Int(fields[1]) {
           entry.perCPUCounts[cpu] = value
           seen.insert("count")

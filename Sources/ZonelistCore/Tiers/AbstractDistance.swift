@@ -25,7 +25,7 @@ public struct AbstractDistance: Hashable, Sendable, Codable {
   public enum DefaultReason: Hashable, Sendable, Codable {
     /// The kernel has no abstract-distance algorithm (before 6.7).
     case kernelHasNoAlgorithm
-    /// 6.7–6.9: boot memory is assigned at `memory_tier_init()`, before HMAT registers.
+    /// 6.7–6.9: only `kmem` asks the algorithm (`set_node_memory_tier()` does from 6.10).
     case assignedBeforeAlgorithm
     /// No HMAT: nothing registers an algorithm.
     case noHMAT

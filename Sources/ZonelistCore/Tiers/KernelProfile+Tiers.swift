@@ -9,9 +9,10 @@ public struct TierRules: Hashable, Sendable, Codable {
   /// Whether HMAT registers an abstract-distance algorithm (`hmat_calculate_adistance()`,
   /// `mt_perf_to_adistance()`): 6.7 on.
   public var hasHMATAlgorithm: Bool
-  /// Whether the nodes with memory at boot get their tier at `memory_tier_late_init()`
-  /// (a `late_initcall`, after HMAT registered its algorithm: 6.10 on) rather than at
-  /// `memory_tier_init()` (a `subsys_initcall`, before it: they keep 576).
+  /// Whether `set_node_memory_tier()` asks the algorithm (`mt_calc_adistance()`) and the
+  /// nodes with memory at boot get their tier at `memory_tier_late_init()` (a
+  /// `late_initcall`, after HMAT registered: 6.10 on). Before, boot nodes are assigned at
+  /// `memory_tier_init()` and only `kmem` asks the algorithm: other nodes keep 576.
   public var assignsBootNodesLate: Bool
   /// Whether `establish_demotion_targets()` prints the targets (`dump_demotion_targets()`).
   public var printsDemotionTargets: Bool

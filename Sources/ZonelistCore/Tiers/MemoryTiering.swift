@@ -78,7 +78,7 @@ public struct MemoryTiering: Hashable, Sendable, Codable {
     if case .explicit(let value) = node.kind { return AbstractDistance(value: value, source: .explicit) }
     guard rules.hasHMATAlgorithm else { return fallback(.kernelHasNoAlgorithm) }
     guard hasHMAT else { return fallback(.noHMAT) }
-    guard rules.assignsBootNodesLate || node.onlinedAfterBoot else { return fallback(.assignedBeforeAlgorithm) }
+    guard rules.assignsBootNodesLate || node.kind == .daxKmem else { return fallback(.assignedBeforeAlgorithm) }
     guard reference.isRegistered else { return fallback(.algorithmNotRegistered) }
     guard let performance = node.performance else { return fallback(.notAnHMATTarget) }
     guard performance.isUsable else { return fallback(.unusableFigures(performance)) }
@@ -176,5 +176,24 @@ public enum TierError: Error, Hashable, Sendable, CustomStringConvertible {
     case .noMemoryTiers(let version):
       "kernel \(version.series) has no memory tiers: expected 6.1 or later (mm/memory-tiers.c)"
     }
+  }
+}
+
+extension MemoryTiering {
+  /// The zonelist build that preceded the last `establish_demotion_targets()` a kernel log
+  /// shows: a run-time rebuild when a `Built N zonelists` line follows the boot's before the
+  /// last set of `Demotion targets` lines (or anywhere, on a kernel that prints none); `nil`
+  /// when the log shows no build.
+  ///
+  /// Kernel: `online_pages()` rebuilds the zonelists (`build_all_zonelists(NULL)`, which
+  /// prints `Built …`) before the memory-online notifier re-establishes the targets; a
+  /// hot-add that gives a node its first memory does both, one that only adds to a node
+  /// with memory re-establishes nothing.
+  public static func precedingBuild(dmesg: String) -> BuildContext? {
+    let lines = dmesg.split(separator: "\n").map { KernelLog.strippingTimestamp(String($0)) }
+    let end = TiersReport.demotionSets(lines).last?.start ?? lines.count
+    let builds = lines[..<end].filter { $0.hasPrefix("Built ") && $0.contains(" zonelists") }.count
+    guard builds > 0 else { return nil }
+    return builds == 1 ? .boot : .rebuild(onlining: nil)
   }
 }

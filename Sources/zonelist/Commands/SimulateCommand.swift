@@ -34,7 +34,9 @@ struct SimulateCommand: AsyncParsableCommand {
         context: context.map { $0 == .boot ? .boot : .rebuild(onlining: nil) })
     }
     let lists = simulator.lists
-    Output.notes(input.notes.filter { !$0.contains("Total pages") } + setupNotes)
+    // The walk does not use Total pages: what only that figure rests on is left unsaid.
+    let diagnostics = input.diagnostics.filter { $0.relies != [.totalPages] }
+    Output.notes(diagnostics.map(\.description) + setupNotes)
     var start: [ZoneReference: Int] = [:]
     for zone in simulator.zones { start[zone.reference] = zone.free + simulator.pagesOnLists(zone.reference) }
     var run = WorkloadRun(simulator: simulator)
@@ -52,7 +54,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
     switch format {
     case .table: print(SimulationReport.listsHeader(lists) + SimulationReport.table(run.results, topology: input.topology), terminator: "")
-    case .json: print(try Output.json(SimulationJSON(results: run.results, lists: lists)))
+    case .json: print(try Output.json(SimulationJSON(results: run.results, lists: lists, notes: diagnostics.map(\.description) + setupNotes, assumptions: AssumptionReport.list(diagnostics))))
     }
     if let plot {
       try SimulationReport.svg(run.results, start: start, simulator: run.simulator).write(toFile: plot, atomically: true, encoding: .utf8)
@@ -66,6 +68,9 @@ struct SimulationJSON: Encodable {
   /// The zonelists the first step walks (an `online:` step says when they change).
   var zonelists: Lists
   var steps: [Step]
+  /// What the input lacked and how the start was laid out; the input's assumptions as data.
+  var notes: [String]
+  var assumptions: [AssumptionReport]
   struct Lists: Encodable {
     var build: String
     var reason: String
@@ -99,8 +104,10 @@ struct SimulationJSON: Encodable {
     var rebuiltZonelists: Lists?
     var rebuildTotalPages: Int?
   }
-  init(results: [WorkloadRun.StepResult], lists: ListsInEffect) {
+  init(results: [WorkloadRun.StepResult], lists: ListsInEffect, notes: [String], assumptions: [AssumptionReport]) {
     zonelists = Lists(lists)
+    self.notes = notes
+    self.assumptions = assumptions
     steps = results.map { result in
       Step(
         step: result.index, description: result.description,

@@ -7,8 +7,9 @@ struct TiersCommand: AsyncParsableCommand {
     commandName: "tiers",
     abstract: "Show the memory tiers and demotion targets the kernel establishes, beside the fallback order.",
     discussion: """
-      Exit codes: 0 done; 64 bad input; 65 --format kernel-log for a release whose tiering rules \
-      were not confirmed (the lines would rest on an assumption).
+      Exit codes: 0 done; 64 bad input; 65 --format kernel-log when the lines would rest on an \
+      assumption (an assumed distance, CPU list or possible node, or a release whose tiering \
+      rules were not confirmed).
       """)
 
   @OptionGroup var input: InputOptions
@@ -36,7 +37,7 @@ struct TiersCommand: AsyncParsableCommand {
     case .kernelLog:
       Output.notes(run.notes)
       guard let lines = run.kernelLogLines else {
-        Output.error("cannot print the kernel's lines: the tiering rules of this release are not confirmed (see the notes above)")
+        Output.error("cannot print the kernel's lines: they would rest on an assumption (see the notes above)")
         throw ExitCode(65)
       }
       for line in lines { print(line) }

@@ -13,7 +13,7 @@ struct VerifyCommand: AsyncParsableCommand {
   @Option(help: "Also store the boot as a snapshot folder here.") var keep: String?
 
   func run() async throws {
-    let (spec, arguments, capture) = try boot.boot()
+    let (spec, arguments, capture) = try boot.boot(dumps: CaptureCase.tierDumps)
     if let keep { try capture.write(to: keep) }
     let result = try reportingErrors { try Verification(spec: spec, arguments: arguments, capture: capture, kernel: kernel) }
     print(result.report, terminator: "")

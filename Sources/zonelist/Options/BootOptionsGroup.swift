@@ -9,12 +9,13 @@ struct QEMUBootOptions: ParsableArguments {
   @Option(help: "Seconds to wait for the guest.") var timeout: Double = 300
 
   /// Reads the topology file and boots it once.
-  func boot() throws -> (MachineSpec, QEMUArguments, BootCapture) {
+  /// - Parameter dumps: Extra guest dumps (verify adds the memory-tier files).
+  func boot(dumps: String = "") throws -> (MachineSpec, QEMUArguments, BootCapture) {
     let spec = try reportingErrors { try TopologyFile.load(path: topology) }
     let arguments = try reportingErrors { try QEMUArguments(spec) }
     let capture = try reportingErrors {
       try QEMURunner(kernelImage: kernelImage, timeoutSeconds: timeout)
-        .boot(machineOptions: arguments.machineOptions, bootOptions: arguments.bootOptions)
+        .boot(machineOptions: arguments.machineOptions, bootOptions: arguments.bootOptions, plan: GuestPlan(dumps: dumps))
     }
     return (spec, arguments, capture)
   }
