@@ -69,9 +69,29 @@ enum FuzzInput {
     if error.expected.isEmpty { fatalError("an ImportError without an expectation: \(error)") }
     if error.line < 0 { fatalError("an ImportError with a negative line: \(error)") }
     for (path, text) in files where error.file.hasSuffix(path) {
-      let lines = text.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+      let lines = lineCount(text)
       if error.line > lines { fatalError("an ImportError naming line \(error.line) of a \(lines)-line file: \(error)") }
     }
+  }
+
+  /// Lines as the most generous reader counts them: breaks at LF, CR (CR LF once), and
+  /// YAML's NEL, LS and PS.
+  static func lineCount(_ text: Data) -> Int {
+    let bytes = [UInt8](text)
+    var count = 1
+    var index = 0
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x0A: count += 1
+      case 0x0D: if index + 1 >= bytes.count || bytes[index + 1] != 0x0A { count += 1 }
+      case 0xC2: if index + 1 < bytes.count && bytes[index + 1] == 0x85 { count += 1 }
+      case 0xE2:
+        if index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) { count += 1 }
+      default: break
+      }
+      index += 1
+    }
+    return count
   }
 
   /// Reads a snapshot the way `Sysroot.read` does after reading the files; errors are checked.

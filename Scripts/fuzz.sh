@@ -69,12 +69,20 @@ case "${1:-}" in
   ci)
     seconds=${2:-20}
     build
+    mkdir -p "$scratch/logs"
     for target in $(targets); do
       echo "== fuzz $target for ${seconds}s"
-      # A fresh corpus each time: seeds first (each must pass), then new inputs.
+      # A fresh corpus each time: the seeds first (each must pass), then new inputs.
       rm -rf "$scratch/corpus/$target"
-      run "$target" -max_total_time="$seconds" -print_final_stats=1 2>&1 | grep -E '^(#[0-9]+.*(INITED|DONE)|stat::number_of_executed_units|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true
-      [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz target $target failed: see above"; exit 1; }
+      log="$scratch/logs/ci-$target.log"
+      status=0
+      run "$target" -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1 || status=$?
+      grep -E '^#[0-9]+.*(INITED|DONE)|^stat::number_of_executed_units' "$log" || true
+      if [ "$status" -ne 0 ]; then
+        grep -v -E '^(#[0-9]+|INFO:|\s+NEW_FUNC)' "$log" | head -60
+        echo "fuzz target $target failed (exit $status): the input is in $scratch/artifacts/, the log in $log"
+        exit 1
+      fi
     done ;;
   campaign)
     seconds=${2:?usage: $0 campaign SECONDS [TARGET…]}; shift 2

@@ -35,12 +35,34 @@ public enum TopologyFile {
     } catch let error as YamlError {
       throw ImportError(
         // libyaml puts the end of a file without a final newline on the line after it.
-        file: file, line: Swift.min(yamlLine(error), text.split(separator: "\n", omittingEmptySubsequences: false).count), text: "\(error)".split(separator: "\n").first.map(String.init) ?? "",
+        file: file, line: Swift.min(yamlLine(error), yamlLines(text).count), text: "\(error)".split(separator: "\n").first.map(String.init) ?? "",
         expected: "well-formed YAML or JSON")
     } catch {
       throw ImportError(file: file, line: 0, text: "\(error)", expected: "well-formed YAML or JSON")
     }
-    return (root, Reader(file: file, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
+    return (root, Reader(file: file, lines: yamlLines(text)))
+  }
+
+  /// The lines as libyaml counts them: it breaks lines at CR LF, CR, LF, NEL, LS and PS (a
+  /// Swift `String` holds CR LF as one character, so splitting at "\n" would not see them).
+  static func yamlLines(_ text: String) -> [String] {
+    var lines: [String] = []
+    var line = String.UnicodeScalarView()
+    var scalars = text.unicodeScalars.makeIterator()
+    var next = scalars.next()
+    while let scalar = next {
+      next = scalars.next()
+      switch scalar {
+      case "\r", "\n", "\u{85}", "\u{2028}", "\u{2029}":
+        if scalar == "\r" && next == "\n" { next = scalars.next() }
+        lines.append(String(line))
+        line = String.UnicodeScalarView()
+      default:
+        line.append(scalar)
+      }
+    }
+    lines.append(String(line))
+    return lines
   }
 
   public static func yamlLine(_ error: YamlError) -> Int {

@@ -63,3 +63,36 @@ extension FuzzRegressionTests {
     }
   }
 }
+
+extension FuzzRegressionTests {
+  /// Fuzz target `version` (crash): a `/proc/cmdline` word that is just `=` split into nothing
+  /// and was indexed. Kernel: `parse_args()` takes any word; one without a name is no option.
+  @Test func aCommandLineWordOfJustAnEqualsSignIsNoOption() throws {
+    var files = Self.files
+    files[SystemSnapshot.Path.cmdline] = "numa=off = == =x movablecore= kernelcore=1G\r\n"
+    let snapshot = try Sysroot.snapshot(
+      contents: files.mapValues { Data($0.utf8) }, nodeDirectories: [0, 1], cpuDirectories: [], root: "snap")
+    let options = try #require(snapshot.bootOptions)
+    #expect(options.numaOff)
+    #expect(options.movableCore == nil)
+    #expect(options.kernelCore == "1G")
+  }
+}
+
+extension FuzzRegressionTests {
+  /// Fuzz target `workload`: libyaml breaks lines at CR (and CR LF, NEL, LS, PS) too, but the
+  /// error's text was looked up in lines split at LF only (a Swift `String` holds CR LF as one
+  /// character), so the error named a line the file did not have, with no text.
+  @Test(arguments: [
+    ("nodes:\r  - id: 0\r    cpus: 0\r    bogus: 1\r", 4), ("nodes:\r\n  - id: 0\r\n    bogus: 1\r\n", 3),
+    ("nodes:\n  - id: 0\u{2028}    bogus: 1", 3),
+  ])
+  func anErrorInAFileWithCarriageReturnsShowsItsLine(text: String, line: Int) throws {
+    #expect {
+      _ = try TopologyFile.parse(text, file: "t.yaml")
+    } throws: { error in
+      guard let error = error as? ImportError else { return false }
+      return error.line == line && error.text == "bogus: 1" && error.expected.hasPrefix("one of the keys")
+    }
+  }
+}
