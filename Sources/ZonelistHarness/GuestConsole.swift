@@ -11,7 +11,7 @@ import Foundation
 ///   is tag `STEP`, text `3 done`), kept in order with the files.
 ///
 /// Kernel messages that reach the console (`[    1.234567] …`) are skipped wherever they
-/// land between lines; other text outside the markers (the kernel's own boot output, a
+/// land, also in the middle of a base64 line; other text outside the markers (the kernel's own boot output, a
 /// shell's complaint) is not part of the protocol and is ignored.
 public struct GuestConsole: Sendable {
   public enum Record: Sendable, Equatable {
@@ -44,8 +44,8 @@ public struct GuestConsole: Sendable {
           }
           records.append(.file(snapshot: snapshot, path: open.path, contents: contents))
           file = nil
-        } else if line.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) }) {
-          file?.base64 += line
+        } else if let part = GuestConsole.base64Part(line) {
+          file?.base64 += part
         } else if !completes {
           break lines
         } else {
@@ -87,6 +87,16 @@ public struct GuestConsole: Sendable {
       return line
     }
     return line[marker.lowerBound...]
+  }
+
+  /// The base64 of a line inside a file: the whole line, or the part before a kernel message
+  /// that the console put in the middle of it (the rest of the base64 line follows on the next
+  /// line, and the file's lines are joined anyway); nil when the line is neither.
+  static func base64Part(_ line: Substring) -> Substring? {
+    let isBase64: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) }
+    let prefix = line.prefix(while: isBase64)
+    if prefix.endIndex == line.endIndex { return line }
+    return isKernelMessage(line[prefix.endIndex...]) ? prefix : nil
   }
 
   /// Whether a console line is a kernel message: `[`, a timestamp, `]`.

@@ -67,9 +67,16 @@ public struct ModelInput: Sendable {
     return Pages(value)
   }
 
-  /// What the profile itself assumes: the rules of a release newer than every proven one.
+  /// Where the rules of a release newer than every proven one come from: compared source,
+  /// or an assumption.
   public static func profileDiagnostics(_ profile: KernelProfile) -> [Diagnostic] {
-    KernelReleases.assumedRules(for: profile.version).map { [.rulesAssumed(release: profile.version, rules: $0)] } ?? []
+    if let rules = KernelReleases.assumedRules(for: profile.version) {
+      return [.rulesAssumed(release: profile.version, rules: rules)]
+    }
+    if let rules = KernelReleases.sourceComparedRules(for: profile.version) {
+      return [.rulesFromComparedSource(release: profile.version, rules: rules)]
+    }
+    return []
   }
 
   /// Picks the profile: `--kernel` first, then the release the input names.

@@ -55,6 +55,13 @@ public enum SimulationSetup {
     let lists = listsInEffect(input: input, sysroot: sysroot, context: context)
     var simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start, lists: lists)
     if input.spec == nil { simulator.interleaveWeights = try interleaveWeights(sysroot ?? "/", nodes: input.topology.nodeIDs) }
+    if input.spec == nil && input.profile.version >= KernelVersion(6, 7) {
+      let slices = CPUCaches.dataSlices(sysroot: sysroot ?? "/", cpus: simulator.cpus)
+      simulator.setDataCacheSlices(slices)
+      if slices.count < simulator.cpus.count {
+        notes.append("no last-level cache size for some CPUs (sys/devices/system/cpu/cpuN/cache): their PCPF_FREE_HIGH_BATCH is taken as unset")
+      }
+    }
     // Say where the start differs from the snapshot's own counts (pagetypeinfo and zoneinfo are
     // read moments apart; blocks that do not fit the zone's managed pages are left out).
     let startFree = Dictionary(uniqueKeysWithValues: simulator.zones.map { ($0.reference, $0.free) })

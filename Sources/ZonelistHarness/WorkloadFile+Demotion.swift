@@ -6,8 +6,8 @@ extension WorkloadFile {
   static func demotion(
     _ node: Yams.Node, item: Yams.Node, fields: [String: Yams.Node], cpu: CPUID?, reader: TopologyFile.Reader, topology: Topology
   ) throws(ImportError) -> Workload.Step {
-    if let extra = fields.keys.filter({ !["demote", "cpu", "seconds"].contains($0) }).sorted().first {
-      throw reader.fail(item, "a demote step holds only 'demote:', 'cpu:' and 'seconds:', not '\(extra):'")
+    if let extra = fields.keys.filter({ !["demote", "cpu", "seconds", "seconds-after"].contains($0) }).sorted().first {
+      throw reader.fail(item, "a demote step holds only 'demote:', 'cpu:', 'seconds:' and 'seconds-after:', not '\(extra):'")
     }
     let values = try reader.mapping(node, "demote: {from: N, pages: P}", allowed: ["from", "pages"])
     guard let fromField = values["from"], let pagesField = values["pages"] else {

@@ -31,17 +31,19 @@ public enum WorkloadFile {
     }
     var steps: [Workload.Step] = []
     var seconds: [Int: Double] = [:]
+    var secondsAfter: [Int: Double] = [:]
     let hugePageSettings = try transparentHugePages(top, reader: reader)
     let cpus = Set(topology.cpus)
     for item in items {
       let fields = try reader.mapping(
         item, "a step: a mapping with 'allocate:'/'pages:', 'free:', 'online:' or 'seconds:'",
-        allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free", "online", "seconds", "madvise", "demote"])
+        allowed: ["cpu", "policy", "nodes", "allocate", "pages", "order", "gfp", "repeat", "free", "online", "seconds", "seconds-after", "madvise", "demote"])
       let kinds = ["allocate", "free", "online", "demote"].filter { fields[$0] != nil } + (fields["pages"] != nil ? ["pages"] : [])
       guard kinds.count <= 1 else {
         throw reader.fail(item, "one of 'allocate:', 'pages:', 'free:' or 'online:' in a step, not \(kinds.map { "'\($0):'" }.joined(separator: " and "))")
       }
       if let node = fields["seconds"] { seconds[steps.count + 1] = try Self.seconds(node, reader: reader) }
+      if let node = fields["seconds-after"] { secondsAfter[steps.count + 1] = try Self.seconds(node, reader: reader) }
       var cpu: CPUID? = nil
       if let node = fields["cpu"] {
         let value = try reader.integer(node, "a CPU number")
@@ -63,15 +65,15 @@ public enum WorkloadFile {
         continue
       }
       if let onlineNode = fields["online"] {
-        if let extra = fields.keys.filter({ !["online", "cpu", "seconds"].contains($0) }).sorted().first {
-          throw reader.fail(item, "an online step holds only 'online:', 'cpu:' and 'seconds:', not '\(extra):'")
+        if let extra = fields.keys.filter({ !["online", "cpu", "seconds", "seconds-after"].contains($0) }).sorted().first {
+          throw reader.fail(item, "an online step holds only 'online:', 'cpu:', 'seconds:' and 'seconds-after:', not '\(extra):'")
         }
         steps.append(try online(onlineNode, cpu: cpu, reader: reader, topology: topology))
         continue
       }
       if kinds.isEmpty && fields["seconds"] != nil {
-        let extra = fields.keys.filter { $0 != "seconds" && $0 != "cpu" }.sorted()
-        guard extra.isEmpty else { throw reader.fail(item, "an idle step holds only 'seconds:' and 'cpu:', not '\(extra[0]):'") }
+        let extra = fields.keys.filter { !["seconds", "seconds-after", "cpu"].contains($0) }.sorted()
+        guard extra.isEmpty else { throw reader.fail(item, "an idle step holds only 'seconds:', 'seconds-after:' and 'cpu:', not '\(extra[0]):'") }
         steps.append(.idle(cpu: cpu))
         continue
       }
@@ -143,6 +145,7 @@ public enum WorkloadFile {
     }
     var workload = Workload(steps: steps, startEverythingFree: everythingFree, refreshVMStatsAfterEachStep: refresh)
     workload.seconds = seconds
+    workload.secondsAfter = secondsAfter
     workload.transparentHugePages = hugePageSettings
     if let node = top["weights"] { workload.weights = try weights(node, reader: reader, topology: topology, profile: profile) }
     workload.bootPageSets = bootPageSets

@@ -45,3 +45,43 @@ import Testing
     #expect(json.contains("\"build\" : \"rebuild\""), "\(json.prefix(600))")
   }
 }
+
+/// Weighted-interleave weights from the sysroot (`/sys/kernel/mm/mempolicy/weighted_interleave/nodeN`),
+/// as `weighted_interleave_nid()` uses them: 6000 pages over nodes 0, 1, 3 weighted 3/1/2 → 3000/1000/2000.
+@Suite struct SysrootWeightsTests {
+  static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("ZonelistCoreTests/Fixtures/alloc/policies-many-6.12/before").path
+
+  func sysroot(weights: [Int: String]) throws -> String {
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-test-\(UUID().uuidString)").path
+    try FileManager.default.copyItem(atPath: Self.fixture, toPath: copy)
+    for (node, text) in weights {
+      let path = copy + "/sys/kernel/mm/mempolicy/weighted_interleave/node\(node)"
+      try FileManager.default.removeItem(atPath: path)
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    return copy
+  }
+
+  @Test func weightsComeFromTheSysroot() throws {
+    let root = try sysroot(weights: [0: "3\n", 1: "1\n", 3: "2\n"])
+    let workload = try Tool.file(
+      "start: free\nsteps:\n  - cpu: 0\n    policy: weighted-interleave\n    nodes: 0-1,3\n    gfp: GFP_USER\n    pages: 6000\n", name: "w.yaml")
+    let result = try Tool.run(["simulate", "--sysroot", root, "--workload", workload, "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let step = try #require((json["steps"] as? [[String: Any]])?.first)
+    let pages = try #require(step["pages"] as? [String: Int])
+    var perNode: [String: Int] = [:]
+    for (zone, count) in pages { perNode[String(zone.prefix { $0 != ":" }), default: 0] += count }
+    #expect(perNode == ["0": 3000, "1": 1000, "3": 2000], "\(pages)")
+  }
+
+  @Test func aBadWeightFileIsNamed() throws {
+    let root = try sysroot(weights: [1: "heavy\n"])
+    let workload = try Tool.file("steps:\n  - cpu: 0\n    pages: 4\n", name: "w.yaml")
+    let result = try Tool.run(["simulate", "--sysroot", root, "--workload", workload])
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.stderr.contains("weighted_interleave/node1:1: expected a weight in 1...255"), "\(result.stderr)")
+  }
+}

@@ -102,11 +102,17 @@ import ZonelistHarness
     #expect(KernelVersion(parsing: "2.6.24.7")?.seriesStart == KernelVersion(2, 6, 24))
   }
 
-  @Test func onlyReleasesPastTheNewestProvenAssumeRules() {
-    #expect(KernelReleases.assumedRules(for: KernelVersion(7, 3, 1)) == KernelVersion(7, 2))
+  @Test func onlyReleasesPastTheSourceReadAssumeRules() {
+    #expect(KernelReleases.assumedRules(for: KernelVersion(7, 4, 1)) == KernelVersion(7, 2))
+    #expect(KernelReleases.assumedRules(for: KernelVersion(7, 3, 1)) == nil)
     #expect(KernelReleases.assumedRules(for: KernelVersion(7, 2, 13)) == nil)
     #expect(KernelReleases.assumedRules(for: KernelVersion(6, 15)) == nil)
-    #expect(ModelInput.profileDiagnostics(KernelProfile(version: KernelVersion(7, 3))).first?.relies == [.rules])
+    #expect(ModelInput.profileDiagnostics(KernelProfile(version: KernelVersion(7, 4))).first?.relies == [.rules])
+    // 7.3 is not booted here, but its source was compared with 7.2's: said, not assumed.
+    let compared = ModelInput.profileDiagnostics(KernelProfile(version: KernelVersion(7, 3)))
+    #expect(compared == [.rulesFromComparedSource(release: KernelVersion(7, 3), rules: KernelVersion(7, 2))])
+    #expect(!compared[0].isAssumption)
+    #expect(ModelInput.profileDiagnostics(KernelProfile(version: KernelVersion(7, 2))).isEmpty)
   }
 
   /// A machine's own proc/version is a release that exists, even one newer than this list.

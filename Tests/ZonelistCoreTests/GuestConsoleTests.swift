@@ -4,12 +4,13 @@ import ZonelistHarness
 
 /// The console protocol every capture guest speaks, read by the one parser.
 @Suite struct GuestConsoleTests {
-  /// A console as the serial port delivers it: `\r\n`, the kernel's boot text, a kernel
-  /// message torn into the middle of a file, and `alloc.c`'s own events.
+  /// A console as the serial port delivers it: `\r\n`, the kernel's boot text, the
+  /// firmware's escape bytes before the first marker, kernel messages inside a file (one in
+  /// the middle of a base64 line), and `alloc.c`'s own events.
   static let console = [
     "SeaBIOS (version 1.16.2)", "Booting from ROM..\u{1B}c\u{1B}[?7l\u{1B}[2J\u{1B}[0m.@@BOOT",
     "@@SNAP-BEGIN before", "@@F proc/version", "TGludXggdmVyc2lvbiA2LjEuMA==", "@@FE",
-    "@@F sys/devices/system/node/online", "MC0x", "[   12.345678] Freeing unused kernel memory", "Cg==", "@@FE",
+    "@@F sys/devices/system/node/online", "MC[   12.345678] Freeing unused kernel memory", "0x", "[   12.5] x", "Cg==", "@@FE",
     "@@SNAP-END before",
     "@@STEP 1 done", "@@PLACE 1 node 0 pages 32768", "@@F dmesg", "", "@@FE", "@@ZONELIST-END",
   ].joined(separator: "\r\n") + "\r\n"

@@ -5,7 +5,7 @@ import ZonelistHarness
 
 extension TiersFixture {
   /// The captures this suite must see: a fixture that disappears fails the count.
-  static let expectedCount = 83
+  static let expectedCount = 86
 
   /// The tiers exactly as `zonelist tiers --sysroot` computes them.
   func run() throws -> TiersRun {

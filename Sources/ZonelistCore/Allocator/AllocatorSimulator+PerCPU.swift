@@ -33,6 +33,7 @@ extension AllocatorSimulator {
   /// the lists cannot be refilled) `rmqueue_buddy()`; then `reserve_highatomic_pageblock()`
   /// for a high-order atomic request.
   mutating func takePages(_ zone: Int, cpuIndex: Int, order: Int, type: MigrateType, attempt: Attempt, outcome: inout Outcome) -> Int? {
+    pageSets[cpuIndex * zones.count + zone].touched = true
     var page: Int? = nil
     if PerCPUPages.allows(order: order) { page = takeFromPerCPUList(zone, cpuIndex: cpuIndex, order: order, type: type, attempt: attempt) }
     if page == nil { page = takeFromBuddy(zone, order: order, type: type, attempt: attempt) }
@@ -89,6 +90,7 @@ extension AllocatorSimulator {
   /// halving `free_count` (or `free_factor`) first; returns how many it took.
   mutating func takeRun(set: Int, list index: Int, zone: Int, order: Int, upTo limit: Int, movable: Bool, into record: inout AllocationRecord) -> Int {
     guard limit > 0, !pageSets[set].isEmpty(list: index) else { return 0 }
+    pageSets[set].touched = true
     var list = PageDeque()
     swap(&list, &pageSets[set].lists[index])
     var state: [UInt8] = []
@@ -160,6 +162,7 @@ extension AllocatorSimulator {
 
   /// Frees `blocks` consecutive blocks of 2^`order` pages from `start`, one by one.
   mutating func freeRun(_ zone: Int, start: Int, blocks: Int, order: Int, cpuIndex: Int) {
+    pageSets[cpuIndex * zones.count + zone].touched = true
     guard PerCPUPages.allows(order: order) else {
       for block in 0..<blocks {
         let page = start + block << order
@@ -176,7 +179,8 @@ extension AllocatorSimulator {
 
   /// Frees one block onto a CPU's list, draining the list when it reaches its high mark.
   ///
-  /// Kernel: `free_unref_page_commit()`, `nr_pcp_high()`, `nr_pcp_free()`.
+  /// Kernel: `free_unref_page_commit()`, `nr_pcp_high()`, `nr_pcp_free()`; `PCPF_FREE_HIGH_BATCH`
+  /// (6.7 on) keeps a batch on the list through a run of order 1–3 frees.
   mutating func freeToList(_ pcp: inout PerCPUPages, zone: Int, page: Int, order: Int) {
     let blockType = zones[zone].buddy.pageblockType(of: page)
     zones[zone].buddy.markOnPerCPUList(page, order: order, type: blockType)
@@ -188,7 +192,7 @@ extension AllocatorSimulator {
       pcp.push(page, order: order, type: type, front: true)
       var freeHigh = false
       if order > 0 && order <= PerCPUPages.costlyOrder {
-        freeHigh = pcp.freeCount >= batch && pcp.previousFreeWasHighOrder
+        freeHigh = pcp.freeCount >= batch && pcp.previousFreeWasHighOrder && (!pcp.freeHighBatch || pcp.count >= batch)
         pcp.previousFreeWasHighOrder = true
       } else {
         pcp.previousFreeWasHighOrder = false
@@ -280,30 +284,5 @@ extension AllocatorSimulator {
     swap(&pcp, &pageSets[set])
     drain(&pcp, zone: set % zones.count, count: count, first: 0)
     swap(&pcp, &pageSets[set])
-  }
-}
-
-
-extension AllocatorSimulator {
-  /// What every CPU does when its vmstat work runs with page sets (each second while
-  /// counters change, and on a write to `vm.stat_refresh`): from 6.7 each list's `high` decays
-  /// by an eighth towards `high_min` and the pages above it go back to the buddy lists.
-  ///
-  /// Kernel: `refresh_cpu_vm_stats(true)` → `decay_pcp_high()`. The draining of other nodes'
-  /// lists after three idle rounds (`pcp->expire`) is not modeled.
-  ///
-  /// - Complexity: O(*CPUs* × *zones*) plus the pages drained.
-  public mutating func refreshVMStats() {
-    guard autoTunedHigh else { return }
-    for set in pageSets.indices {
-      let zone = set % zones.count
-      let highMin = zones[zone].highMin
-      if pageSets[set].high > highMin {
-        let high = pageSets[set].high
-        pageSets[set].high = Swift.max(pageSets[set].count - (zones[zone].batch << 5), high - (high >> 3), highMin)
-      }
-      let excess = pageSets[set].count - pageSets[set].high
-      if excess > 0 { drain(set: set, count: excess) }
-    }
   }
 }

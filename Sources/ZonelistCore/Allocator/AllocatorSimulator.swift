@@ -92,6 +92,8 @@ public struct AllocatorSimulator: Sendable {
   var taskInterleave: (previous: NodeID?, weightLeft: Int) = (nil, 0)
   /// The per-CPU list (page set, list index, preferred zone) the last allocation came from on the fast path.
   var lastPerCPUList: (set: Int, index: Int, preferredZone: Int)? = nil
+  /// Per CPU: its vmstat work is queued to run again in a second (`vmstatSecond()`).
+  var vmstatWorkQueued: [Bool] = []
 
   /// Where a simulation starts: each zone's free blocks and each CPU's lists.
   public struct StartState: Sendable {

@@ -14,6 +14,13 @@ struct PerCPUPages: Hashable, Sendable {
   var freeFactor = 0
   /// Kernel: `PCPF_PREV_FREE_HIGH_ORDER`.
   var previousFreeWasHighOrder = false
+  /// Kernel: `PCPF_FREE_HIGH_BATCH` (6.7 on): the CPU's share of its last-level cache holds more
+  /// than three batches, so a run of high-order frees keeps a batch on the list.
+  var freeHighBatch = false
+  /// Kernel: `pcp->expire`: vmstat rounds left before a remote zone's list is drained a batch.
+  var expire: Int8 = 0
+  /// This CPU changed the zone's counters since its last vmstat round (`vm_stat_diff` not zero).
+  var touched = false
   /// The lists, created on first use. Kernel: `pcp->lists[]`.
   var lists: [PageDeque] = []
 

@@ -17,6 +17,9 @@ public struct Workload: Hashable, Sendable {
   public var steps: [Step]
   /// Each step's `seconds:` by 1-based step number, where given.
   public var seconds: [Int: Double] = [:]
+  /// Each step's `seconds-after:`: idle time between its end and the next step (a capture's
+  /// snapshot), after the `vm.stat_refresh` of `refreshVMStatsAfterEachStep`.
+  public var secondsAfter: [Int: Double] = [:]
   /// Weighted-interleave weights the workload sets (`weights:`), over the snapshot's.
   public var weights: [NodeID: Int] = [:]
   /// The THP settings (`thp:`, `thp-defrag:`); nil: no huge pages.
@@ -89,13 +92,18 @@ public struct WorkloadRun: Sendable {
     for (node, weight) in workload.weights { simulator.interleaveWeights[node] = weight }
     var allocatedBy: [Int: Taken] = [:]
     for (index, step) in workload.steps.enumerated() {
+      // The previous step's idle time after its snapshot (see VMStatSchedule).
+      for _ in 0..<VMStatSchedule.seconds(workload.secondsAfter[index]) { simulator.vmstatSecond() }
       var result = StepResult(
         index: index + 1, description: "", pages: [:], pageTablePages: [:], failures: 0, failureReasons: [], kswapdWoken: [],
         remotePages: 0, numastat: [:], freeAfter: [:])
       switch step {
       case .allocate(let request, let repeats, let anonymous, let hugePages):
         lastCPU = request.cpu
-        allocatedBy[index + 1] = try runAllocation(request, repeats: repeats, anonymous: anonymous, hugePages: hugePages, into: &result)
+        var clock = VMStatSchedule(seconds: workload.seconds[index + 1], work: request.count * repeats << request.order)
+        allocatedBy[index + 1] = try runAllocation(
+          request, repeats: repeats, anonymous: anonymous, hugePages: hugePages, clock: &clock, into: &result)
+        for _ in 0..<clock.due(after: .max) { simulator.vmstatSecond() }
       case .free(let stepNumber, let cpu):
         let freeingCPU = cpu ?? lastCPU
         result.description = "free step \(stepNumber) from CPU \(freeingCPU)"
@@ -127,6 +135,10 @@ public struct WorkloadRun: Sendable {
         if let cpu { lastCPU = cpu }
         result.description = "idle\(workload.seconds[index + 1].map { " \($0) s" } ?? "") on CPU \(lastCPU)"
       }
+      if case .allocate = step {} else {
+        // The step's seconds pass after what it did (a free or an online is one call).
+        for _ in 0..<VMStatSchedule.seconds(workload.seconds[index + 1]) { simulator.vmstatSecond() }
+      }
       if workload.refreshVMStatsAfterEachStep { simulator.refreshVMStats() }
       result.numastat = simulator.numastat
       for zone in simulator.zones {
@@ -144,7 +156,8 @@ public struct WorkloadRun: Sendable {
   /// One allocation step: `repeats` times `request`; anonymous memory faults page by page
   /// with its page tables, in PMD-sized folios where `hugePages` (the THP mask) is given.
   private mutating func runAllocation(
-    _ request: AllocatorSimulator.Request, repeats: Int, anonymous: Bool, hugePages: GFPFlags?, into result: inout StepResult
+    _ request: AllocatorSimulator.Request, repeats: Int, anonymous: Bool, hugePages: GFPFlags?, clock: inout VMStatSchedule,
+    into result: inout StepResult
   ) throws(SimulationError) -> Taken {
     result.description = "CPU \(request.cpu) \(request.policy.mode.rawValue)\(request.policy.nodes.isEmpty ? "" : " \(IDList.format(request.policy.nodes.map(\.rawValue)))") \(request.count * repeats << request.order) pages order \(request.order)\(request.gfp == .highUserMovable ? "" : " (\(request.gfp.kernelName))")\(hugePages == nil ? "" : ", THP")"
     var woken: Set<NodeID> = []
@@ -164,9 +177,10 @@ public struct WorkloadRun: Sendable {
     }
     // Kernel: set_mempolicy() before the step starts the task's interleave state over.
     simulator.setTaskPolicy()
-    for _ in 0..<repeats {
+    for repeated in 0..<repeats {
       guard anonymous else {
         note(try simulator.allocate(request), tables: false)
+        for _ in 0..<clock.due(after: (repeated + 1) * request.count << request.order) { simulator.vmstatSecond() }
         continue
       }
       // Anonymous memory faults in range by range (512 pages, one page table): a huge page
@@ -178,6 +192,8 @@ public struct WorkloadRun: Sendable {
       (tables.gfp, tables.order, tables.count, tables.taskInterleave) = (.kernel, 0, 1, true)
       var done = 0
       while done < request.count {
+        // The vmstat seconds that fall while the step runs (see VMStatSchedule).
+        for _ in 0..<clock.due(after: (repeated * request.count + done) << request.order) { simulator.vmstatSecond() }
         let count = Swift.min(perTable, request.count - done)
         if let hugePages, request.order == 0, count == 512 {
           var huge = request

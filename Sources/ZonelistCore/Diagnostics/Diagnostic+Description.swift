@@ -86,7 +86,9 @@ extension Diagnostic: CustomStringConvertible {
     case .managedEstimatedAsPresent:
       return "managed pages are estimated as the present pages: only a real boot knows what it reserves (a QEMU guest of 1 GiB manages about 2% less), so watermarks are estimates; a snapshot of a booted machine gives exact figures"
     case .rulesAssumed(let release, let rules):
-      return "kernel \(release.series) is newer than the newest series proven here (\(rules.series)): its rules are taken to be \(rules.series)'s, the last ones compared with real boots; no later change to zonelists, watermarks or zoneinfo is known"
+      return "kernel \(release.series) is newer than every release whose source was read here (up to \(KernelReleases.newestSourceCompared.series)): its rules are taken to be \(rules.series)'s, the newest proven on real boots; a later change to zonelists, watermarks or zoneinfo would not be known"
+    case .rulesFromComparedSource(let release, let rules):
+      return "kernel \(release.series) was not booted here; its rules are \(rules.series)'s (the newest proven): its source (Debian's \(release.series) release candidate) has the same zonelist, watermark, per-CPU page-set and zoneinfo code"
     case .zoneinfoLayoutAssumed(let release):
       return "the /proc/zoneinfo layout of kernel \(release.series) was not compared with a real one here (known: \(ZoneinfoLayout.knownSeries)): which lines it prints, and how it pads them, is assumed"
     }

@@ -51,6 +51,8 @@ public enum Diagnostic: Hashable, Sendable {
   case managedEstimatedAsPresent
   // The kernel's rules and layouts.
   case rulesAssumed(release: KernelVersion, rules: KernelVersion)
+  /// A release not booted here whose source was compared with the newest proven one's.
+  case rulesFromComparedSource(release: KernelVersion, rules: KernelVersion)
   case zoneinfoLayoutAssumed(release: KernelVersion)
 
   /// What a printed value can rest on.
@@ -77,7 +79,7 @@ public enum Diagnostic: Hashable, Sendable {
   public var relies: Set<Reliance> {
     switch self {
     case .filesEndInNUL, .offlineDirectories, .cpusFromCpumap, .offlineHasMemory, .hasMemoryDisagrees,
-      .distanceRowsPerPossibleNode, .distanceRowsPerDirectory, .localDistanceBetweenNodes:
+      .distanceRowsPerPossibleNode, .distanceRowsPerDirectory, .localDistanceBetweenNodes, .rulesFromComparedSource:
       []
     case .noNodeTree: [.nodeOrder, .zones, .cpus]
     case .cpusFromPossible, .cpusFromDirectories, .noCPUsAnywhere, .cpusOnSeveralNodes, .onlineWithoutDirectory,
@@ -117,7 +119,7 @@ public enum Diagnostic: Hashable, Sendable {
     case .onlineFromDirectories: return P.online
     case .offlineDirectories: return P.online
     case .possibleMissing, .addedToPossible: return P.possible
-    case .onlineWithoutDirectory(let nodes): return nodes.count == 1 ? P.node(nodes[0], "") : P.nodeRoot + "/nodeN"
+    case .onlineWithoutDirectory(let nodes): return P.nodeRoot + (nodes.count == 1 ? "/node\(nodes[0])" : "/nodeN")
     case .cpusFromCpumap(let nodes), .noCPUList(let nodes): return nodeFile(nodes, "cpulist")
     case .zoneinfoMissing: return P.zoneinfo
     case .memoryFromMeminfo, .memTotalZero, .meminfoMissingToo: return P.meminfo
@@ -134,7 +136,7 @@ public enum Diagnostic: Hashable, Sendable {
     case .minFreeKbytesMissing: return "proc/sys/vm/min_free_kbytes"
     case .tunablesMissing: return "proc/sys/vm"
     case .managedEstimatedAsPresent: return nil
-    case .rulesAssumed, .zoneinfoLayoutAssumed: return P.version
+    case .rulesAssumed, .rulesFromComparedSource, .zoneinfoLayoutAssumed: return P.version
     }
   }
 }

@@ -1,7 +1,7 @@
 /// Which computed lines a kernel's `/proc/zoneinfo` has, and how it pads them.
 ///
-/// Kernel: `zoneinfo_show_print()` in `mm/vmstat.c`. Read in the 6.1, 6.12 and 7.2
-/// sources and compared with real files: the boot fixtures of 5.10, 6.1, 6.12 and 7.2
+/// Kernel: `zoneinfo_show_print()` in `mm/vmstat.c`. Read in the 6.1, 6.12, 7.2 and
+/// 7.3-rc7 sources and compared with real files: the boot fixtures of 5.10, 6.1, 6.12 and 7.2
 /// (`ZoneinfoLayoutTests`) and this repository's 6.18 build machine.
 public struct ZoneinfoLayout: Hashable, Sendable {
   /// `        boost    %lu` and `        cma      %lu` (absent in 5.10, present in 6.1).
@@ -25,11 +25,11 @@ public struct ZoneinfoLayout: Hashable, Sendable {
     pagesetHighIsStatic = series < KernelVersion(6, 7)
     isKnown =
       series == KernelVersion(5, 10) || (KernelVersion(6, 1)...KernelVersion(6, 12)).contains(series)
-      || series == KernelVersion(6, 18) || series == KernelVersion(7, 2)
+      || series == KernelVersion(6, 18) || series == KernelVersion(7, 2) || series == KernelVersion(7, 3)
   }
 
   /// The series whose layout is known, for messages.
-  public static let knownSeries = "5.10, 6.1–6.12, 6.18, 7.2"
+  public static let knownSeries = "5.10, 6.1–6.12, 6.18, 7.2, 7.3"
 
   /// The diagnostic a zoneinfo for `version` carries, if its layout is not known.
   public static func diagnostics(for version: KernelVersion) -> [Diagnostic] {

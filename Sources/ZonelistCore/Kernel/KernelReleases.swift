@@ -12,6 +12,12 @@ public enum KernelReleases {
   public static let newest = KernelVersion(7, 3)
   /// The newest series booted and compared in this repository (`KernelProfile.provenSeries`).
   public static let newestProven = KernelVersion(7, 2)
+  /// The newest series whose source was compared with ``newestProven``'s: Debian
+  /// experimental's `linux-source-7.3` 7.3~rc7 has the same `build_zonelists()`,
+  /// `find_next_best_node()`, `__build_all_zonelists()`, watermark, `lowmem_reserve`,
+  /// per-CPU page-set and `zoneinfo_show_print()` code as 7.2.13 (its `mm/mm_init.c` changes
+  /// only sparsemem set-up and the `kernelcore=mirror` case, which the model refuses).
+  public static let newestSourceCompared = KernelVersion(7, 3)
   /// The oldest release whose zonelist rules are modeled: 2.6.23 brought ZONE_MOVABLE and
   /// `numa_zonelist_order`, which every profile builds on.
   public static let oldestModeled = KernelVersion(2, 6, 23)
@@ -38,10 +44,17 @@ public enum KernelReleases {
     guard version >= oldestModeled else { throw .notModeled(version) }
   }
 
-  /// The rules a release newer than every proven one is taken to follow, or `nil` when its
-  /// series is proven or older than the newest proven (its rules are then read from source).
+  /// The rules a release newer than every one whose source was read is taken to follow (a
+  /// machine's `proc/version` can name one), or `nil` when its rules are known.
   public static func assumedRules(for version: KernelVersion) -> KernelVersion? {
-    version.seriesStart > newestProven ? newestProven : nil
+    version.seriesStart > newestSourceCompared ? newestProven : nil
+  }
+
+  /// For a release newer than every proven one whose source was compared with the newest
+  /// proven's, the proven series whose rules it follows; `nil` otherwise.
+  public static func sourceComparedRules(for version: KernelVersion) -> KernelVersion? {
+    let series = version.seriesStart
+    return series > newestProven && series <= newestSourceCompared ? newestProven : nil
   }
 }
 
