@@ -96,3 +96,20 @@ extension FuzzRegressionTests {
     }
   }
 }
+
+extension FuzzRegressionTests {
+  /// Fuzz target `caches` (crash, found by reading the code the target covers): a cache `size`
+  /// whose bytes pass Int's range trapped when multiplied by its unit.
+  @Test func aCacheSizePastIntsRangeIsNoSize() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-caches-\(UInt64.random(in: 0...UInt64.max))")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let leaf = root.appendingPathComponent("sys/devices/system/cpu/cpu0/cache/index0")
+    try FileManager.default.createDirectory(at: leaf, withIntermediateDirectories: true)
+    for (name, text) in [("type", "Unified\n"), ("size", "99999999999999999G\n"), ("shared_cpu_list", "0\n")] {
+      try Data(text.utf8).write(to: leaf.appendingPathComponent(name))
+    }
+    #expect(CPUCaches.dataSlices(sysroot: root.path, cpus: [0]).isEmpty)
+    try Data("16384K\n".utf8).write(to: leaf.appendingPathComponent("size"))
+    #expect(CPUCaches.dataSlices(sysroot: root.path, cpus: [0]) == [0: 16_777_216])
+  }
+}
