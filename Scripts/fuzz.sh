@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=.build-fuzz
-timeout_seconds=10   # one input taking longer is a hang
+timeout_seconds=30   # one input taking longer is a hang (a 1024-node snapshot takes seconds under ASan on a busy machine)
 rss_limit_mb=2048    # a run holding more is unbounded memory
 
 # Swift's ARC and runtime caches read as leaks to LeakSanitizer; memory is bounded by the limits above.
@@ -28,7 +28,13 @@ targets() { for file in Fuzz/*.swift; do name=$(basename "$file" .swift); [ "$na
 build() {
   local flags=(-c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
     -Xcc -fsanitize=fuzzer-no-link,address)
-  swift build "${flags[@]}" --target ZonelistHarness 2>&1 | grep -E 'error|warning: unre|Compiling|Build' | grep -v '^\[' || true
+  local log="$scratch/build.log"
+  mkdir -p "$scratch"
+  if ! swift build "${flags[@]}" --target ZonelistHarness >"$log" 2>&1; then
+    grep -E 'error' "$log" | head -40
+    echo "the fuzz build failed: see $log"
+    exit 1
+  fi
   local bin; bin=$(swift build "${flags[@]}" --show-bin-path)
   local objects=()
   while IFS= read -r object; do objects+=("$object"); done < <(

@@ -113,3 +113,18 @@ extension FuzzRegressionTests {
     #expect(CPUCaches.dataSlices(sysroot: root.path, cpus: [0]) == [0: 16_777_216])
   }
 }
+
+extension FuzzRegressionTests {
+  /// Fuzz target `lists` (timeout under ASan): `online` listing all 1024 nodes (MAX_NUMNODES)
+  /// beside two node directories fills a 1024×1024 distance table; it is read, with every
+  /// assumption stated.
+  @Test func everyPossibleNodeOnlineWithTwoDirectoriesReads() throws {
+    var files = Self.files
+    files[SystemSnapshot.Path.online] = "0-01023\n"
+    let snapshot = try Sysroot.snapshot(
+      contents: files.mapValues { Data($0.utf8) }, nodeDirectories: [0, 1], cpuDirectories: [], root: "snap")
+    #expect(snapshot.topology.onlineNodes.count == 1024)
+    #expect(snapshot.diagnostics.contains(.onlineWithoutDirectory(nodes: Array(2...1023))))
+    #expect(snapshot.diagnostics.contains(.addedToPossible(nodes: Array(2...1023))))
+  }
+}
