@@ -11,21 +11,30 @@ public struct BootCapture: Sendable {
   public var dmesg: String
   public var qemuArguments: [String] = []
   public var bootOptions: String = ""
+  /// `dma_reserve` of the booted machine, for kernels whose boot `Total pages` needs it (before
+  /// 6.10); written to ``ModelInput/dmaReserveFile`` so that the snapshot folder builds alone.
+  /// No file in the guest shows it: ``recordDMAReserve(of:)`` sets it from the machine booted.
+  public var dmaReserve: Pages?
+  /// The whole serial console output of the boot, as the guest sent it (control sequences
+  /// included); written to ``consoleFile``, never to the terminal.
+  public var console = Data()
 
   /// File names of the extras a snapshot folder holds next to `proc/` and `sys/`.
   public static let dmesgFile = "dmesg"
   public static let qemuArgumentsFile = "qemu-args"
+  public static let consoleFile = "console.log"
 
   /// Reads the console of the snapshot guest (``Initramfs/captureScript(extraCommands:)``):
   /// snapshot `boot`, its `dmesg` file the kernel log, the rest the guest's files.
   public init(console: Data) throws(HarnessError) {
     let parsed = try GuestConsole(console: console)
     guard parsed.isFinished, var files = parsed.files(inSnapshot: "boot") else {
-      throw HarnessError("the guest did not finish its capture; console tail:\n\(QEMURunner.printable(console.suffix(3000)))")
+      throw ConsoleLog.failure("the guest did not finish its capture", console: console)
     }
     let dmesg = files.removeValue(forKey: BootCapture.dmesgFile) ?? Data()
     self.files = files.mapValues { String(decoding: $0, as: UTF8.self) }
     self.dmesg = String(decoding: dmesg, as: UTF8.self)
+    self.console = console
   }
 
   public init(files: [String: String], dmesg: String) {
@@ -42,9 +51,31 @@ public struct BootCapture: Sendable {
       try text.write(to: url, atomically: true, encoding: .utf8)
     }
     try dmesg.write(to: base.appendingPathComponent(BootCapture.dmesgFile), atomically: true, encoding: .utf8)
+    if !console.isEmpty { try console.write(to: base.appendingPathComponent(BootCapture.consoleFile)) }
+    if let dmaReserve {
+      try "\(dmaReserve.rawValue)\n".write(
+        to: base.appendingPathComponent(ModelInput.dmaReserveFile), atomically: true, encoding: .utf8)
+    }
     let arguments = qemuArguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
     try (arguments + "\n" + "append: " + bootOptions + "\n").write(
       to: base.appendingPathComponent(BootCapture.qemuArgumentsFile), atomically: true, encoding: .utf8)
+  }
+
+  /// Sets ``dmaReserve`` for a boot of `spec` under QEMU's `pc` machine: the file's
+  /// `dmaReserve:`, else the value QEMU's `pc` machine gives the booted release
+  /// (``QEMUPCLayout/dmaReserve(kernel:)``, established on real boots); nil when the guest's
+  /// `proc/version` names no release or the release needs no `dma_reserve` (6.10 on).
+  ///
+  /// Kernel: `dma_reserve`, set by `memblock_find_dma_reserve()` in `arch/x86/mm/init.c`
+  /// (removed in 6.10).
+  public mutating func recordDMAReserve(of spec: MachineSpec) {
+    guard let release = files[SystemSnapshot.Path.version].flatMap(KernelVersion.init(procVersion:)),
+      KernelProfile(version: release).bootTotalPages == .presentLessMemmapAndDMAReserve
+    else {
+      dmaReserve = nil
+      return
+    }
+    dmaReserve = spec.dmaReserve ?? QEMUPCLayout.dmaReserve(kernel: release)
   }
 
   /// The zonelist lines of the kernel log, timestamps removed, in order.

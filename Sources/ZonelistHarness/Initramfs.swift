@@ -31,7 +31,9 @@ public enum Initramfs {
   /// Where the guest library lands; an `/init` sources it with `. /lib/zonelist.sh`.
   public static let guestLibraryPath = "lib/zonelist.sh"
 
-  /// Shell functions every guest uses to speak the console protocol (``GuestConsole``):
+  /// Sourcing it quiets the kernel's console (emergency messages only), so that no kernel message
+  /// falls inside what the guest prints. Shell functions every guest uses to speak the console
+  /// protocol (``GuestConsole``):
   /// `emit PATH` prints a file byte-exact (`@@F PATH`, base64, `@@FE`; nothing when it
   /// does not exist), `dump FILE...` emits files named by absolute paths (globs that match
   /// nothing are skipped), `emit_output NAME CMD...` prints a command's output as file NAME,
@@ -41,6 +43,9 @@ public enum Initramfs {
   public static let guestLibrary = """
     # zonelist guest library: the console protocol (see Scripts/capture/README.md).
     B=/bin/busybox
+    # The kernel logs to the console while it boots (QEMURunner.baseCommandLine); from here on
+    # only emergency messages, so that none falls inside what the guest prints.
+    $B dmesg -n 1
     emit() { [ -e "/$1" ] || return 0; echo "@@F $1"; $B base64 < "/$1"; echo "@@FE"; }
     dump() { local f; for f in "$@"; do emit "${f#/}"; done; }
     emit_output() { local n=$1; shift; echo "@@F $n"; "$@" | $B base64; echo "@@FE"; }

@@ -16,7 +16,12 @@ public struct QEMURunner: Sendable {
   }
 
   /// The kernel command line every boot gets, before the machine's own options.
-  public static let baseCommandLine = "console=ttyS0 panic=-1 quiet loglevel=0 mminit_loglevel=4"
+  ///
+  /// The kernel logs to the console at `loglevel=7` (all but debug messages), so that a boot
+  /// that fails shows the kernel's last messages; the guest library quiets the console
+  /// (``Initramfs/guestLibrary``) before a guest prints anything, and the kernel's log itself
+  /// is read with `dmesg`, which the console level does not change.
+  public static let baseCommandLine = "console=ttyS0 panic=-1 loglevel=7 mminit_loglevel=4"
 
   /// Boots once with the snapshot guest (``Initramfs/captureScript(extraCommands:)``) and
   /// returns the guest's files.
@@ -61,8 +66,7 @@ public struct QEMURunner: Sendable {
       do {
         return try runOnce(guest, machineOptions: machineOptions, commandLine: commandLine, consoleLog: consoleLog)
       } catch where attempt < 2 {
-        FileHandle.standardError.write(
-          Data("note: the guest did not finish (attempt \(attempt)); booting again\n\(error.description.suffix(300))\n".utf8))
+        FileHandle.standardError.write(Data("note: booting again after attempt \(attempt): \(error.description)\n".utf8))
       }
     }
     preconditionFailure("the last attempt returns or throws")
@@ -83,8 +87,9 @@ public struct QEMURunner: Sendable {
     if guest.isCompressed {
       // The initrd's size moves the boot watermarks (it is still reserved when they are first
       // set): the script captures were always taken with a gzip'd initrd.
-      if let problem = try QEMURunner.run("gzip", arguments: ["-9", "-n", initrd.path], timeout: 60).problem {
-        throw HarnessError("cannot compress the initramfs: \(problem)")
+      let gzip = try QEMURunner.run("gzip", arguments: ["-9", "-n", initrd.path], timeout: 60)
+      if let problem = gzip.problem {
+        throw HarnessError("cannot compress the initramfs: \(problem): \(ConsoleLog.tail(gzip.output, lines: 5))")
       }
       initrd = work.appendingPathComponent("initrd.cpio.gz")
     }
@@ -101,23 +106,17 @@ public struct QEMURunner: Sendable {
       }
     }
     if let failure = steps.failure { throw failure }
-    if let problem = result.problem { throw HarnessError(problem) }
+    if let problem = result.problem { throw ConsoleLog.failure(problem, console: result.output) }
     let console = try GuestConsole(console: result.output)
     guard console.isFinished else {
-      throw HarnessError("the guest did not finish its capture; console tail:\n\(QEMURunner.printable(result.output.suffix(3000)))")
+      throw ConsoleLog.failure("the guest did not finish its capture", console: result.output)
     }
     return GuestRun(console: result.output, records: console, command: [qemu] + arguments, hostLog: qmp?.transcript ?? [])
   }
 
-  /// Console bytes made safe for a terminal: escape sequences and other control characters
-  /// dropped, tabs and newlines kept.
-  static func printable(_ bytes: Data) -> String {
-    String(decoding: bytes, as: UTF8.self).unicodeScalars.filter { $0 == "\n" || $0 == "\t" || !($0.properties.generalCategory == .control) }
-      .map(String.init).joined()
-  }
-
   /// Runs a process, returning its standard output and error and, when it failed or ran past
-  /// `timeout` seconds (it is stopped then), what went wrong. `onLine` sees each output line
+  /// `timeout` seconds (it is stopped then), what went wrong (the output is the caller's to
+  /// show: ``ConsoleLog``). `onLine` sees each output line
   /// as it arrives; the process is stopped early when `abort` turns true.
   static func run(
     _ executable: String, arguments: [String], timeout: Double, onLine: (@Sendable (String) -> Void)? = nil,
@@ -148,16 +147,14 @@ public struct QEMURunner: Sendable {
       if process.isRunning { kill(process.processIdentifier, SIGKILL) }
       process.waitUntilExit()
       output.fileHandleForReading.readabilityHandler = nil
-      let text = printable(collected.data.suffix(2000))
-      return (collected.data, "\(executable) did not finish within \(Int(timeout)) s; console so far:\n\(text)")
+      return (collected.data, "\(executable) did not finish within \(Int(timeout)) s")
     }
     process.waitUntilExit()
     output.fileHandleForReading.readabilityHandler = nil
     let rest = output.fileHandleForReading.readDataToEndOfFile()
     if !rest.isEmpty { collected.append(rest) }
     if process.terminationStatus != 0 {
-      let text = printable(collected.data.suffix(2000))
-      return (collected.data, "\(executable) exited with status \(process.terminationStatus):\n\(text)")
+      return (collected.data, "\(executable) exited with status \(process.terminationStatus)")
     }
     return (collected.data, nil)
   }

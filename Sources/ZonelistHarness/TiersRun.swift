@@ -19,60 +19,75 @@ public struct TiersRun: Sendable {
   public init(input: ModelInput, sysroot: String?, precedingBuild: BuildContext? = nil) throws {
     // Zone sizes, Total pages and watermarks do not enter the tiers: what rests on them alone is left unsaid.
     let unused: Set<Diagnostic.Reliance> = [.zones, .totalPages, .watermarks, .zoneinfoLayout]
-    let diagnostics = input.diagnostics.filter { $0.relies.isEmpty || !$0.relies.isSubset(of: unused) }
-    restsOnAssumption = diagnostics.contains { !$0.relies.isDisjoint(with: TiersRun.reliances) }
-    var notes = diagnostics.map(\.description)
+    var diagnostics = input.diagnostics.filter { $0.relies.isEmpty || !$0.relies.isSubset(of: unused) }
+    var notes: [String] = []
     let tierInput: TierInput
     if let spec = input.spec {
       tierInput = spec.tierInput(topology: input.topology)
       kernelTiers = nil
+      if let node = spec.hmatIgnoredFor {
+        notes.append(
+          "node \(node) has no memory, yet QEMU's HMAT names it: the kernel ignores the whole table (\"acpi/hmat: Ignoring: Invalid table\"), so no node gets HMAT figures")
+      }
     } else {
       let snapshot = try Sysroot.tiers(sysroot ?? "/", memoryNodes: input.topology.memoryNodeIDs)
       tierInput = snapshot.input
       kernelTiers = snapshot.kernelTiers
       notes += snapshot.notes.map(\.description)
     }
+    func tiering(after build: BuildContext?) throws -> MemoryTiering {
+      do {
+        return try MemoryTiering(topology: input.topology, input: tierInput, profile: input.profile, precedingBuild: build)
+      } catch {
+        throw HarnessError(error.description)
+      }
+    }
     var build = precedingBuild
+    var buildAssumed = false
     if build == nil, input.spec == nil {
       let path = URL(fileURLWithPath: sysroot ?? "/").appendingPathComponent(BootCapture.dmesgFile).path
       let log = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
       if let log, let found = MemoryTiering.precedingBuild(dmesg: log) {
         build = found
         if !found.isBoot { notes.append("the sysroot's dmesg shows a run-time zonelist rebuild before the last demotion targets: their node_load is the rebuild's") }
-      } else if !tierInput.nodes.values.contains(where: \.onlinedAfterBoot) {
-        notes.append("no dmesg in the sysroot shows the zonelist builds: the boot build's node_load is assumed (pass --context rebuild after a memory hot-add)")
+      } else {
+        // A node onlined after boot (kmem) implies the rebuild; otherwise the boot build is taken.
+        buildAssumed = !tierInput.nodes.values.contains(where: \.onlinedAfterBoot)
       }
     }
-    do {
-      tiering = try MemoryTiering(
-        topology: input.topology, input: tierInput, profile: input.profile, precedingBuild: build)
-    } catch {
-      throw HarnessError(error.description)
+    self.tiering = try tiering(after: build)
+    if buildAssumed {
+      // The assumption matters only where the other build's node_load chooses other targets.
+      let other = try tiering(after: self.tiering.precedingBuild.isBoot ? .rebuild(onlining: nil) : .boot)
+      if other.demotion != self.tiering.demotion {
+        diagnostics.append(.precedingBuildAssumed(assumed: self.tiering.precedingBuild.isBoot ? "boot" : "rebuild"))
+      }
     }
-    var builder = ZonelistBuilder(topology: input.topology, profile: input.profile, context: tiering.precedingBuild)
+    var builder = ZonelistBuilder(topology: input.topology, profile: input.profile, context: self.tiering.precedingBuild)
     fallbackOrders = Dictionary(uniqueKeysWithValues: builder.build().lists.map { ($0.node, $0.nodeOrder) })
-    if !tiering.rules.isConfirmed {
-      notes.append(
-        "the tiering rules of \(input.profile.version.series) are not confirmed (not read in its sources): they are placed by the upstream history (HMAT algorithm from 6.7 for kmem, for every node from 6.10; demotion lines printed as from 6.12)")
+    if !self.tiering.rules.isConfirmed {
+      diagnostics.append(.tieringRulesUnconfirmed(release: input.profile.version))
     }
-    self.notes = notes
+    self.diagnostics = diagnostics
+    self.notes = diagnostics.map(\.description) + notes
   }
 
-  /// Whether an input value the targets depend on (distances, CPUs, possible nodes, the
-  /// release's rules) was assumed.
-  public var restsOnAssumption: Bool
-  /// What the demotion targets rest on: the node order (distances), the CPU penalty, the
-  /// possible nodes (the zonelist build's `node_load[]`) and the release's rules.
-  static let reliances: Set<Diagnostic.Reliance> = [.nodeOrder, .cpus, .possibleNodes, .rules]
+  /// What the input lacked or what was taken instead, as typed diagnostics (``notes`` says them
+  /// with the tier-specific readings).
+  public var diagnostics: [Diagnostic]
+
+  /// The diagnostics `tiers --format kernel-log` would rest on (``Exactness/blocking(_:for:extra:)``):
+  /// empty when the kernel's lines can be printed.
+  public var blocking: [Diagnostic] { Exactness.blocking(diagnostics, for: .tiersKernelLog) }
 
   /// The kernel's lines, or `nil` when they would rest on an assumption (an assumed input
   /// value, or a release whose tiering rules were not confirmed): the notes say why.
   public var kernelLogLines: [String]? {
-    tiering.rules.isConfirmed && !restsOnAssumption ? TiersReport.kernelLogLines(tiering) : nil
+    blocking.isEmpty ? TiersReport.kernelLogLines(tiering) : nil
   }
 
   /// The JSON document.
-  public var document: TiersReport.Document { TiersReport.Document(tiering, notes: notes) }
+  public var document: TiersReport.Document { TiersReport.Document(tiering, notes: notes, assumptions: AssumptionReport.list(diagnostics)) }
 
   /// The model's tiers as the kernel's sysfs lists them: tier id → nodes.
   public var modelTiers: [Int: [NodeID]] {

@@ -13,6 +13,9 @@ extension TopologyFile.Reader {
       guard case .mapping(let byInitiator) = hmat else {
         throw fail(hmat, "hmat: as a mapping of initiator node ids to {latency: ns, bandwidth: MB/s}")
       }
+      guard !byInitiator.isEmpty else {
+        throw fail(hmat, "hmat: with at least one initiator's figures (leave hmat: out for none)")
+      }
       for (key, value) in byInitiator {
         guard let text = key.string, let id = Int(text), id >= 0, id < Topology.maxNumNodes else {
           throw fail(key, "an initiator node id (an integer in 0...\(Topology.maxNumNodes - 1))")
@@ -48,6 +51,9 @@ extension TopologyFile.Reader {
         throw fail(adistance, "adistance: a whole number in 0...\(Int32.max) (the kernel's int; 576 is DRAM, tier = adistance >> 7)")
       }
       spec.adistance = value
+    }
+    if spec.isDaxKmem, spec.adistance != nil {
+      throw fail(fields["adistance"], "either kind: dax-kmem (kmem's memory type) or adistance:, not both")
     }
     return spec
   }

@@ -66,7 +66,9 @@ extension WorkloadFile {
   }
 
   /// `online: {node: N, memory: SIZE, zone: normal|movable}`.
-  static func online(_ node: Yams.Node, cpu: CPUID?, reader: TopologyFile.Reader, topology: Topology) throws(ImportError) -> Workload.Step {
+  static func online(_ node: Yams.Node, cpu: CPUID?, reader: TopologyFile.Reader, topology: Topology, commandLine: String)
+    throws(ImportError) -> Workload.Step
+  {
     let fields = try reader.mapping(node, "online: {node: N, memory: SIZE} (zone: normal or movable optional)", allowed: ["node", "memory", "zone"])
     guard let nodeField = fields["node"], let memoryField = fields["memory"] else {
       throw reader.fail(node, "online: with 'node:' and 'memory:'")
@@ -79,7 +81,11 @@ extension WorkloadFile {
     guard let text = memoryField.string, let bytes = TopologyFile.bytes(text), bytes > 0, (bytes / 4096) % block == 0, bytes % 4096 == 0 else {
       throw reader.fail(memoryField, "a size that is a whole number of 128M memory blocks, like 512M")
     }
-    var zone = ZoneType.normal
+    let (defaultZone, reason) = OnlineType.defaultZone(commandLine: commandLine)
+    guard let defaultZone = defaultZone ?? (fields["zone"] != nil ? .normal : nil) else {
+      throw reader.fail(node, "'zone: normal' or 'zone: movable': \(reason)")
+    }
+    var zone = defaultZone
     if let zoneField = fields["zone"] {
       switch zoneField.string {
       case "normal": zone = .normal

@@ -4,14 +4,17 @@ public import ZonelistCore
 
 /// Reads a `--workload` file (YAML or JSON) into a ``Workload``; see `Docs/workload-format.md`.
 public enum WorkloadFile {
-  public static func load(path: String, topology: Topology, profile: KernelProfile) throws(ImportError) -> Workload {
+  /// - Parameter commandLine: the kernel's command line (`online:` steps' default zone).
+  public static func load(path: String, topology: Topology, profile: KernelProfile, commandLine: String = "") throws(ImportError) -> Workload {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
       throw ImportError(file: path, line: 0, text: "", expected: "a readable workload file")
     }
-    return try parse(text, file: path, topology: topology, profile: profile)
+    return try parse(text, file: path, topology: topology, profile: profile, commandLine: commandLine)
   }
 
-  public static func parse(_ text: String, file: String, topology: Topology, profile: KernelProfile) throws(ImportError) -> Workload {
+  public static func parse(_ text: String, file: String, topology: Topology, profile: KernelProfile, commandLine: String = "") throws(ImportError)
+    -> Workload
+  {
     let (root, reader) = try TopologyFile.compose(text, file: file, expecting: "a mapping with 'steps:'")
     let top = try reader.mapping(root, "a mapping with 'steps:'", allowed: ["steps", "start", "description", "per-cpu-lists", "refresh-vmstat", "weights", "thp", "thp-defrag"])
     /// A key that picks one of two settings (false when absent).
@@ -68,7 +71,7 @@ public enum WorkloadFile {
         if let extra = fields.keys.filter({ !["online", "cpu", "seconds", "seconds-after"].contains($0) }).sorted().first {
           throw reader.fail(item, "an online step holds only 'online:', 'cpu:', 'seconds:' and 'seconds-after:', not '\(extra):'")
         }
-        steps.append(try online(onlineNode, cpu: cpu, reader: reader, topology: topology))
+        steps.append(try online(onlineNode, cpu: cpu, reader: reader, topology: topology, commandLine: commandLine))
         continue
       }
       if kinds.isEmpty && fields["seconds"] != nil {

@@ -1,59 +1,6 @@
 import Foundation
 import Testing
 
-/// Runs the built `zonelist` binary.
-struct Tool {
-  static let binary: String = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    for configuration in ["debug", "release"] {
-      let path = root.appendingPathComponent(".build/\(configuration)/zonelist").path
-      if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    return root.appendingPathComponent(".build/debug/zonelist").path
-  }()
-
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  static func run(_ arguments: [String]) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
-  }
-
-  /// Checks that `result` is a refusal (exit 64, nothing on stdout) whose message names
-  /// `file`, `line` and what was `expected`.
-  static func expectRefusal(_ result: Result, file: String, line: Int, expected: String, _ name: String) {
-    #expect(result.status == 64, "\(name): status \(result.status) \(result.stderr)")
-    #expect(result.stderr.contains("\(file):\(line): expected"), "\(name): \(result.stderr)")
-    #expect(result.stderr.contains(expected), "\(name): \(result.stderr)")
-    #expect(result.stdout.isEmpty, "\(name): \(result.stdout)")
-  }
-
-  /// Writes `text` to a new temporary file and returns its path.
-  static func file(_ text: String, name: String = "topology.yaml") throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let path = directory.appendingPathComponent(name).path
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
-  }
-}
-
 @Suite struct BadTopologyFileTests {
   static let cases: [(name: String, yaml: String, line: Int, expected: String)] = [
     ("ragged row", "nodes:\n  - {id: 0, cpus: 0, memory: 1G}\n  - {id: 1, memory: 1G}\ndistances:\n  - [10, 20]\n  - [20]\n", 6, "2 distances in this row"),

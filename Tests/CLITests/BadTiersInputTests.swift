@@ -14,6 +14,8 @@ import Testing
     ("adistance too big", head + "    adistance: 3000000000\n", 8, "adistance: a whole number in 0...2147483647"),
     ("unknown kind", head + "    kind: pmem\n", 8, "kind: dram or dax-kmem"),
     ("empty figures", head + "    hmat:\n      0: {}\n", 9, "latency: and/or bandwidth: for initiator 0"),
+    ("empty hmat", head + "    hmat: {}\n", 8, "hmat: with at least one initiator's figures"),
+    ("dax-kmem and adistance", head + "    kind: dax-kmem\n    adistance: 100\n", 9, "either kind: dax-kmem (kmem's memory type) or adistance:"),
   ]
 
   @Test(arguments: cases.indices)
@@ -21,6 +23,30 @@ import Testing
     let item = BadTiersInputTests.cases[index]
     let path = try Tool.file(item.yaml)
     Tool.expectRefusal(try Tool.run(["tiers", "--topology", path]), file: path, line: item.line, expected: item.expected, item.name)
+  }
+
+  /// Figures QEMU refuses (`parse_numa_hmat_lb()`) or would truncate to 16 bits: `qemu-args`
+  /// names the node and initiator instead of handing QEMU a command line that fails or lies.
+  @Test(arguments: [
+    ("1, 70000", "latency 70000 ns from initiator 0: QEMU refuses"),
+    ("10, 70001", "latency 70001 ns from initiator 0: over QEMU's final base of 1 ns"),
+  ])
+  func qemuArgsRefusesLatenciesQEMUCannotWrite(_ latencies: String, _ expected: String) throws {
+    let pair = latencies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    let yaml = "kernel: \"6.12\"\nnodes:\n  - {id: 0, cpus: 0, memory: 1G, hmat: {0: {latency: \(pair[0]), bandwidth: 100}}}\n"
+      + "  - {id: 1, memory: 1G, hmat: {0: {latency: \(pair[1]), bandwidth: 100}}}\n"
+    let path = try Tool.file(yaml)
+    let tiers = try Tool.run(["tiers", "--topology", path])
+    #expect(tiers.status == 0, "a real HMAT may hold these figures: \(tiers.stderr)")
+    let result = try Tool.run(["qemu-args", "--topology", path])
+    #expect(result.status == 64 && result.stderr.contains("node 1's \(expected)"), "\(result.stderr)")
+  }
+
+  @Test func qemuArgsRefusesBandwidthsQEMUCannotWrite() throws {
+    let yaml = "kernel: \"6.12\"\nnodes:\n  - {id: 0, cpus: 0, memory: 1G, hmat: {0: {latency: 10, bandwidth: 1}}}\n"
+      + "  - {id: 1, memory: 1G, hmat: {0: {latency: 70, bandwidth: 65535}}}\n"
+    let result = try Tool.run(["qemu-args", "--topology", try Tool.file(yaml)])
+    #expect(result.status == 64 && result.stderr.contains("node 1's bandwidth 65535 MB/s from initiator 0: QEMU refuses"), "\(result.stderr)")
   }
 
   @Test func refusesAnUnreadableHMATFigure() throws {

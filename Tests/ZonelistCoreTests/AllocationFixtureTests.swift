@@ -44,7 +44,8 @@ struct AllocationFixture: CustomStringConvertible, Sendable {
     }
     defer { if hidingPagetypeinfo { try? FileManager.default.removeItem(atPath: sysroot) } }
     let input = try ModelInput.load(sysroot: sysroot, topologyFile: nil, kernel: nil)
-    let workload = try WorkloadFile.load(path: path + "/workload.yaml", topology: input.topology, profile: input.profile)
+    let workload = try WorkloadFile.load(
+      path: path + "/workload.yaml", topology: input.topology, profile: input.profile, commandLine: input.snapshot?.bootOptions?.commandLine ?? "")
     #expect(workload.refreshVMStatsAfterEachStep, "\(name): the workload should say refresh-vmstat: after-each-step, as the capture did")
     let (simulator, _) = try SimulationSetup.simulator(input: input, sysroot: sysroot, everythingFree: workload.startEverythingFree)
     var run = WorkloadRun(simulator: simulator)
@@ -70,10 +71,12 @@ struct WorstCase<Value: Comparable & Sendable> {
   /// model puts on a node and the pages the kernel put there, as a share of the step.
   static func worstPlacement(_ fixture: AllocationFixture, _ run: WorkloadRun) -> WorstCase<Double> {
     var worst = WorstCase(0.0)
+    var compared = 0
     for result in run.results {
       guard let real = fixture.placement(step: result.index) else { continue }
       let total = real.values.reduce(0, +)
       guard total > 0 else { continue }
+      compared += 1
       var modeled: [NodeID: Int] = [:]
       for (zone, pages) in result.pages where pages > 0 { modeled[zone.node, default: 0] += pages }
       for node in Set(real.keys).union(modeled.keys) {
@@ -82,6 +85,7 @@ struct WorstCase<Value: Comparable & Sendable> {
           "step \(result.index) node \(node): model \(modeled[node] ?? 0), kernel \(real[node] ?? 0) of \(total)")
       }
     }
+    #expect(compared > 0, "\(fixture.name): no step has a placement to compare")
     return worst
   }
 
@@ -107,6 +111,7 @@ struct WorstCase<Value: Comparable & Sendable> {
 
   /// Every fixture has its recorded tolerances, and no tolerance outlives its fixture.
   @Test func everyFixtureHasItsTolerances() {
+    BootFixture.expectCount("alloc")
     #expect(AllocationFixture.all.count == AllocationTolerance.fixtureCount)
     #expect(Set(AllocationFixture.all.map(\.name)) == Set(AllocationTolerance.byRun.keys))
     #expect(AllocationFixture.all.filter { !$0.hasPagetypeinfo }.count == AllocationTolerance.withoutPagetypeinfoCount)

@@ -17,12 +17,13 @@ struct AllocationTolerance: Sendable {
     placementWithoutPagetypeinfo = withoutPagetypeinfo
   }
 
-  static let fixtureCount = 50
+  static let fixtureCount = 52
   static let withoutPagetypeinfoCount = 14
   /// Placement, free pages, placement without `pagetypeinfo` (nil where the snapshot has none).
   static let byRun: [String: AllocationTolerance] = [
     "churn-four-steps-6.1": .init(0.2, free: 0.4, withoutPagetypeinfo: 0.2),
     "churn-four-steps-6.12": .init(3.7, free: 2.2, withoutPagetypeinfo: 2.1),
+    "churn-four-steps-timed-6.12": .init(1.9, free: 1.1, withoutPagetypeinfo: 1.9),
     "decay-idle-6.1": .init(0.2, free: 0.4, withoutPagetypeinfo: 0.2),
     "decay-idle-6.12": .init(0.8, free: 0.7, withoutPagetypeinfo: 0.8),
     "expire-remote-6.1": .init(1.0, free: 1.0, withoutPagetypeinfo: nil),
@@ -37,6 +38,7 @@ struct AllocationTolerance: Sendable {
     "normal-only-6.12": .init(0.2, free: 0.2, withoutPagetypeinfo: 0.2),
     "pcp-stranding-6.1": .init(0.2, free: 0.4, withoutPagetypeinfo: 0.2),
     "pcp-stranding-6.12": .init(1.7, free: 1.7, withoutPagetypeinfo: 1.7),
+    "pcp-stranding-timed-6.12": .init(1.3, free: 1.4, withoutPagetypeinfo: 1.3),
     "policies-6.1": .init(0.1, free: 0.2, withoutPagetypeinfo: 0.1),
     "policies-6.12": .init(0.1, free: 0.2, withoutPagetypeinfo: 0.1),
     "policies-many-6.1": .init(0.7, free: 0.7, withoutPagetypeinfo: 0.7),

@@ -6,6 +6,12 @@ import ZonelistHarness
 /// The buddy allocator against the kernel's `/proc/buddyinfo` after every step of the
 /// allocation captures: the model starts from the `before/` snapshot's `/proc/pagetypeinfo`.
 @Suite struct BuddyFixtureTests {
+  /// The suite runs over the allocation captures: all of them, and those with `pagetypeinfo`.
+  @Test func everyCaptureIsThere() {
+    BootFixture.expectCount("alloc")
+    #expect(AllocationFixture.all.filter(\.hasPagetypeinfo).count == AllocationTolerance.fixtureCount - AllocationTolerance.withoutPagetypeinfoCount)
+  }
+
   /// Per zone and step, the free pages the model holds in blocks of at least order 9 and 10,
   /// against the kernel's beyond one block of order 10, as a share of the zone's managed pages;
   /// the worst over a fixture, per order.

@@ -3,39 +3,31 @@ import Testing
 import ZonelistCore
 import ZonelistHarness
 
-/// Real machines' sysfs snapshots (hwloc's test data, `../shared/real-machines/hwloc/`): every
-/// one must read as a sysroot, state what it lacks, and give zonelists that hold for any machine.
+/// Real machines' sysfs snapshots (hwloc's test data, vendored in `Fixtures/real-machines/hwloc/`
+/// with hwloc's licence): every one must read as a sysroot, state what it lacks, and give
+/// zonelists that hold for any machine.
 ///
-/// The archives are not in the repository; they sit beside it, in `../shared`. They have no
-/// `/proc/version` and most have no `/proc/zoneinfo`, so these tests check invariants, not
-/// what a kernel printed.
+/// They have no `/proc/version` and most have no `/proc/zoneinfo`, so these tests check
+/// invariants, not what a kernel printed.
 @Suite struct RealMachineTests {
-  /// `<repo>/../shared/real-machines/hwloc`, found from this file (`<repo>/Tests/ZonelistCoreTests/`).
-  static let archiveDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("shared/real-machines/hwloc").standardizedFileURL.path
+  /// `Fixtures/real-machines/hwloc`, beside this file.
+  static let archiveDirectory = BootFixture.directory + "/real-machines/hwloc"
 
-  /// The archive names (`NAME.tar.bz2`), sorted; empty when the folder is missing.
-  static let archives: [String] = {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: archiveDirectory)) ?? []
-    return names.filter { $0.hasSuffix(".tar.bz2") }.sorted()
-  }()
+  /// How many archives hwloc's test suite gave (`Fixtures/real-machines/README.md`).
+  static let expectedCount = 43
 
-  /// What the per-machine test runs over: the archives, or one placeholder that fails
-  /// with a clear message when there are none (so the test cannot pass vacuously).
-  static let arguments: [String] = archives.isEmpty ? [missingMarker] : archives
-  static let missingMarker = "<no archives>"
-  static var missingMessage: String {
-    "no real-machine archives (*.tar.bz2) in \(archiveDirectory): the shared folder must sit beside the repository as ../shared (CI has it)"
+  /// The archive names (`NAME.tar.bz2`), sorted.
+  static func archives() throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: archiveDirectory).filter { $0.hasSuffix(".tar.bz2") }.sorted()
   }
 
-  @Test func archivesArePresent() {
-    #expect(!Self.archives.isEmpty, Comment(rawValue: Self.missingMessage))
+  @Test func everyArchiveIsThere() throws {
+    #expect(try Self.archives().count == Self.expectedCount)
+    #expect(FileManager.default.fileExists(atPath: Self.archiveDirectory + "/COPYING"), "hwloc's licence must travel with its data")
   }
 
-  @Test(arguments: arguments)
+  @Test(arguments: try archives())
   func realMachineReadsAndBuilds(_ archive: String) throws {
-    try #require(archive != Self.missingMarker, Comment(rawValue: Self.missingMessage))
     let unpacked = try Self.unpack(archive)
     defer { try? FileManager.default.removeItem(atPath: unpacked.temporary) }
     let root = unpacked.root

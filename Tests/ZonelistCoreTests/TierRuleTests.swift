@@ -31,6 +31,21 @@ import ZonelistCore
     #expect(AbstractDistance(value: 4320, source: .explicit).tierID == 33)
   }
 
+  /// Held-out boots (`Tests/TiersHeldout/`, `heldout-*` tiers fixtures): 6.12 and 7.2 put
+  /// 4000 ns / 100 MB/s in `memory_tier184320` and 4000 ns / 1000 MB/s in `memory_tier18432`
+  /// (64-bit products: 32-bit ones would wrap to 2118123 and 1654), and 13 ns / 4990 MB/s
+  /// in `memory_tier11` (576 * 26 / 20 truncates to 748 before * 20480 / 9980).
+  @Test func adistanceProductsAre64BitAndTruncateEachStep() {
+    let dram = AccessCoordinate(readLatency: 10, writeLatency: 10, readBandwidth: 10240, writeBandwidth: 10240)
+    func tier(_ latency: UInt32, _ bandwidth: UInt32) -> Int {
+      let figures = AccessCoordinate(readLatency: latency, writeLatency: latency, readBandwidth: bandwidth, writeBandwidth: bandwidth)
+      return AbstractDistance(value: AbstractDistance.fromPerformance(figures, reference: dram), source: .explicit).tierID
+    }
+    #expect(tier(4000, 100) == 184320)
+    #expect(tier(4000, 1000) == 18432)
+    #expect(tier(13, 4990) == 11)
+  }
+
   @Test func noTiersBefore6_1() {
     let topology = try! Topology(nodes: [Node(id: 0, cpus: [0], zones: [.normal: ZoneSize(spanned: 1, present: 1, managed: 1)])])
     #expect(throws: TierError.noMemoryTiers(KernelVersion(5, 10))) {

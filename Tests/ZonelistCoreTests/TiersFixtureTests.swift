@@ -5,7 +5,7 @@ import ZonelistHarness
 
 extension TiersFixture {
   /// The captures this suite must see: a fixture that disappears fails the count.
-  static let expectedCount = 86
+  static let expectedCount = 110
 
   /// The tiers exactly as `zonelist tiers --sysroot` computes them.
   func run() throws -> TiersRun {
@@ -28,6 +28,26 @@ extension TiersFixture {
     let json = Dictionary(uniqueKeysWithValues: run.document.tiers.map { ($0.id, $0.nodes) })
     #expect(json == (try fixture.tiers()))
     #expect(run.differences.isEmpty)
+  }
+
+  /// Captures of a held-out topology file (`topology.yaml` beside the capture): the model
+  /// from the file alone, as `zonelist verify` runs it (HMAT figures read in the file's ids,
+  /// QEMU's proximity domains, then renamed as Linux numbers the nodes), must print the
+  /// kernel's last set and put the nodes in the guest's tiers.
+  @Test(arguments: TiersFixture.all.filter { FileManager.default.fileExists(atPath: $0.path + "/topology.yaml") })
+  func topologyFileGivesTheKernelsTiers(_ fixture: TiersFixture) throws {
+    let spec = try TopologyFile.load(path: fixture.path + "/topology.yaml")
+    let version = try #require(try Sysroot.read(fixture.path).kernelVersion)
+    let arguments = try QEMUArguments(spec)
+    let topology = try spec.topology(kernel: version).renamingNodes(arguments.linuxNodeIDs)
+    let input = try spec.guestTierInput(kernel: version, linuxNodeIDs: arguments.linuxNodeIDs)
+    let tiering = try MemoryTiering(topology: topology, input: input, profile: KernelProfile(version: version))
+    #expect(TiersReport.kernelLogLines(tiering) == (try fixture.demotionSets().last ?? []))
+    #expect(Dictionary(uniqueKeysWithValues: tiering.tiers.map { ($0.id, $0.nodes.map(\.rawValue)) }) == (try fixture.tiers()))
+  }
+
+  @Test func heldOutTopologiesAreCaptured() {
+    #expect(TiersFixture.all.filter { FileManager.default.fileExists(atPath: $0.path + "/topology.yaml") }.count == 24)
   }
 
   @Test func everyCaptureIsChecked() {

@@ -152,6 +152,26 @@ import ZonelistHarness
     #expect(error?.expected.contains(expected) == true, "\(String(describing: error))")
   }
 
+  /// zone_for_pfn_range() for memory beyond every zone: the type from memhp_default_state=
+  /// (the last one counts), movable_node for the plain `online` type; auto-movable is refused.
+  @Test func hotAddedMemoryGoesWhereTheOnlineTypeSays() throws {
+    #expect(OnlineType.defaultZone(commandLine: "quiet").zone == .normal)
+    #expect(OnlineType.defaultZone(commandLine: "memhp_default_state=offline").zone == .normal)
+    #expect(OnlineType.defaultZone(commandLine: "memhp_default_state=online_kernel movable_node").zone == .normal)
+    #expect(OnlineType.defaultZone(commandLine: "memhp_default_state=online movable_node").zone == .movable)
+    #expect(OnlineType.defaultZone(commandLine: "memhp_default_state=online_movable memhp_default_state=online").zone == .normal)
+    #expect(OnlineType.defaultZone(commandLine: "memhp_default_state=online_movable").zone == .movable)
+    let machine = try topology([zone(60_000), zone(60_000)])
+    let profile = KernelProfile(version: KernelVersion(6, 12))
+    let text = "steps:\n  - online: {node: 1, memory: 128M}\n"
+    let workload = try WorkloadFile.parse(text, file: "w.yaml", topology: machine, profile: profile, commandLine: "movable_node")
+    #expect(workload.steps == [.online(node: 1, pages: 32_768, zone: .movable, cpu: nil)])
+    let error = #expect(throws: ImportError.self) {
+      try WorkloadFile.parse(text, file: "w.yaml", topology: machine, profile: profile, commandLine: "memory_hotplug.online_policy=auto-movable")
+    }
+    #expect(error?.line == 2 && error?.expected.contains("auto-movable") == true)
+  }
+
   /// 6.1 has no MPOL_WEIGHTED_INTERLEAVE: the policy and the weights are refused.
   @Test func weightedInterleaveIsRefusedBefore69() throws {
     let machine = try topology([zone(60_000), zone(60_000)])

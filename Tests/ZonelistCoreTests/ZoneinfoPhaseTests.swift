@@ -75,7 +75,7 @@ struct KernelZoneFields: Equatable, CustomStringConvertible {
     let onlineCPUs = snapshot.topology.cpus.count
     let calculator = TuningCalculator(topology: snapshot.topology, profile: profile, onlineCPUCount: onlineCPUs)
     let phases = fixture.phases
-    #expect(phases.count >= 10, "\(fixture.name) has \(phases.count) phases")
+    #expect(phases.count == 14, "\(fixture.name) has \(phases.count) phases, expected 14")
     for phase in phases {
       for line in try fixture.text("phases/\(phase)/status").split(separator: "\n") {
         let accepted = line.hasSuffix(" ok")
@@ -105,8 +105,9 @@ struct KernelZoneFields: Equatable, CustomStringConvertible {
   }
 
   @Test func zoneinfoFixturesCoverBothKernels() {
-    #expect(ZoneinfoFixture.all.filter { $0.name.hasSuffix("-6.1") }.count >= 8)
-    #expect(ZoneinfoFixture.all.filter { $0.name.hasSuffix("-6.12") }.count >= 8)
+    BootFixture.expectCount("zoneinfo")
+    #expect(ZoneinfoFixture.all.filter { $0.name.hasSuffix("-6.1") }.count == 8)
+    #expect(ZoneinfoFixture.all.filter { $0.name.hasSuffix("-6.12") }.count == 8)
   }
 }
 

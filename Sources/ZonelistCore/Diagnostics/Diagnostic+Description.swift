@@ -91,6 +91,10 @@ extension Diagnostic: CustomStringConvertible {
       return "kernel \(release.series) was not booted here; its rules are \(rules.series)'s (the newest proven): its source (Debian's \(release.series) release candidate) has the same zonelist, watermark, per-CPU page-set and zoneinfo code"
     case .zoneinfoLayoutAssumed(let release):
       return "the /proc/zoneinfo layout of kernel \(release.series) was not compared with a real one here (known: \(ZoneinfoLayout.knownSeries)): which lines it prints, and how it pads them, is assumed"
+    case .tieringRulesUnconfirmed(let release):
+      return "the tiering rules of \(release.series) are not confirmed (not read in its sources): they are placed by the upstream history (HMAT algorithm from 6.7 for kmem, for every node from 6.10; demotion lines printed as from 6.12)"
+    case .precedingBuildAssumed(let assumed):
+      return "no dmesg in the sysroot shows the zonelist builds: the \(assumed) build's node_load is assumed, and the other build's would choose other preferred targets (pass --context boot|rebuild)"
     }
   }
 }

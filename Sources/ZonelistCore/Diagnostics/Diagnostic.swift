@@ -54,6 +54,11 @@ public enum Diagnostic: Hashable, Sendable {
   /// A release not booted here whose source was compared with the newest proven one's.
   case rulesFromComparedSource(release: KernelVersion, rules: KernelVersion)
   case zoneinfoLayoutAssumed(release: KernelVersion)
+  /// The tiering rules of a release not read in its sources (placed by upstream history).
+  case tieringRulesUnconfirmed(release: KernelVersion)
+  /// No `dmesg` shows which zonelist build preceded the demotion targets, and the other
+  /// build's `node_load[]` would choose other preferred targets.
+  case precedingBuildAssumed(assumed: String)
 
   /// What a printed value can rest on.
   public enum Reliance: String, Hashable, Sendable, Codable, CaseIterable {
@@ -73,6 +78,8 @@ public enum Diagnostic: Hashable, Sendable {
     case rules
     /// Which lines `/proc/zoneinfo` has and how it pads them.
     case zoneinfoLayout
+    /// Which zonelist build's `node_load[]` scored the demotion targets.
+    case precedingBuild
   }
 
   /// The values this stands under; empty for a reading that assumes nothing.
@@ -96,7 +103,8 @@ public enum Diagnostic: Hashable, Sendable {
       [.nodeOrder]
     case .dmaReserveMissing, .rebuildNeedsHighWatermarks: [.totalPages]
     case .minFreeKbytesMissing, .tunablesMissing, .managedEstimatedAsPresent: [.watermarks]
-    case .rulesAssumed: [.rules]
+    case .rulesAssumed, .tieringRulesUnconfirmed: [.rules]
+    case .precedingBuildAssumed: [.precedingBuild]
     case .zoneinfoLayoutAssumed: [.zoneinfoLayout]
     }
   }
@@ -136,7 +144,8 @@ public enum Diagnostic: Hashable, Sendable {
     case .minFreeKbytesMissing: return "proc/sys/vm/min_free_kbytes"
     case .tunablesMissing: return "proc/sys/vm"
     case .managedEstimatedAsPresent: return nil
-    case .rulesAssumed, .rulesFromComparedSource, .zoneinfoLayoutAssumed: return P.version
+    case .rulesAssumed, .rulesFromComparedSource, .zoneinfoLayoutAssumed, .tieringRulesUnconfirmed: return P.version
+    case .precedingBuildAssumed: return "dmesg"
     }
   }
 }

@@ -23,7 +23,7 @@ public enum Exactness {
       case .kernelLog: [.nodeOrder, .zones, .totalPages, .rules]
       case .mminit: [.nodeOrder, .zones, .rules]
       case .zoneinfo: [.zones, .watermarks, .cpus, .rules, .zoneinfoLayout]
-      case .tiersKernelLog: [.nodeOrder, .zones, .rules]
+      case .tiersKernelLog: [.nodeOrder, .cpus, .possibleNodes, .rules, .precedingBuild]
       }
     }
   }

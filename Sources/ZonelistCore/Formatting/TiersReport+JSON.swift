@@ -15,6 +15,8 @@ extension TiersReport {
     public var precedingBuild: String
     public var nodeLoad: [String: Int]
     public var notes: [String]
+    /// Every assumed input value, with its file (the same list as `build --format json`).
+    public var assumptions: [AssumptionReport]
 
     public struct HMATAlgorithm: Hashable, Sendable, Codable {
       /// `registered`, `no-algorithm`, `no-hmat`, `unusable` or `mismatch`.
@@ -61,7 +63,7 @@ extension TiersReport {
       public var allowed: [Int]
     }
 
-    public init(_ tiering: MemoryTiering, notes: [String]) {
+    public init(_ tiering: MemoryTiering, notes: [String], assumptions: [AssumptionReport] = []) {
       kernel = tiering.profile.version.series
       rulesConfirmed = tiering.rules.isConfirmed
       let reference = tiering.reference
@@ -104,6 +106,7 @@ extension TiersReport {
       precedingBuild = tiering.precedingBuild.isBoot ? "boot" : "rebuild"
       nodeLoad = Dictionary(uniqueKeysWithValues: tiering.nodeLoad.map { (String($0.key.rawValue), $0.value) })
       self.notes = notes
+      self.assumptions = assumptions
     }
   }
 }

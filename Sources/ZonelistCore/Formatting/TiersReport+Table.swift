@@ -12,7 +12,7 @@ extension TiersReport {
     for tier in tiering.tiers {
       let values = tier.nodes.map { "\($0):\(tiering.distances[$0]!.value)" }.joined(separator: " ")
       out.append(
-        pad("memory_tier\(tier.id)", 14, left: true) + pad("\(tier.range.lowerBound)-\(tier.range.upperBound)", 15, left: true)
+        pad("memory_tier\(tier.id)", 13, left: true) + " " + pad("\(tier.range.lowerBound)-\(tier.range.upperBound)", 15, left: true)
           + "   " + values)
     }
     out.append("")

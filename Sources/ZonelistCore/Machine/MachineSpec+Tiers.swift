@@ -76,8 +76,14 @@ public struct NodeTieringSpec: Hashable, Sendable, Codable {
 extension MachineSpec {
   /// The tiering input the machine gives: every node's CPU-initiator figures when some node
   /// has `hmat:` (QEMU then writes an HMAT naming every memory node), kinds and distances.
+  ///
+  /// Kernel: `hmat_parse_proximity_domain()` (6.1, 6.12, 7.2) refuses the whole table
+  /// ("acpi/hmat: Ignoring: Invalid table") when a Memory Proximity Domain Attributes
+  /// structure names a domain SRAT gives no memory range; QEMU writes one for every node, so
+  /// a node without memory (``hmatIgnoredFor``) leaves the machine as if it had no HMAT.
+  /// - Parameter topology: The topology in the file's node ids (before any renumbering).
   public func tierInput(topology: Topology) -> TierInput {
-    let hasHMAT = nodes.contains { !($0.tiering?.hmat.isEmpty ?? true) }
+    let hasHMAT = nodes.contains { !($0.tiering?.hmat.isEmpty ?? true) } && hmatIgnoredFor == nil
     let cpuNodes = topology.nodeIDs.filter { topology[$0].hasCPUs }
     var result: [NodeID: NodeTierInput] = [:]
     for spec in nodes {
@@ -89,5 +95,23 @@ extension MachineSpec {
       result[spec.id] = NodeTierInput(performance: performance, kind: kind)
     }
     return TierInput(nodes: result, hasHMAT: hasHMAT, demotionEnabled: nil)
+  }
+}
+
+extension MachineSpec {
+  /// The tiering input as the booted guest numbers its nodes (what `verify` compares): the
+  /// figures are read in the file's ids — QEMU's proximity domains, the order in which
+  /// `hmat_update_target_attrs()` narrows initiators — and renamed afterwards by `linuxNodeIDs`
+  /// (``QEMUArguments/linuxNodeIDs``). `h07-renumbered-hmat` of `Tests/TiersHeldout/`.
+  public func guestTierInput(kernel: KernelVersion, linuxNodeIDs: [NodeID: NodeID]) throws(MachineSpecError) -> TierInput {
+    tierInput(topology: try topology(kernel: kernel)).renamingNodes(linuxNodeIDs)
+  }
+
+  /// The first node without memory when the file gives HMAT figures: QEMU's HMAT names it,
+  /// SRAT has no memory range for it, and the kernel ignores the whole table (`h08` of
+  /// `Tests/TiersHeldout/`, and `hotadd-two-memoryless` of the tiers captures).
+  public var hmatIgnoredFor: NodeID? {
+    guard nodes.contains(where: { !($0.tiering?.hmat.isEmpty ?? true) }) else { return nil }
+    return nodes.first { $0.memoryBytes == 0 }?.id
   }
 }

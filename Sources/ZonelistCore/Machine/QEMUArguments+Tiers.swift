@@ -18,6 +18,7 @@ extension QEMUArguments {
   ) {
     let hasHMAT = nodes.contains { !($0.tiering?.hmat.isEmpty ?? true) }
     var machine = hasHMAT ? ",hmat=on" : ""
+    try checkHMATLimits(nodes: nodes)
     var options: [String] = []
     for target in nodes {
       for initiator in (target.tiering?.hmat.keys.sorted() ?? []) {

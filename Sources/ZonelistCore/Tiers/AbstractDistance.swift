@@ -54,15 +54,19 @@ public struct AbstractDistance: Hashable, Sendable, Codable {
   /// The abstract distance of `performance` against `reference`.
   ///
   /// Kernel: `mt_perf_to_adistance()`: `MEMTIER_ADISTANCE_DRAM * (rl + wl) / (ref_rl + ref_wl)
-  /// * (ref_rb + ref_wb) / (rb + wb)`, left to right in `unsigned int` arithmetic (the
-  /// constant is promoted), stored into an `int`.
+  /// * (ref_rb + ref_wb) / (rb + wb)`, left to right. Each sum is `unsigned int` (wrapping),
+  /// but `MEMTIER_ADISTANCE_DRAM` is a `long` (`4L * MEMTIER_CHUNK_SIZE + …`), so the products
+  /// and quotients are 64-bit (the kernel's `-fno-strict-overflow` wraps) and the result is
+  /// truncated to the `int` it is stored in. `h10-overflow` of `Tests/TiersHeldout/` settled
+  /// it: 576 * 8000 / 20 * 20480 / 200 gives 23592960 (tier 184320) on 6.12 and 7.2, not the
+  /// 32-bit 2118123.
   /// - Precondition: Both coordinates are ``AccessCoordinate/isUsable``.
   public static func fromPerformance(_ performance: AccessCoordinate, reference: AccessCoordinate) -> Int {
     precondition(performance.isUsable && reference.isUsable, "mt_perf_to_adistance() needs non-zero sums")
-    var value = UInt32(dram) &* performance.latencySum
-    value /= reference.latencySum
-    value = value &* reference.bandwidthSum
-    value /= performance.bandwidthSum
+    var value = Int64(dram) &* Int64(performance.latencySum)
+    value /= Int64(reference.latencySum)
+    value = value &* Int64(reference.bandwidthSum)
+    value /= Int64(performance.bandwidthSum)
     return Int(Int32(truncatingIfNeeded: value))
   }
 }

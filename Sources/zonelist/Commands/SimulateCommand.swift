@@ -22,7 +22,10 @@ struct SimulateCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    var work = try reportingErrors { try WorkloadFile.load(path: workload, topology: input.topology, profile: input.profile) }
+    let commandLine = input.snapshot?.bootOptions?.commandLine ?? input.spec?.bootOptions ?? ""
+    var work = try reportingErrors {
+      try WorkloadFile.load(path: workload, topology: input.topology, profile: input.profile, commandLine: commandLine)
+    }
     if work.steps.contains(where: { if case .demote = $0 { true } else { false } }) {
       // demote: steps go where `zonelist tiers` says (same input, same model).
       let tiers = try reportingErrors { try TiersRun(input: input, sysroot: self.input.sysroot) }

@@ -35,12 +35,7 @@ struct TiersCommand: AsyncParsableCommand {
     case .json:
       print(try Output.json(run.document))
     case .kernelLog:
-      Output.notes(run.notes)
-      guard let lines = run.kernelLogLines else {
-        Output.error("cannot print the kernel's lines: they would rest on an assumption (see the notes above)")
-        throw ExitCode(65)
-      }
-      for line in lines { print(line) }
+      try KernelTextOutput.print(.tiersKernelLog, diagnostics: run.diagnostics) { TiersReport.kernelLogLines(run.tiering) }
     }
   }
 

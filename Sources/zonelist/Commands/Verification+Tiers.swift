@@ -13,7 +13,10 @@ extension Verification {
     if spec.nodes.contains(where: { $0.tiering?.isDaxKmem == true }) {
       return (["skipped  tiers: verify's guest does not load kmem, so dax-kmem nodes stay offline (capture them with the tiers toolkit)"], true)
     }
-    let renamed = spec.tierInput(topology: topology).renamingNodes(arguments.linuxNodeIDs)
+    let renamed: TierInput
+    do { renamed = try spec.guestTierInput(kernel: profile.version, linuxNodeIDs: arguments.linuxNodeIDs) } catch {
+      throw HarnessError("the topology file: \(error)")
+    }
     let tiering: MemoryTiering
     do { tiering = try MemoryTiering(topology: topology, input: renamed, profile: profile) } catch {
       throw HarnessError(error.description)

@@ -41,7 +41,7 @@ struct Verification {
     }
     // Model 2: the guest's own sysfs and zoneinfo.
     var fromGuest = snapshot.topology
-    fromGuest.dmaReserve = spec.dmaReserve ?? QEMUPCLayout.dmaReserve(kernel: profile.version)
+    fromGuest.dmaReserve = capture.dmaReserve ?? spec.dmaReserve ?? QEMUPCLayout.dmaReserve(kernel: profile.version)
     var allMatch = true
     for (name, topology) in [("topology file", fromFile), ("guest snapshot", fromGuest)] {
       var builder = ZonelistBuilder(topology: topology, profile: profile, context: .boot)

@@ -13,10 +13,11 @@ struct QEMUBootOptions: ParsableArguments {
   func boot(dumps: String = "") throws -> (MachineSpec, QEMUArguments, BootCapture) {
     let spec = try reportingErrors { try TopologyFile.load(path: topology) }
     let arguments = try reportingErrors { try QEMUArguments(spec) }
-    let capture = try reportingErrors {
+    var capture = try reportingErrors {
       try QEMURunner(kernelImage: kernelImage, timeoutSeconds: timeout)
         .boot(machineOptions: arguments.machineOptions, bootOptions: arguments.bootOptions, plan: GuestPlan(dumps: dumps))
     }
+    capture.recordDMAReserve(of: spec)
     return (spec, arguments, capture)
   }
 }

@@ -1,0 +1,72 @@
+public import ZonelistCore
+
+/// The build the CLI runs for one input in one context (`zonelist build`, `explain`), with its
+/// printable forms: the one pipeline the CLI and the fixture tests share.
+public struct ZonelistRun: Sendable {
+  public var build: ZonelistBuild
+  /// The `Built` line's `Total pages`, or nil when the input cannot give it (see ``diagnostics``).
+  public var totalPages: Int?
+  public var report: BuildReport
+  public var diagnostics: [Diagnostic]
+  public var notes: [String] { diagnostics.map(\.description) }
+  /// What this build rests on beyond a boot build of online nodes (``Exactness``).
+  public var reliances: Set<Diagnostic.Reliance> = []
+
+  /// The machine the build saw (after the hotplug event, if any).
+  public var topology: Topology
+
+  /// Builds `input`'s zonelists in `context`, after `event` if one is given.
+  ///
+  /// Kernel: `build_all_zonelists()` in `mm/page_alloc.c` (boot and run-time rebuilds);
+  /// `Total pages` is `nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE))`.
+  public init(input: ModelInput, context: BuildContext, event: HotplugEvent? = nil, explaining: NodeID? = nil) throws {
+    let eventNode: NodeID? =
+      switch event {
+      case .online(let node, _, _)?, .hotAdd(let node)?: node
+      case nil: nil
+      }
+    for node in [eventNode, { if case .rebuild(let node?) = context { node } else { nil } }()].compactMap({ $0 })
+    where input.topology.nodes[node] == nil {
+      throw HarnessError("node \(node): no such node (nodes: \(IDList.format(input.topology.nodeIDs.map(\.rawValue))))")
+    }
+    topology = event?.applied(to: input.topology) ?? input.topology
+    var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context, explaining: explaining)
+    build = builder.build()
+    var notes = input.diagnostics
+    switch context {
+    case .boot where !input.totalPagesKnown:
+      totalPages = nil
+    case .boot:
+      totalPages = TotalPages.boot(build, topology: topology)
+    case .rebuild where !input.totalPagesKnown:
+      totalPages = nil
+    case .rebuild:
+      if let zoneinfo = input.snapshot?.zoneinfo, zoneinfo.entries.allSatisfy({ $0.high != nil }) {
+        let high = Dictionary(
+          zoneinfo.entries.map { (ZoneReference(node: $0.node, type: $0.type), $0.high!.rawValue) },
+          uniquingKeysWith: { a, _ in a })
+        // The kernel recomputes watermarks after the rebuild: the high watermarks are the
+        // ones from before the event (checked on 22 real-kernel rebuilds).
+        totalPages = TotalPages.rebuild(build, topology: topology) { high[$0] ?? 0 }
+      } else {
+        totalPages = nil
+        notes.append(.rebuildNeedsHighWatermarks)
+      }
+    }
+    diagnostics = notes
+    report = BuildReport(build: build, topology: topology, totalPages: totalPages, notes: notes.map(\.description))
+    report.assumptions = AssumptionReport.list(notes)
+    // A rebuild charges the CPU penalty; lists of offline nodes use their distances.
+    if !context.isBoot { reliances.insert(.cpus) }
+    if build.lists.contains(where: { topology.nodes[$0.node]?.isOnline != true }) { reliances.insert(.possibleNodes) }
+  }
+
+  /// The kernel's own `Fallback order`/`Built`/`Policy zone` lines, or nil without `Total pages`.
+  public var kernelLogLines: [String]? {
+    totalPages.map { KernelLog.lines(build, totalPages: $0) }
+  }
+
+  /// The `mminit::zonelist` lines a kernel booted with `mminit_loglevel=4` prints.
+  public var mminitLines: [String] { KernelLog.mminitLines(build, topology: topology) }
+}
+
