@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: sets up, runs the test suite (real-kernel fixtures included), then
-# boots two topologies live on Debian's 6.1 and 6.12 kernels and runs `zonelist verify`.
+# The test command: sets up, runs the test suite (real-kernel fixtures included), fuzzes every parser
+# briefly (Scripts/fuzz.sh), then boots two topologies live on Debian's 6.1 and 6.12 kernels and
+# runs `zonelist verify`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
@@ -11,6 +12,8 @@ k612=$(echo "$kernels" | awk '$1=="6.12"{print $2}')
 export ZONELIST_KERNEL_6_1="$k61" ZONELIST_KERNEL_6_12="$k612"
 swift test 2>&1 | tee /tmp/zonelist-test.log | grep -v -E '^(\[|Building|Compiling|Write|Linking|Emitting)' | grep -v -E '✔ Test [^r].*passed' || true
 grep -q -E 'Test run with [0-9]+ tests? in [0-9]+ suites? passed' /tmp/zonelist-test.log || { echo "swift test failed"; exit 1; }
+# Every parser under libFuzzer (address sanitizer on) for a few seconds each: seeds, then new inputs.
+Scripts/fuzz.sh ci 15 || { echo "fuzzing found a crash: see above and Docs/fuzzing.md"; exit 1; }
 status=0
 for topology in Examples/two-sockets-cxl.yaml Examples/memoryless-and-expanders.yaml Examples/two-sockets-two-cxl.yaml; do
   for image in "$k61" "$k612"; do

@@ -32,7 +32,10 @@ public enum CPUCaches {
   /// `16384K` → 16777216.
   static func bytes(_ text: String) -> Int? {
     let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-    if let unit = text.last.flatMap({ units[$0] }) { return Int(text.dropLast()).map { $0 * unit } }
+    if let unit = text.last.flatMap({ units[$0] }) {
+      // A size past Int's range is no size (it trapped; fuzz: caches).
+      return Int(text.dropLast()).flatMap { let (bytes, overflow) = $0.multipliedReportingOverflow(by: unit); return overflow ? nil : bytes }
+    }
     return Int(text)
   }
 }

@@ -35,16 +35,26 @@ public enum Sysroot {
     for id in directories {
       for file in SystemSnapshot.Path.nodeFiles { paths.append(SystemSnapshot.Path.node(id, file)) }
     }
-    var files: [String: String] = [:]
+    var contents: [String: Data] = [:]
     for path in paths {
-      let url = base.appendingPathComponent(path)
-      guard let data = FileManager.default.contents(atPath: url.path) else { continue }
-      guard let text = String(data: data, encoding: .utf8) else {
-        throw ImportError(file: url.path, line: 0, text: "", expected: "UTF-8 text")
+      if let data = FileManager.default.contents(atPath: base.appendingPathComponent(path).path) { contents[path] = data }
+    }
+    return try snapshot(contents: contents, nodeDirectories: directories, cpuDirectories: cpuDirectories, root: root)
+  }
+
+  /// Reads a machine from the bytes of its files (by path relative to `root`), as ``read(_:)``
+  /// does once it has listed the directories and read the files; the fuzz targets start here.
+  public static func snapshot(
+    contents: [String: Data], nodeDirectories: [Int], cpuDirectories: [Int], root: String
+  ) throws(ImportError) -> SystemSnapshot {
+    var files: [String: String] = [:]
+    for path in contents.keys.sorted() {
+      guard let data = contents[path], let text = String(data: data, encoding: .utf8) else {
+        throw ImportError(file: URL(fileURLWithPath: root).appendingPathComponent(path).path, line: 0, text: "", expected: "UTF-8 text")
       }
       files[path] = text
     }
-    return try SystemSnapshot(files: files, nodeDirectories: directories, cpuDirectories: cpuDirectories, root: root)
+    return try SystemSnapshot(files: files, nodeDirectories: nodeDirectories, cpuDirectories: cpuDirectories, root: root)
   }
 }
 

@@ -34,12 +34,35 @@ public enum TopologyFile {
       throw error
     } catch let error as YamlError {
       throw ImportError(
-        file: file, line: yamlLine(error), text: "\(error)".split(separator: "\n").first.map(String.init) ?? "",
+        // libyaml puts the end of a file without a final newline on the line after it.
+        file: file, line: Swift.min(yamlLine(error), yamlLines(text).count), text: "\(error)".split(separator: "\n").first.map(String.init) ?? "",
         expected: "well-formed YAML or JSON")
     } catch {
       throw ImportError(file: file, line: 0, text: "\(error)", expected: "well-formed YAML or JSON")
     }
-    return (root, Reader(file: file, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
+    return (root, Reader(file: file, lines: yamlLines(text)))
+  }
+
+  /// The lines as libyaml counts them: it breaks lines at CR LF, CR, LF, NEL, LS and PS (a
+  /// Swift `String` holds CR LF as one character, so splitting at "\n" would not see them).
+  static func yamlLines(_ text: String) -> [String] {
+    var lines: [String] = []
+    var line = String.UnicodeScalarView()
+    var scalars = text.unicodeScalars.makeIterator()
+    var next = scalars.next()
+    while let scalar = next {
+      next = scalars.next()
+      switch scalar {
+      case "\r", "\n", "\u{85}", "\u{2028}", "\u{2029}":
+        if scalar == "\r" && next == "\n" { next = scalars.next() }
+        lines.append(String(line))
+        line = String.UnicodeScalarView()
+      default:
+        line.append(scalar)
+      }
+    }
+    lines.append(String(line))
+    return lines
   }
 
   public static func yamlLine(_ error: YamlError) -> Int {
@@ -167,7 +190,7 @@ public enum TopologyFile {
           var values: [Int] = []
           for entry in list {
             let value = try integer(entry, "a CPU id (an integer)")
-            guard value >= 0 else { throw fail(entry, "a CPU id ≥ 0") }
+            guard value >= 0 && value < Topology.maxNumCPUs else { throw fail(entry, "a CPU id in 0...\(Topology.maxNumCPUs - 1) (NR_CPUS is \(Topology.maxNumCPUs))") }
             values.append(value)
           }
           spec.cpus = Array(Set(values)).sorted()

@@ -22,9 +22,10 @@ public struct BootOptions: Hashable, Sendable, Codable {
   public init(commandLine: String) {
     self.commandLine = commandLine.trimmingWhitespace()
     for word in self.commandLine.split(whereSeparator: \.isWhitespace) {
-      let parts = word.split(separator: "=", maxSplits: 1)
+      // A word "=…" splits into an empty key (no option) rather than into nothing.
+      let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
       let key = String(parts[0])
-      let value = parts.count > 1 ? String(parts[1]) : nil
+      let value = parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : nil
       switch key {
       case "numa":
         if value == "off" { numaOff = true }

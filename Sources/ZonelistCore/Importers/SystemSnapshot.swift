@@ -74,7 +74,7 @@ public struct SystemSnapshot: Hashable, Sendable {
     func list(_ path: String) throws(ImportError) -> [Int]? {
       guard let text = files[path] else { return nil }
       do {
-        return try IDList.parse(text, limit: path.contains("/cpu/") || path.hasSuffix("cpulist") ? 1 << 20 : Topology.maxNumNodes)
+        return try IDList.parse(text, limit: path.contains("/cpu/") || path.hasSuffix("cpulist") ? Topology.maxNumCPUs : Topology.maxNumNodes)
       } catch {
         throw ImportError(file: name(path), line: 1, text: text.trimmingWhitespace(), expected: error.reason)
       }
@@ -326,19 +326,25 @@ public struct SystemSnapshot: Hashable, Sendable {
       var rows: [[Int]] = []
       var fromOthers = Set<Int>()
       var defaulted = Set<Int>()
+      // n² cells for up to MAX_NUMNODES nodes: one lookup of the node's own row, no set per cell.
       for i in tableIDs {
         var row: [Int] = []
+        row.reserveCapacity(tableIDs.count)
+        let own = known[i]
+        var (takenFromOthers, takenAsDefault) = (false, false)
         for j in tableIDs {
-          if let value = known[i]?[j] {
+          if let value = own?[j] {
             row.append(value)
           } else if let value = known[j]?[i] {
             row.append(value)
-            fromOthers.insert(i)
+            takenFromOthers = true
           } else {
             row.append(i == j ? DistanceMatrix.local : DistanceMatrix.remote)
-            if i != j { defaulted.insert(i) }
+            if i != j { takenAsDefault = true }
           }
         }
+        if takenFromOthers { fromOthers.insert(i) }
+        if takenAsDefault { defaulted.insert(i) }
         rows.append(row)
       }
       if !fromOthers.isEmpty {

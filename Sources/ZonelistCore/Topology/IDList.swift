@@ -7,10 +7,10 @@ public enum IDList {
   ///
   /// - Returns: The ids in ascending order, without duplicates.
   /// - Throws: A description of what was expected, for the caller to locate.
-  public static func parse(_ text: String, limit: Int = 1 << 20) throws(IDListError) -> [Int] {
+  public static func parse(_ text: String, limit: Int = Topology.maxNumCPUs) throws(IDListError) -> [Int] {
     let trimmed = text.trimmingWhitespace()
     if trimmed.isEmpty { return [] }
-    var result: Set<Int> = []
+    var ranges: [ClosedRange<Int>] = []
     for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
       let piece = part.trimmingWhitespace()
       let bounds = piece.split(separator: "-", omittingEmptySubsequences: false)
@@ -19,9 +19,16 @@ public enum IDList {
         let high = bounds.count == 2 ? Int(bounds[1]) : low, high >= low
       else { throw IDListError(piece: piece) }
       guard high < limit else { throw IDListError(piece: piece, reason: "an id below \(limit)") }
-      for id in low...high { result.insert(id) }
+      ranges.append(low...high)
     }
-    return result.sorted()
+    // Overlapping ranges are merged first, so a list repeating `0-8191` costs no more than one.
+    ranges.sort { $0.lowerBound < $1.lowerBound }
+    var result: [Int] = []
+    for range in ranges {
+      let start = Swift.max(range.lowerBound, (result.last ?? -1) + 1)
+      if start <= range.upperBound { result += start...range.upperBound }
+    }
+    return result
   }
 
   /// Prints ids in the kernel's list format, ranges collapsed.

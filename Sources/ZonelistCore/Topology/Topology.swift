@@ -49,6 +49,9 @@ public struct Topology: Hashable, Sendable, Codable {
 
   /// Kernel: `MAX_NUMNODES` on Debian's kernels (`CONFIG_NODES_SHIFT=10`).
   public static let maxNumNodes = 1024
+  /// Kernel: `NR_CPUS` on Debian's kernels (`CONFIG_NR_CPUS=8192`, `CONFIG_MAXSMP`); a CPU list
+  /// naming a higher id cannot come from them.
+  public static let maxNumCPUs = 8192
 
   public subscript(id: NodeID) -> Node { nodes[id]! }
 

@@ -1,0 +1,119 @@
+import Foundation
+import ZonelistCore
+import ZonelistHarness
+
+/// What every fuzz target shares: the input as bytes, split into sections, and a private
+/// folder for targets that go through the CLI's own file reading.
+enum FuzzInput {
+  /// The fuzzer's bytes.
+  static func data(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Data {
+    Data(bytes: bytes, count: count)
+  }
+
+  /// Splits `data` at lines holding just `--` into at most `limit` sections; the last takes the rest.
+  static func sections(_ data: Data, limit: Int) -> [Data] {
+    var result: [Data] = []
+    var start = data.startIndex
+    var index = data.startIndex
+    let marker: [UInt8] = Array("\n--\n".utf8)
+    while index + marker.count <= data.endIndex, result.count < limit - 1 {
+      if data[index..<(index + marker.count)].elementsEqual(marker) {
+        result.append(data[start..<index])
+        index += marker.count
+        start = index
+      } else {
+        index += 1
+      }
+    }
+    result.append(data[start..<data.endIndex])
+    return result.map { Data($0) }
+  }
+
+  /// A folder of this process's own for the targets that go through the CLI's file reading.
+  /// `Scripts/fuzz.sh` makes it (`ZONELIST_FUZZ_FOLDER`) and removes it afterwards.
+  nonisolated(unsafe) static var folder: String = {
+    if let folder = ProcessInfo.processInfo.environment["ZONELIST_FUZZ_FOLDER"] { return folder }
+    // In memory where there is a tmpfs (/dev/shm): each input is written to a file.
+    let base = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    var template = Array((base + "/zonelist-fuzz-XXXXXX").utf8CString)
+    let path = template.withUnsafeMutableBufferPointer { buffer -> String in
+      guard let result = mkdtemp(buffer.baseAddress!) else { fatalError("mkdtemp failed") }
+      return String(cString: result)
+    }
+    return path
+  }()
+
+  /// Writes `data` to `relative` under ``folder`` (creating folders) and returns the full path;
+  /// `nil` data removes the file.
+  @discardableResult
+  static func write(_ data: Data?, to relative: String) -> String {
+    let path = folder + "/" + relative
+    let url = URL(fileURLWithPath: path)
+    if let data {
+      try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      // Plain stdio: Data.write(to:) syncs the file to disk, which costs more than the parse.
+      guard let file = fopen(path, "w") else { fatalError("cannot write \(path)") }
+      let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+      guard written == data.count, fclose(file) == 0 else { fatalError("cannot write \(path)") }
+    } else {
+      try? FileManager.default.removeItem(at: url)
+    }
+    return path
+  }
+
+  /// An error must name a file and an expectation; a line past the end of the file it names
+  /// (when that is one of `files`, by path suffix) is a bug too.
+  static func check(_ error: ImportError, files: [String: Data] = [:]) {
+    // fatalError, not precondition: an optimized build drops a precondition's message.
+    if error.file.isEmpty { fatalError("an ImportError without a file: \(error)") }
+    if error.expected.isEmpty { fatalError("an ImportError without an expectation: \(error)") }
+    if error.line < 0 { fatalError("an ImportError with a negative line: \(error)") }
+    for (path, text) in files where error.file.hasSuffix(path) {
+      let lines = lineCount(text)
+      if error.line > lines { fatalError("an ImportError naming line \(error.line) of a \(lines)-line file: \(error)") }
+    }
+  }
+
+  /// Lines as the most generous reader counts them: breaks at LF, CR (CR LF once), and
+  /// YAML's NEL, LS and PS.
+  static func lineCount(_ text: Data) -> Int {
+    let bytes = [UInt8](text)
+    var count = 1
+    var index = 0
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x0A: count += 1
+      case 0x0D: if index + 1 >= bytes.count || bytes[index + 1] != 0x0A { count += 1 }
+      case 0xC2: if index + 1 < bytes.count && bytes[index + 1] == 0x85 { count += 1 }
+      case 0xE2:
+        if index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) { count += 1 }
+      default: break
+      }
+      index += 1
+    }
+    return count
+  }
+
+  /// Reads a snapshot the way `Sysroot.read` does after reading the files; errors are checked.
+  @discardableResult
+  static func snapshot(_ files: [String: Data], nodes: [Int], cpus: [Int] = []) -> SystemSnapshot? {
+    do {
+      return try Sysroot.snapshot(contents: files, nodeDirectories: nodes, cpuDirectories: cpus, root: "fuzz")
+    } catch {
+      check(error, files: files)
+      return nil
+    }
+  }
+
+  /// The sysfs files of a two-node machine (CPU 0 on node 0, CPU 1 on node 1), to change one file of.
+  static let twoNodes: [String: Data] = [
+    "sys/devices/system/node/online": "0-1\n", "sys/devices/system/node/possible": "0-1\n",
+    "sys/devices/system/node/has_cpu": "0-1\n", "sys/devices/system/node/has_memory": "0-1\n",
+    "sys/devices/system/node/has_normal_memory": "0-1\n",
+    "sys/devices/system/cpu/online": "0-1\n", "sys/devices/system/cpu/possible": "0-1\n",
+    "sys/devices/system/node/node0/cpulist": "0\n", "sys/devices/system/node/node1/cpulist": "1\n",
+    "sys/devices/system/node/node0/distance": "10 20\n", "sys/devices/system/node/node1/distance": "20 10\n",
+    "sys/devices/system/node/node0/meminfo": "Node 0 MemTotal:        1048576 kB\n",
+    "sys/devices/system/node/node1/meminfo": "Node 1 MemTotal:        1048576 kB\n",
+  ].mapValues { Data($0.utf8) }
+}

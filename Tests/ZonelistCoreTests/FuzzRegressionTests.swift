@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import ZonelistCore
+import ZonelistHarness
+
+/// Every input the fuzzing campaign (`Scripts/fuzz.sh`, `Docs/fuzzing.md`) found to crash or
+/// hang a parser, minimized: each must now be a located error (file, line, expectation).
+@Suite struct FuzzRegressionTests {
+  /// The two-node machine the sysfs fuzz targets start from.
+  static let files: [String: String] = [
+    SystemSnapshot.Path.online: "0-1\n", SystemSnapshot.Path.possible: "0-1\n",
+    SystemSnapshot.Path.cpuOnline: "0-1\n",
+    SystemSnapshot.Path.node(0, "cpulist"): "0\n", SystemSnapshot.Path.node(1, "cpulist"): "1\n",
+    SystemSnapshot.Path.node(0, "distance"): "10 20\n", SystemSnapshot.Path.node(1, "distance"): "20 10\n",
+    SystemSnapshot.Path.node(0, "meminfo"): "Node 0 MemTotal:        1048576 kB\n",
+    SystemSnapshot.Path.node(1, "meminfo"): "Node 1 MemTotal:        1048576 kB\n",
+  ]
+
+  /// Reads the machine with `override` applied, as `Sysroot.read` does after reading the files.
+  static func error(_ override: [String: String?], directories: [Int] = [0, 1]) -> ImportError? {
+    var files = Self.files
+    for (path, text) in override { files[path] = text }
+    do {
+      _ = try Sysroot.snapshot(
+        contents: files.mapValues { Data($0.utf8) }, nodeDirectories: directories, cpuDirectories: [], root: "snap")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// Fuzz target `lists` (timeout): a cpulist of a million CPUs took seconds to expand and
+  /// more to lay out. Kernel: a CPU id is below `NR_CPUS` (8192 on Debian's kernels).
+  @Test(arguments: [
+    (SystemSnapshot.Path.node(0, "cpulist"), "0-1033323"), (SystemSnapshot.Path.cpuOnline, "0-1048572"),
+    (SystemSnapshot.Path.node(1, "cpulist"), "8192"),
+  ])
+  func aCPUListBeyondNRCPUsIsALocatedError(path: String, text: String) throws {
+    let error = try #require(Self.error([path: text]))
+    #expect(error.file == "snap/\(path)")
+    #expect(error.line == 1)
+    #expect(error.expected == "an id below 8192")
+  }
+
+  /// The same CPUs listed many times are expanded once.
+  @Test func repeatedRangesAreMergedBeforeTheyAreExpanded() throws {
+    let text = Array(repeating: "0-8191", count: 500).joined(separator: ",") + ",5,8000-8100"
+    #expect(try IDList.parse(text) == Array(0...8191))
+    #expect(try IDList.parse("7,3-5,4-9,1") == [1, 3, 4, 5, 6, 7, 8, 9])
+  }
+}
+
+extension FuzzRegressionTests {
+  /// Fuzz target `topology`: a YAML error at the end of a file without a final newline named
+  /// the line after the last one (libyaml's end-of-stream mark).
+  @Test func aYAMLErrorAtTheEndOfAFileNamesItsLastLine() throws {
+    let text = "nodes:\n  - id: 0\n    cpus: 0\ndistances:\n  - [e, two CPU10,s"
+    #expect {
+      _ = try TopologyFile.parse(text, file: "t.yaml")
+    } throws: { error in
+      guard let error = error as? ImportError else { return false }
+      return error.file == "t.yaml" && error.line == 5 && error.expected == "well-formed YAML or JSON"
+    }
+  }
+}
+
+extension FuzzRegressionTests {
+  /// Fuzz target `version` (crash): a `/proc/cmdline` word that is just `=` split into nothing
+  /// and was indexed. Kernel: `parse_args()` takes any word; one without a name is no option.
+  @Test func aCommandLineWordOfJustAnEqualsSignIsNoOption() throws {
+    var files = Self.files
+    files[SystemSnapshot.Path.cmdline] = "numa=off = == =x movablecore= kernelcore=1G\r\n"
+    let snapshot = try Sysroot.snapshot(
+      contents: files.mapValues { Data($0.utf8) }, nodeDirectories: [0, 1], cpuDirectories: [], root: "snap")
+    let options = try #require(snapshot.bootOptions)
+    #expect(options.numaOff)
+    #expect(options.movableCore == nil)
+    #expect(options.kernelCore == "1G")
+  }
+}
+
+extension FuzzRegressionTests {
+  /// Fuzz target `workload`: libyaml breaks lines at CR (and CR LF, NEL, LS, PS) too, but the
+  /// error's text was looked up in lines split at LF only (a Swift `String` holds CR LF as one
+  /// character), so the error named a line the file did not have, with no text.
+  @Test(arguments: [
+    ("nodes:\r  - id: 0\r    cpus: 0\r    bogus: 1\r", 4), ("nodes:\r\n  - id: 0\r\n    bogus: 1\r\n", 3),
+    ("nodes:\n  - id: 0\u{2028}    bogus: 1", 3),
+  ])
+  func anErrorInAFileWithCarriageReturnsShowsItsLine(text: String, line: Int) throws {
+    #expect {
+      _ = try TopologyFile.parse(text, file: "t.yaml")
+    } throws: { error in
+      guard let error = error as? ImportError else { return false }
+      return error.line == line && error.text == "bogus: 1" && error.expected.hasPrefix("one of the keys")
+    }
+  }
+}
+
+extension FuzzRegressionTests {
+  /// Fuzz target `caches` (crash, found by reading the code the target covers): a cache `size`
+  /// whose bytes pass Int's range trapped when multiplied by its unit.
+  @Test func aCacheSizePastIntsRangeIsNoSize() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-caches-\(UInt64.random(in: 0...UInt64.max))")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let leaf = root.appendingPathComponent("sys/devices/system/cpu/cpu0/cache/index0")
+    try FileManager.default.createDirectory(at: leaf, withIntermediateDirectories: true)
+    for (name, text) in [("type", "Unified\n"), ("size", "99999999999999999G\n"), ("shared_cpu_list", "0\n")] {
+      try Data(text.utf8).write(to: leaf.appendingPathComponent(name))
+    }
+    #expect(CPUCaches.dataSlices(sysroot: root.path, cpus: [0]).isEmpty)
+    try Data("16384K\n".utf8).write(to: leaf.appendingPathComponent("size"))
+    #expect(CPUCaches.dataSlices(sysroot: root.path, cpus: [0]) == [0: 16_777_216])
+  }
+}
+
+extension FuzzRegressionTests {
+  /// Fuzz target `lists` (timeout under ASan): `online` listing all 1024 nodes (MAX_NUMNODES)
+  /// beside two node directories fills a 1024×1024 distance table; it is read, with every
+  /// assumption stated.
+  @Test func everyPossibleNodeOnlineWithTwoDirectoriesReads() throws {
+    var files = Self.files
+    files[SystemSnapshot.Path.online] = "0-01023\n"
+    let snapshot = try Sysroot.snapshot(
+      contents: files.mapValues { Data($0.utf8) }, nodeDirectories: [0, 1], cpuDirectories: [], root: "snap")
+    #expect(snapshot.topology.onlineNodes.count == 1024)
+    #expect(snapshot.diagnostics.contains(.onlineWithoutDirectory(nodes: Array(2...1023))))
+    #expect(snapshot.diagnostics.contains(.addedToPossible(nodes: Array(2...1023))))
+  }
+}
