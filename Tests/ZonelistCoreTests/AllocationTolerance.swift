@@ -32,7 +32,7 @@ struct AllocationTolerance: Sendable {
     // Held-out runs (sim-heldout, Docs/verification.md "held-out runs").
     "ho-asym-spill3-6.1": .init(0.2, free: 0.4, withoutPagetypeinfo: nil),
     "ho-asym-spill3-6.12": .init(0.9, free: 2.1, withoutPagetypeinfo: nil),
-    "ho-asym-thp-6.1": .init(4.3, free: 1.5, withoutPagetypeinfo: 4.3),
+    "ho-asym-thp-6.1": .init(4.17, free: 1.5, withoutPagetypeinfo: 4.17),  // two 2 MiB folios of 48 (4.167%)
     "ho-asym-thp-6.12": .init(0.8, free: 13.1, withoutPagetypeinfo: 0.8),
     "ho-memless-local-6.1": .init(1.8, free: 1.3, withoutPagetypeinfo: 1.8),
     "ho-memless-local-6.12": .init(1.3, free: 1.4, withoutPagetypeinfo: 1.3),
@@ -44,7 +44,7 @@ struct AllocationTolerance: Sendable {
     "ho-six-prefmany-6.12": .init(1.5, free: 6.0, withoutPagetypeinfo: nil),
     "ho-three-bind-6.1": .init(0.5, free: 2.1, withoutPagetypeinfo: nil),
     "ho-three-bind-6.12": .init(2.7, free: 8.1, withoutPagetypeinfo: nil),
-    "ho-three-interleave-6.1": .init(1.1, free: 1.1, withoutPagetypeinfo: 1.1),
+    "ho-three-interleave-6.1": .init(1.0, free: 1.1, withoutPagetypeinfo: 1.0),
     "ho-three-interleave-6.12": .init(1.4, free: 1.1, withoutPagetypeinfo: 1.4),
     "interleave-spill-6.1": .init(0.2, free: 0.5, withoutPagetypeinfo: 0.2),
     "interleave-spill-6.12": .init(0.9, free: 2.4, withoutPagetypeinfo: 0.9),
@@ -108,5 +108,20 @@ struct AllocationTolerance: Sendable {
     "thp-policies-6.12": 2.08,  // step 3 node 0: 33792, 32768, 32768 of 49152
     "ties-uniform-6.1": 7.56,  // step 4 node 0: 44806, 41986, 38610 of 81920
     "ties-uniform-6.12": 5.01,  // step 2 node 2: 10655, 8601, 9771 of 40960
+    // Held-out runs (sim-heldout): the fixture and two more boots.
+    "ho-asym-thp-6.1": 4.17,  // step 5 node 0: 7680, 6656, 6656 of 24576
+    "ho-memless-local-6.1": 7.27,  // step 2 node 0: 7462, 5463, 10228 of 65536
+    "ho-memless-local-6.12": 8.65,  // step 2 node 0: 10461, 10462, 4790 of 65536
+    "ho-memless-mix-6.12": 9.77,  // step 4 node 0: 6461, 10286, 5486 of 49152
+    "ho-six-prefmany-6.12": 5.72,  // step 3 node 4: 28741, 26851, 30601 of 65536
+    "ho-three-bind-6.12": 5.90,  // step 4 node 1: 18867, 17418, 18160 of 24576
+    "ho-three-interleave-6.12": 0.73,  // step 2 node 2: 10529, 10305, 10081 of 61440
+  ]
+
+  /// Runs whose model error is above 1% and above the kernel's own spread: an open model
+  /// residue, with what is known of it (Docs/verification.md, "Held-out runs").
+  static let openResidues: [String: String] = [
+    "ho-three-interleave-6.12":
+      "step 2 (default 240M from CPU 0, spilling 0 -> 2 -> 1): the model keeps 500-800 more pages on node 0 than the kernel on all three boots (0.93-1.36%), while the kernel's boots differ by 0.73%"
   ]
 }
