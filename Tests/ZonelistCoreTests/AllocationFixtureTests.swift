@@ -117,6 +117,19 @@ struct WorstCase<Value: Comparable & Sendable> {
     #expect(AllocationFixture.all.filter { !$0.hasPagetypeinfo }.count == AllocationTolerance.withoutPagetypeinfoCount)
   }
 
+  /// A placement tolerance above 1% (with or without `pagetypeinfo`) is no larger than the
+  /// kernel's own boot-to-boot spread measured for that run.
+  @Test func everyToleranceAboveOnePercentIsWithinTheMeasuredSpread() {
+    for (name, tolerance) in AllocationTolerance.byRun.sorted(by: { $0.key < $1.key }) {
+      let limit = max(tolerance.placement, tolerance.placementWithoutPagetypeinfo ?? 0)
+      guard limit > 1.0 else { continue }
+      let spread = AllocationTolerance.measuredSpread[name]
+      #expect(spread != nil, "\(name): placement tolerance \(limit)% above 1% without a measured boot-to-boot spread")
+      if let spread { #expect(limit <= spread, "\(name): placement tolerance \(limit)% above the measured spread \(spread)%") }
+    }
+    #expect(Set(AllocationTolerance.measuredSpread.keys).isSubset(of: AllocationTolerance.byRun.keys))
+  }
+
   /// Pages per node and step, and free pages per zone and step, within the run's own tolerance.
   @Test(arguments: AllocationFixture.all)
   func placementAndFreePagesFollowTheKernel(_ fixture: AllocationFixture) throws {
