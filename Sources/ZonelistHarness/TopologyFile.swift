@@ -78,7 +78,8 @@ public enum TopologyFile {
     var lines: [String]
 
     public func fail(_ node: Yams.Node?, _ expected: String) -> ImportError {
-      let line = node?.mark?.line ?? 0
+      // libyaml marks a node at the end of a file without a final newline on the line after it.
+      let line = Swift.min(node?.mark?.line ?? 0, lines.count)
       let text = line > 0 && line <= lines.count ? lines[line - 1].trimmingCharacters(in: .whitespaces) : ""
       return ImportError(file: file, line: line, text: text, expected: expected)
     }

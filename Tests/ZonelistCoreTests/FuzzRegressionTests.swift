@@ -128,3 +128,26 @@ extension FuzzRegressionTests {
     #expect(snapshot.diagnostics.contains(.addedToPossible(nodes: Array(2...1023))))
   }
 }
+
+extension FuzzRegressionTests {
+  /// Fuzz target `version` (crash): a release whose first number has more digits than an Int
+  /// holds was force-unwrapped.
+  @Test func aReleaseNumberPastIntsRangeIsALocatedError() throws {
+    let error = try #require(Self.error([SystemSnapshot.Path.version: "Linux version 4.12015062320150601506\n"]))
+    #expect(error.file == "snap/\(SystemSnapshot.Path.version)")
+    #expect(error.line == 1)
+    #expect(error.expected == "'Linux version X.Y…'")
+    #expect(KernelVersion(parsing: "99999999999999999999.1") == nil)
+  }
+
+  /// Fuzz target `workload`: an empty document (`---` without a final newline) was reported
+  /// on the line after the file's only line.
+  @Test func anEmptyDocumentIsReportedOnItsLine() throws {
+    #expect {
+      _ = try TopologyFile.parse("---", file: "t.yaml")
+    } throws: { error in
+      guard let error = error as? ImportError else { return false }
+      return error.line == 1 && error.text == "---" && error.expected == "a mapping with 'nodes:'"
+    }
+  }
+}

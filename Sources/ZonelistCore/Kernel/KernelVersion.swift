@@ -18,7 +18,8 @@ public struct KernelVersion: Hashable, Comparable, Sendable, Codable, CustomStri
       if character.isASCII && character.isNumber {
         current.append(character)
       } else if character == "." && !current.isEmpty && numbers.count < 2 {
-        numbers.append(Int(current)!)
+        guard let number = Int(current) else { return nil }  // digits past Int's range
+        numbers.append(number)
         current = ""
       } else {
         break
