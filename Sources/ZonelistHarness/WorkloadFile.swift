@@ -122,7 +122,8 @@ public enum WorkloadFile {
         guard let text = node.string, let bytes = TopologyFile.bytes(text), bytes > 0 else {
           throw reader.fail(node, "a size like 256M")
         }
-        pages = bytes / 4096
+        // Whole pages, as mmap() rounds a length up (a size under 4K is one page, not zero).
+        pages = bytes / 4096 + (bytes % 4096 == 0 ? 0 : 1)
       } else if let node = fields["pages"] {
         pages = try reader.integer(node, "a page count")
         guard pages > 0 else { throw reader.fail(node, "a positive page count") }

@@ -152,6 +152,22 @@ import ZonelistHarness
     #expect(error?.expected.contains(expected) == true, "\(String(describing: error))")
   }
 
+  /// Fuzz target `workload` (trap: division by zero): `allocate: 256` (bytes) made a step of
+  /// zero pages, and the repeat check divided by it. A size is whole pages, rounded up as mmap() does.
+  @Test func aSizeUnderOnePageIsOnePage() throws {
+    let machine = try topology([zone(60_000), zone(60_000)])
+    let profile = KernelProfile(version: KernelVersion(6, 12))
+    for (size, pages) in [("256", 1), ("4097", 2), ("8K", 2)] {
+      let workload = try WorkloadFile.parse(
+        "steps:\n  - allocate: \(size)\n    repeat: 3\n", file: "w.yaml", topology: machine, profile: profile)
+      guard case .allocate(let request, let repeats, _, _) = workload.steps.first else {
+        Issue.record("no allocation step for \(size)")
+        continue
+      }
+      #expect(request.count == pages && repeats == 3, "\(size)")
+    }
+  }
+
   /// zone_for_pfn_range() for memory beyond every zone: the type from memhp_default_state=
   /// (the last one counts), movable_node for the plain `online` type; auto-movable is refused.
   @Test func hotAddedMemoryGoesWhereTheOnlineTypeSays() throws {
