@@ -25,8 +25,9 @@ struct InputOptions: ParsableArguments {
   var kernel: String?
 
   func validate() throws {
-    if [sysrootArgument, topology, input].compactMap({ $0 }).count > 1 {
-      throw ValidationError("'--sysroot', '--topology' and '--input' exclude each other.")
+    let given = zip(["'--sysroot'", "'--topology'", "'--input'"], [sysrootArgument, topology, input]).filter { $0.1 != nil }.map(\.0)
+    if given.count > 1 {
+      throw ValidationError("\(given.dropLast().joined(separator: ", ")) and \(given.last!) exclude each other.")
     }
     if inputFormat != nil && input == nil { throw ValidationError("'--input-format' goes with '--input'.") }
   }
