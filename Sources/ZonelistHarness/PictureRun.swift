@@ -40,3 +40,23 @@ public struct PictureRun: Sendable {
     return "this machine"
   }
 }
+
+extension HTMLReport {
+  /// The report of one input: the picture's build, the tiers, the watermarks and the first
+  /// nodes' explanations, with every note of the pipelines it ran.
+  public init(picture run: PictureRun, input: ModelInput, sysroot: String?, context: BuildContext, event: HotplugEvent? = nil) throws {
+    let zoneinfo = try ZoneinfoRun(input: input, sysroot: sysroot)
+    var explanations: [(node: NodeID, text: String)] = []
+    for lists in run.run.build.lists.prefix(HTMLReport.detailLimit) {
+      let explained = try ZonelistRun(input: input, context: context, event: event, explaining: lists.node)
+      guard let explanation = explained.build.explained else { continue }
+      explanations.append((lists.node, Explanation.text(explanation, build: explained.build, topology: explained.topology, maxCandidates: 12)))
+    }
+    var notes = run.notes
+    for note in zoneinfo.diagnostics.map(\.description) where !notes.contains(note) { notes.append(note) }
+    self.init(
+      title: run.picture.title, picture: run.picture, build: run.run.report, kernelLog: run.run.kernelLogLines,
+      tiersTable: run.tiers.map { TiersReport.table($0.tiering, fallbackOrders: $0.fallbackOrders) }, tuning: zoneinfo.report,
+      topology: run.run.topology, zoneTypes: input.profile.zoneTypes, explanations: explanations, notes: notes)
+  }
+}
