@@ -47,6 +47,7 @@ public enum NumactlHardware {
     var seen: Set<String> = []
     var cpuOwner: [Int: Int] = [:]
     var totalBytes = 0
+    var sharedCPUs = false
     while let (lineNumber, line) = rest.first, line.hasPrefix("node "), !line.hasPrefix("node distances") {
       number = lineNumber
       rest.removeFirst()
@@ -62,7 +63,12 @@ public enum NumactlHardware {
         var cpus: [Int] = []
         for word in words.dropFirst(3) {
           guard let cpu = Int(word), cpu >= 0, cpu < Topology.maxNumCPUs else { throw fail("CPU numbers below \(Topology.maxNumCPUs) after 'cpus:'") }
-          if let other = cpuOwner[cpu] { throw fail("each CPU on one node (CPU \(cpu) is also on node \(other))") }
+          // numa=fake= puts a CPU on every emulated node of its real node: it is kept on the
+          // lowest, as the kernel's cpu_to_node() has it (and the sysroot reader does).
+          if cpuOwner[cpu] != nil {
+            sharedCPUs = true
+            continue
+          }
           cpuOwner[cpu] = id
           cpus.append(cpu)
         }
@@ -98,6 +104,7 @@ public enum NumactlHardware {
       throw fail("a 'node \(id) size:' line (every node of 'available:' has one)", at: rest.first?.0 ?? lines.count)
     }
     var diagnostics: [Diagnostic] = [.importedZonesLaidOut(format: .numactl, sizes: "MemTotal, rounded down to MiB"), .importedPossibleNodesUnknown(format: .numactl)]
+    if sharedCPUs { diagnostics.append(.cpusOnSeveralNodes) }
     var distances: DistanceMatrix? = nil
     if let (lineNumber, line) = rest.first {
       number = lineNumber
