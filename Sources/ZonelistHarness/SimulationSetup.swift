@@ -53,6 +53,7 @@ public enum SimulationSetup {
       }
     }
     let lists = listsInEffect(input: input, sysroot: sysroot, context: context)
+    if let note = lists.disagreementNote { notes.append(note) }
     var simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start, lists: lists)
     if input.spec == nil { simulator.interleaveWeights = try interleaveWeights(sysroot ?? "/", nodes: input.topology.nodeIDs) }
     if input.spec == nil && input.profile.version >= KernelVersion(6, 7) {
