@@ -9,6 +9,7 @@
 #                                         two targets at a time, each on a fresh corpus
 #   Scripts/fuzz.sh campaign SECONDS [TARGET…]  fuzz each target (all by default) SECONDS, one at a
 #                                         time, logging to .build-fuzz/logs/TARGET-HHMMSS.log
+#                                         (RUNS=N: stop a target after N executions)
 #
 # The package's libraries are built by SwiftPM with `-sanitize=fuzzer,address` (coverage and
 # AddressSanitizer; the C of Yams's libyaml too) in their own scratch path; each target's entry
@@ -20,8 +21,10 @@ timeout_seconds=30   # one input taking longer is a hang (a 1024-node snapshot t
 rss_limit_mb=2048    # a run holding more is unbounded memory
 
 # Swift's ARC and runtime caches read as leaks to LeakSanitizer; memory is bounded by the limits above.
-# Reports are symbolized when replayed (a symbolizer on a loaded machine can take minutes).
-export ASAN_OPTIONS="detect_leaks=0:symbolize=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+# Reports are symbolized when replayed (a symbolizer on a loaded machine can take minutes), and
+# allocation stacks are not recorded (a tenth of each run; replay an artifact with
+# ASAN_OPTIONS=malloc_context_size=30 to see where a bad block came from).
+export ASAN_OPTIONS="detect_leaks=0:symbolize=0:malloc_context_size=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-interactive=no}"
 
 targets() { for file in Fuzz/*.swift; do name=$(basename "$file" .swift); [ "$name" = FuzzSupport ] || echo "$name"; done; }
@@ -114,8 +117,8 @@ case "${1:-}" in
     for target in ${*:-$(targets)}; do
       echo "$(date +%T) fuzz $target for ${seconds}s"
       log="$scratch/logs/$target-$(date +%H%M%S).log"
-      run "$target" -max_total_time="$seconds" -print_final_stats=1 -reload=0 >"$log" 2>&1 ||
+      run "$target" -max_total_time="$seconds" -runs="${RUNS:--1}" -print_final_stats=1 -reload=0 >"$log" 2>&1 ||
         echo "$(date +%T) $target stopped: see $log"
     done ;;
-  *) sed -n '2,15p' "$0"; exit 64 ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 64 ;;
 esac
