@@ -119,9 +119,11 @@ public enum SimulationSetup {
   static func pageTypeInfo(_ root: String) throws(ImportError) -> PageTypeInfo? {
     let base = URL(fileURLWithPath: root)
     let path = base.appendingPathComponent("proc/pagetypeinfo").path
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8), !text.isEmpty else { return nil }
+    guard let data = FileManager.default.contents(atPath: path), let text = KernelText(validating: [UInt8](data)),
+      !text.bytes.isEmpty
+    else { return nil }
     let buddyPath = base.appendingPathComponent("proc/buddyinfo").path
-    let buddy = FileManager.default.contents(atPath: buddyPath).flatMap { String(data: $0, encoding: .utf8) }
+    let buddy = FileManager.default.contents(atPath: buddyPath).flatMap { KernelText(validating: [UInt8]($0)) }
     return try PageTypeInfo(parsing: text, file: path, buddyinfo: buddy, buddyinfoFile: buddyPath)
   }
 }
