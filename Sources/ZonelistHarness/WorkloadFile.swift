@@ -6,10 +6,18 @@ public import ZonelistCore
 public enum WorkloadFile {
   /// - Parameter commandLine: the kernel's command line (`online:` steps' default zone).
   public static func load(path: String, topology: Topology, profile: KernelProfile, commandLine: String = "") throws(ImportError) -> Workload {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+    guard let data = FileManager.default.contents(atPath: path) else {
       throw ImportError(file: path, line: 0, text: "", expected: "a readable workload file")
     }
-    return try parse(text, file: path, topology: topology, profile: profile, commandLine: commandLine)
+    return try load(contents: data, file: path, topology: topology, profile: profile, commandLine: commandLine)
+  }
+
+  /// As ``load(path:topology:profile:commandLine:)`` once the file is read; the fuzz target starts here.
+  static func load(contents: Data, file: String, topology: Topology, profile: KernelProfile, commandLine: String = "") throws(ImportError) -> Workload {
+    guard let text = String(data: contents, encoding: .utf8) else {
+      throw ImportError(file: file, line: 0, text: "", expected: "a workload file in UTF-8")
+    }
+    return try parse(text, file: file, topology: topology, profile: profile, commandLine: commandLine)
   }
 
   public static func parse(_ text: String, file: String, topology: Topology, profile: KernelProfile, commandLine: String = "") throws(ImportError)

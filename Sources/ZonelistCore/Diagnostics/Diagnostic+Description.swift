@@ -85,6 +85,11 @@ extension Diagnostic: CustomStringConvertible {
       return "some of \(root)/proc/sys/vm is missing: the kernel's defaults are used for \(names.joined(separator: ", "))"
     case .managedEstimatedAsPresent:
       return "managed pages are estimated as the present pages: only a real boot knows what it reserves (a QEMU guest of 1 GiB manages about 2% less), so watermarks are estimates; a snapshot of a booted machine gives exact figures"
+    case .pageTypeInfoMissing, .pageTypeInfoUnreadable:
+      return (self == .pageTypeInfoMissing ? "the input has no proc/pagetypeinfo" : "proc/pagetypeinfo cannot be read (the kernel lets only root read it)")
+        + ": each zone's free pages are taken to be in the largest blocks, on the movable lists, every pageblock movable"
+    case .lastLevelCacheUnknown(let cpus):
+      return "no last-level cache size for \(cpus.count == 1 ? "CPU" : "CPUs") \(IDList.format(cpus)) (sys/devices/system/cpu/cpuN/cache): their PCPF_FREE_HIGH_BATCH is taken as unset"
     case .rulesAssumed(let release, let rules):
       return "kernel \(release.series) is newer than every release whose source was read here (up to \(KernelReleases.newestSourceCompared.series)): its rules are taken to be \(rules.series)'s, the newest proven on real boots; a later change to zonelists, watermarks or zoneinfo would not be known"
     case .rulesFromComparedSource(let release, let rules):
@@ -95,6 +100,20 @@ extension Diagnostic: CustomStringConvertible {
       return "the tiering rules of \(release.series) are not confirmed (not read in its sources): they are placed by the upstream history (HMAT algorithm from 6.7 for kmem, for every node from 6.10; demotion lines printed as from 6.12)"
     case .precedingBuildAssumed(let assumed):
       return "no dmesg in the sysroot shows the zonelist builds: the \(assumed) build's node_load is assumed, and the other build's would choose other preferred targets (pass --context boot|rebuild)"
+    case .importedZonesLaidOut(let format, let sizes):
+      return "\(format.rawValue) gives each node's memory size (\(sizes)), not its zones: the zones are laid out as QEMU's pc machine (x86-64, SeaBIOS) lays out that much memory, so zone-level lists, Total pages and watermarks are estimates; the node order is exact"
+    case .importedMachineType(let format, let machine):
+      return "the \(format.rawValue) machine type is \(machine), not pc (i440FX): its memory is laid out as pc's would be, which \(machine) may not do"
+    case .importedPossibleNodesUnknown(let format):
+      return "\(format.rawValue) lists the online nodes only: possible but offline nodes (for which 5.18 on builds zonelists too) are not known"
+    case .importedDistancesMissing(let format):
+      return "the \(format.rawValue) input gives no NUMA distance table: the kernel's defaults are used (10 to itself, 20 to every other node)"
+    case .importedCPUsFromLocality:
+      return "hwloc gives each NUMA node's locality, not the kernel's CPU-to-node map: each CPU is put on the memory node with the narrowest cpuset holding it (the lowest id on a tie)"
+    case .importedNodesRenumbered(let format, let map):
+      return "Linux numbers nodes with CPUs first (SRAT order): the \(format.rawValue) input's node ids are renumbered \(map)"
+    case .importedIgnored(let format, let what):
+      return "\(format.rawValue): \(what) does not change what the model computes: ignored"
     }
   }
 }
