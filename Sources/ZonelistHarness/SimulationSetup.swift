@@ -44,6 +44,7 @@ public enum SimulationSetup {
         } else {
           notes.append(
             (FileManager.default.fileExists(atPath: root + "/proc/pagetypeinfo")
+              || LiveSnapshot.recordedUnreadable(root: root).contains(SnapshotManifest.pageTypeInfo)
               ? "proc/pagetypeinfo cannot be read (the kernel lets only root read it)"
               : "the input has no proc/pagetypeinfo")
               + ": each zone's free pages are taken to be in the largest blocks, on the movable lists, every pageblock movable")
