@@ -6,5 +6,5 @@ struct ZonelistTool: AsyncParsableCommand {
     commandName: "zonelist",
     abstract: "Reproduce, explain and verify how Linux orders memory fallback across NUMA nodes and zones.",
     discussion: KernelTextOutput.exitStatusDiscussion,
-    subcommands: [BuildCommand.self, ExplainCommand.self, TiersCommand.self, ZoneinfoCommand.self, SimulateCommand.self, QEMUArgsCommand.self, CaptureCommand.self, CaptureCasesCommand.self, VerifyCommand.self, RunGuestCommand.self, SnapshotCommand.self])
+    subcommands: [BuildCommand.self, ExplainCommand.self, TiersCommand.self, ZoneinfoCommand.self, SimulateCommand.self, QEMUArgsCommand.self, CaptureCommand.self, CaptureCasesCommand.self, VerifyCommand.self, RunGuestCommand.self, SnapshotCommand.self, DiffCommand.self])
 }

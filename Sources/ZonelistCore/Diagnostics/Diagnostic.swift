@@ -59,6 +59,9 @@ public enum Diagnostic: Hashable, Sendable {
   /// No `dmesg` shows which zonelist build preceded the demotion targets, and the other
   /// build's `node_load[]` would choose other preferred targets.
   case precedingBuildAssumed(assumed: String)
+  /// The machine was edited on the command line (``MachineEdit``), in this order: stated by
+  /// the user, not assumed.
+  case whatIf(edits: [String])
 
   /// What a printed value can rest on.
   public enum Reliance: String, Hashable, Sendable, Codable, CaseIterable {
@@ -86,7 +89,8 @@ public enum Diagnostic: Hashable, Sendable {
   public var relies: Set<Reliance> {
     switch self {
     case .filesEndInNUL, .offlineDirectories, .cpusFromCpumap, .offlineHasMemory, .hasMemoryDisagrees,
-      .distanceRowsPerPossibleNode, .distanceRowsPerDirectory, .localDistanceBetweenNodes, .rulesFromComparedSource:
+      .distanceRowsPerPossibleNode, .distanceRowsPerDirectory, .localDistanceBetweenNodes, .rulesFromComparedSource,
+      .whatIf:
       []
     case .noNodeTree: [.nodeOrder, .zones, .cpus]
     case .cpusFromPossible, .cpusFromDirectories, .noCPUsAnywhere, .cpusOnSeveralNodes, .onlineWithoutDirectory,
@@ -143,7 +147,7 @@ public enum Diagnostic: Hashable, Sendable {
     case .rebuildNeedsHighWatermarks: return P.zoneinfo
     case .minFreeKbytesMissing: return "proc/sys/vm/min_free_kbytes"
     case .tunablesMissing: return "proc/sys/vm"
-    case .managedEstimatedAsPresent: return nil
+    case .managedEstimatedAsPresent, .whatIf: return nil
     case .rulesAssumed, .rulesFromComparedSource, .zoneinfoLayoutAssumed, .tieringRulesUnconfirmed: return P.version
     case .precedingBuildAssumed: return "dmesg"
     }

@@ -11,9 +11,6 @@ struct ZoneinfoCommand: AsyncParsableCommand {
 
   @OptionGroup var input: InputOptions
 
-  @Option(name: .customLong("set"), help: "A what-if sysctl, e.g. vm.watermark_scale_factor=200 (repeatable).")
-  var settings: [String] = []
-
   @Flag(help: "Show the arithmetic zone by zone.") var explain = false
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case table, zoneinfo, json }
@@ -22,29 +19,8 @@ struct ZoneinfoCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    var tunables = VMTunables()
-    var notes = input.diagnostics + ZoneinfoLayout.diagnostics(for: input.profile.version)
-    if input.spec == nil {
-      let root = self.input.sysroot ?? "/"
-      let (read, found) = try reportingErrors { try Sysroot.tunables(root, zoneTypes: input.profile.zoneTypes) }
-      tunables = read
-      let given = Set(settings.compactMap { $0.split(separator: "=").first.map { $0.replacingOccurrences(of: "vm.", with: "") } })
-      let minFree = VMTunables.Name.minFreeKbytes.rawValue
-      let missing = VMTunables.Name.allCases.map(\.rawValue).filter { !found.contains($0) && !given.contains($0) }
-      if !found.contains(minFree) { tunables.minFreeKibibytes = nil }
-      if missing.contains(minFree) { notes.append(.minFreeKbytesMissing(root: root)) }
-      let others = missing.filter { $0 != minFree }
-      if !others.isEmpty { notes.append(.tunablesMissing(root: root, names: others)) }
-    } else {
-      tunables.minFreeKibibytes = nil
-      if input.spec?.nodes.contains(where: { $0.zones == nil }) ?? false { notes.append(.managedEstimatedAsPresent) }
-    }
-    for setting in settings {
-      do { try tunables.set(setting, zoneTypes: input.profile.zoneTypes) } catch {
-        Output.error("--set \(error)")
-        throw ExitCode.validationFailure
-      }
-    }
+    let (tunables, tunableNotes) = try reportingErrors { try input.tunables(sysroot: self.input.sysroot) }
+    let notes = input.diagnostics + ZoneinfoLayout.diagnostics(for: input.profile.version) + tunableNotes
     let onlineCPUs = input.topology.cpus
     let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: onlineCPUs.count)
     let report = calculator.compute(tunables)

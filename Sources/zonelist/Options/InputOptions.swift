@@ -13,6 +13,8 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Kernel release whose rules apply (6.1, 6.12, 5.15, 2.6.24, …); default: the input's.")
   var kernel: String?
 
+  @OptionGroup(title: "What-if edits") var whatIf: EditOptions
+
   func validate() throws {
     if sysroot != nil && topology != nil {
       throw ValidationError("'--sysroot' and '--topology' exclude each other.")
@@ -20,7 +22,7 @@ struct InputOptions: ParsableArguments {
   }
 
   func load() throws -> ModelInput {
-    try ModelInput.load(sysroot: sysroot, topologyFile: topology, kernel: kernel)
+    try ModelInput.load(sysroot: sysroot, topologyFile: topology, kernel: kernel, edits: whatIf.edits())
   }
 }
 
