@@ -24,14 +24,20 @@ public struct LiveSnapshot: Sendable {
 
   /// Takes the snapshot of `root`: `/` for the live machine (its log from `dmesg`), or any
   /// folder laid out like one (its log from its own `dmesg` file).
-  public init(root: String = "/", kernelLog source: KernelLogSource? = nil) {
+  ///
+  /// - Parameter read: Reads one file (absolute path); tests pass one that refuses some
+  ///   files, as the kernel refuses `pagetypeinfo` to users other than root.
+  public init(
+    root: String = "/", kernelLog source: KernelLogSource? = nil,
+    read: (String) -> Result<Data, Unreadable> = LiveSnapshot.read
+  ) {
     let base = root.hasSuffix("/") ? root : root + "/"
     let manager = FileManager.default
     for entry in SnapshotManifest.entries {
       for path in LiveSnapshot.expand(entry.pattern, base: base) {
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: base + path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-        switch LiveSnapshot.read(base + path) {
+        switch read(base + path) {
         case .success(let data): files[path] = data
         case .failure(let reason): unreadable[path] = reason.description
         }
@@ -69,23 +75,23 @@ public struct LiveSnapshot: Sendable {
   }
 
   /// Reads a file whole, or says why not (permission, a read error).
-  static func read(_ path: String) -> Result<Data, Failure> {
+  public static func read(_ path: String) -> Result<Data, Unreadable> {
     guard FileManager.default.isReadableFile(atPath: path) else {
-      return .failure(Failure("permission denied (readable only by root)"))
+      return .failure(Unreadable("permission denied (readable only by root)"))
     }
-    guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(Failure("cannot be opened")) }
+    guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(Unreadable("cannot be opened")) }
     defer { try? handle.close() }
     do {
       return .success(try handle.readToEnd() ?? Data())
     } catch {
-      return .failure(Failure("read failed: \(error.localizedDescription)"))
+      return .failure(Unreadable("read failed: \(error.localizedDescription)"))
     }
   }
 
   /// A reason a file could not be read.
-  struct Failure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+  public struct Unreadable: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
   }
 
   /// The `dax-devices` lines: each device's link and its driver link.
@@ -101,10 +107,10 @@ public struct LiveSnapshot: Sendable {
     return lines
   }
 
-  static func kernelLog(_ source: KernelLogSource) -> Result<String, Failure> {
+  static func kernelLog(_ source: KernelLogSource) -> Result<String, Unreadable> {
     switch source {
     case .file(let path):
-      guard let data = FileManager.default.contents(atPath: path) else { return .failure(Failure("no kernel log in the root")) }
+      guard let data = FileManager.default.contents(atPath: path) else { return .failure(Unreadable("no kernel log in the root")) }
       return .success(String(decoding: data, as: UTF8.self))
     case .dmesg:
       let process = Process()
@@ -114,13 +120,13 @@ public struct LiveSnapshot: Sendable {
       let errors = Pipe()
       process.standardOutput = output
       process.standardError = errors
-      do { try process.run() } catch { return .failure(Failure("cannot run dmesg: \(error.localizedDescription)")) }
+      do { try process.run() } catch { return .failure(Unreadable("cannot run dmesg: \(error.localizedDescription)")) }
       let data = output.fileHandleForReading.readDataToEndOfFile()
       let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
       process.waitUntilExit()
       guard process.terminationStatus == 0 else {
         let why = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        return .failure(Failure("dmesg failed (\(why.isEmpty ? "exit \(process.terminationStatus)" : why); kernel.dmesg_restrict lets only root read the log)"))
+        return .failure(Unreadable("dmesg failed (\(why.isEmpty ? "exit \(process.terminationStatus)" : why); kernel.dmesg_restrict lets only root read the log)"))
       }
       return .success(String(decoding: data, as: UTF8.self))
     }

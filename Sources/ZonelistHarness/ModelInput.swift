@@ -18,6 +18,8 @@ public struct ModelInput: Sendable {
   /// The what-if edits applied to ``topology`` (``MachineEdit``); their `vm` settings are
   /// applied by the commands that compute watermarks (``sysctlSettings``).
   public var edits: [MachineEdit] = []
+  /// The memory types of the nodes the edits added (for the tiers).
+  public var addedTierKinds: [NodeID: NodeTierInput.Kind] = [:]
   /// The `--set vm.NAME=VALUE` edits, in order.
   public var sysctlSettings: [String] { MachineEdit.sysctlSettings(edits) }
 
@@ -31,6 +33,7 @@ public struct ModelInput: Sendable {
   /// The input with `edits` applied to its machine (and recorded in ``diagnostics``).
   public func applying(_ edits: [MachineEdit]) throws(MachineEditError) -> ModelInput {
     var input = self
+    input.addedTierKinds.merge(MachineEdit.tierKinds(edits, of: topology)) { $1 }
     let (topology, diagnostics) = try MachineEdit.apply(edits, to: topology)
     input.topology = topology
     input.diagnostics += diagnostics

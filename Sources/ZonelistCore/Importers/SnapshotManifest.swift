@@ -60,16 +60,18 @@ public enum SnapshotManifest {
   /// The file where a live snapshot says what it could not read, one `path: reason` a line.
   public static let unreadableFile = "zonelist-unreadable"
 
-  /// Whether a live snapshot keeps a kernel log line: the zonelist builds, the
-  /// `mminit::zonelist` lines and the demotion targets (the rest of a machine's log is its
-  /// owner's business, and no command reads it).
+  /// Whether a live snapshot keeps a kernel log line: the release, the zonelist builds, the
+  /// `mminit::zonelist` lines, the demotion targets, and the memory freed late in boot
+  /// (`Freeing …`, `RAMDISK:`), which explains why the boot's watermarks differ from later
+  /// recomputes. The rest of a machine's log is its owner's business, and no command reads it.
   ///
   /// Kernel: `build_zonelists()`/`build_all_zonelists()` (`mm/page_alloc.c`, `mm/mm_init.c`),
   /// `mminit_verify_zonelist()`, `establish_demotion_targets()` (`mm/memory-tiers.c`).
   public static func keepsKernelLogLine(_ line: String) -> Bool {
     let text = KernelLog.strippingTimestamp(line)
     return KernelLog.isZonelistLine(text) || text.hasPrefix("mminit::zonelist ")
-      || text.hasPrefix("Demotion targets for Node ") || text.hasPrefix("Linux version ")
+      || text.hasPrefix("Demotion targets for Node ") || text.hasPrefix("Linux version ") || text.hasPrefix("Freeing ")
+      || text.hasPrefix("RAMDISK: ")
   }
 
   /// Whether `name` matches one pattern component (`*`, `?`, `[0-9]` ranges, literal

@@ -4,7 +4,7 @@ extension MachineEdit {
   ///
   /// - Returns: The edited machine and what the edits state or assume: the list of edits
   ///   applied (``Diagnostic/whatIf(edits:)``), and for an added node that its managed
-  ///   pages are its present pages.
+  ///   pages are its present pages. ``tierKinds(_:of:)`` gives the added nodes' memory types.
   /// - Throws: ``MachineEditError`` for the first edit that does not fit the machine as
   ///   edited so far.
   /// - Complexity: O(*e* × *n*²) for *e* edits on *n* nodes (distance tables are rebuilt).
@@ -19,6 +19,20 @@ extension MachineEdit {
       }
     }
     return (machine, diagnostics)
+  }
+
+  /// The memory type of each node `edits` add to `topology`, by the id it gets.
+  public static func tierKinds(_ edits: [MachineEdit], of topology: Topology) -> [NodeID: NodeTierInput.Kind] {
+    var machine = topology
+    var kinds: [NodeID: NodeTierInput.Kind] = [:]
+    for edit in edits {
+      guard let next = try? edit.applied(to: machine) else { break }
+      if case .addNode(let node) = edit, let id = Set(next.nodeIDs).subtracting(machine.nodeIDs).first {
+        kinds[id] = node.tier
+      }
+      machine = next
+    }
+    return kinds
   }
 
   /// The `vm` settings among `edits`, in order.

@@ -21,7 +21,8 @@ public enum MachineEdit: Hashable, Sendable, CustomStringConvertible {
   /// Kernel: what `offline_pages()` of every block and `cpu_down()` of every CPU leave,
   /// then `try_offline_node()`.
   case offlineNode(NodeID)
-  /// `--add-node 'memory=SIZE cpus=LIST|none distance=D0,D1,… [id=N] [zone=normal|movable]'`.
+  /// `--add-node 'memory=SIZE cpus=LIST|none distance=D0,D1,… [id=N] [zone=normal|movable]
+  /// [kind=dax-kmem | adistance=N]'`.
   case addNode(NewNode)
   /// `--remove-cpus LIST`: the CPUs leave their nodes (offlined).
   ///
@@ -40,6 +41,9 @@ public enum MachineEdit: Hashable, Sendable, CustomStringConvertible {
     /// Distances to every node once added, ascending by id, its own (10) included.
     public var distances: [Int]
     public var zone: ZoneType
+    /// How the tiering code types its memory: `ordinary` (DRAM, 576 without HMAT),
+    /// `dax-kmem` (2880), or an explicit `adistance=N`.
+    public var tier: NodeTierInput.Kind = .ordinary
   }
 
   /// The command-line options that state edits, without `--`.
@@ -90,8 +94,8 @@ public enum MachineEdit: Hashable, Sendable, CustomStringConvertible {
     var fields: [String: String] = [:]
     for word in value.split(separator: " ") {
       let pair = word.split(separator: "=", maxSplits: 1)
-      guard pair.count == 2, ["memory", "cpus", "distance", "id", "zone"].contains(String(pair[0])) else {
-        throw fail("KEY=VALUE words among memory=, cpus=, distance=, id=, zone=, not '\(word)'")
+      guard pair.count == 2, ["memory", "cpus", "distance", "id", "zone", "kind", "adistance"].contains(String(pair[0])) else {
+        throw fail("KEY=VALUE words among memory=, cpus=, distance=, id=, zone=, kind=, adistance=, not '\(word)'")
       }
       fields[String(pair[0])] = String(pair[1])
     }
@@ -119,7 +123,16 @@ public enum MachineEdit: Hashable, Sendable, CustomStringConvertible {
     case "movable", "Movable": zone = .movable
     default: throw fail("zone=normal or zone=movable")
     }
-    return NewNode(id: id, pages: Pages(bytes: bytes), cpus: cpus, distances: row.compactMap { $0 }, zone: zone)
+    var tier = NodeTierInput.Kind.ordinary
+    switch (fields["kind"], fields["adistance"]) {
+    case (nil, nil), ("ordinary", nil): break
+    case ("dax-kmem", nil): tier = .daxKmem
+    case (nil, let text?):
+      guard let value = Int(text), value > 0, value < (1 << 20) else { throw fail("adistance=N, a positive abstract distance (576 is DRAM)") }
+      tier = .explicit(adistance: value)
+    default: throw fail("kind=ordinary or kind=dax-kmem, or adistance=N (not both)")
+    }
+    return NewNode(id: id, pages: Pages(bytes: bytes), cpus: cpus, distances: row.compactMap { $0 }, zone: zone, tier: tier)
   }
 
   /// `64G` → 68719476736 (binary units K, M, G, T; a plain number is bytes).
@@ -130,6 +143,14 @@ public enum MachineEdit: Hashable, Sendable, CustomStringConvertible {
     guard let value = Int(shift == nil ? Substring(text) : text.dropLast()), value >= 0 else { return nil }
     let (bytes, overflow) = value.multipliedReportingOverflow(by: 1 << (shift ?? 0))
     return overflow ? nil : bytes
+  }
+
+  func tierWord(_ kind: NodeTierInput.Kind) -> String {
+    switch kind {
+    case .ordinary: ""
+    case .daxKmem: " kind=dax-kmem"
+    case .explicit(let adistance): " adistance=\(adistance)"
+    }
   }
 
   /// `64G` for 16777216 pages: the largest binary unit that divides the size.
@@ -147,7 +168,7 @@ public enum MachineEdit: Hashable, Sendable, CustomStringConvertible {
     case .setDistance(let from, let to, let value, let bothWays): "--set-distance \(from)\(bothWays ? "," : ">")\(to)=\(value)"
     case .offlineNode(let node): "--offline-node \(node)"
     case .addNode(let node):
-      "--add-node '\(node.id.map { "id=\($0) " } ?? "")memory=\(MachineEdit.size(node.pages)) cpus=\(node.cpus.isEmpty ? "none" : IDList.format(node.cpus)) distance=\(node.distances.map(String.init).joined(separator: ","))\(node.zone == .normal ? "" : " zone=movable")'"
+      "--add-node '\(node.id.map { "id=\($0) " } ?? "")memory=\(MachineEdit.size(node.pages)) cpus=\(node.cpus.isEmpty ? "none" : IDList.format(node.cpus)) distance=\(node.distances.map(String.init).joined(separator: ","))\(node.zone == .normal ? "" : " zone=movable")\(tierWord(node.tier))'"
     case .removeCPUs(let cpus): "--remove-cpus \(IDList.format(cpus))"
     case .setSysctl(let setting): "--set \(setting)"
     }
