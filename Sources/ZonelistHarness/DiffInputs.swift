@@ -4,18 +4,20 @@ public import ZonelistCore
 /// The sides of `zonelist diff`: each input loaded, edited, and computed (zonelists, watermarks,
 /// tiers) as `build`, `zoneinfo` and `tiers` would; the one pipeline the CLI and its tests share.
 public enum DiffInputs {
-  /// One input named on the command line, as a path: a folder is a sysroot, a file a
-  /// topology file (further kinds plug in here).
+  /// One input named on the command line, as a path: a folder is a sysroot, an archive a
+  /// packed sysroot, any other file a machine description whose kind is detected from its
+  /// content (topology file, numactl, hwloc, libvirt, QEMU: `--input`'s readers).
   public static func load(path: String?, kernel: String?, edits: [MachineEdit]) throws -> (ModelInput, sysroot: String?) {
     guard let path else { return (try ModelInput.load(sysroot: nil, topologyFile: nil, kernel: kernel, edits: edits), nil) }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw HarnessError("\(path): no such file or folder (expected a sysroot folder or a topology file)")
+      throw HarnessError("\(path): no such file or folder (expected a sysroot folder or archive, or a machine description)")
     }
-    if isDirectory.boolValue {
-      return (try ModelInput.load(sysroot: path, topologyFile: nil, kernel: kernel, edits: edits), path)
+    if isDirectory.boolValue || SysrootArchive.isArchive(path) {
+      let root = isDirectory.boolValue ? path : try SysrootArchive.root(of: path)
+      return (try ModelInput.load(sysroot: root, topologyFile: nil, kernel: kernel, edits: edits), root)
     }
-    return (try ModelInput.load(sysroot: nil, topologyFile: path, kernel: kernel, edits: edits), nil)
+    return (try ModelInput.load(input: path, format: nil, kernel: kernel).applying(edits), nil)
   }
 
   /// The side of `input` in `context`, labelled `label`; watermarks and tiers where the input

@@ -10,8 +10,8 @@ struct DiffCommand: AsyncParsableCommand {
     discussion: """
       Per node: the fallback order and the score term of find_next_best_node() that made it flip \
       (distance, the lower-id penalty, the CPU penalty, node_load); the zone-level lists; the tiers and \
-      demotion targets; the watermarks. A and B are two inputs (a sysroot folder or a topology file each), \
-      or one input (--sysroot, --topology, one path, or this machine) taken twice: with two --kernel, two \
+      demotion targets; the watermarks. A and B are two inputs (a sysroot folder or archive, a topology file, or \
+      any machine description --input reads), or one input (--sysroot, --topology, --input, one path, or this machine) taken twice: with two --kernel, two \
       --context, or what-if edits, which apply to B. One --kernel or --context applies to both sides.
 
       Exit status: 0 no difference, 1 they differ, 64 bad input or options.
@@ -22,6 +22,7 @@ struct DiffCommand: AsyncParsableCommand {
 
   @Option(help: "The one input, a sysroot (instead of a path argument).") var sysroot: String?
   @Option(help: "The one input, a topology file (instead of a path argument).") var topology: String?
+  @Option(help: "The one input, a machine description of any kind --input reads (instead of a path argument).") var input: String?
 
   @Option(help: "A kernel release for both sides, or twice: A's, then B's.") var kernel: [String] = []
 
@@ -33,7 +34,7 @@ struct DiffCommand: AsyncParsableCommand {
   @Option(help: "text or json (schema zonelist.diff/1).") var format: Format = .text
 
   func validate() throws {
-    let paths = inputs + [sysroot, topology].compactMap { $0 }
+    let paths = inputs + [sysroot, topology, input].compactMap { $0 }
     guard paths.count <= 2 else { throw ValidationError("'zonelist diff' compares two inputs: \(paths.count) given.") }
     guard kernel.count <= 2, context.count <= 2 else { throw ValidationError("'--kernel' and '--context' are given once (both sides) or twice (A, then B).") }
     if paths.count < 2 && kernel.count < 2 && context.count < 2 && (try? whatIf.edits().isEmpty) != false {
@@ -43,7 +44,7 @@ struct DiffCommand: AsyncParsableCommand {
 
   func run() async throws {
     let paths: [String?] = {
-      let given = inputs + [sysroot, topology].compactMap { $0 }
+      let given = inputs + [sysroot, topology, input].compactMap { $0 }
       return given.count == 2 ? given : [given.first, given.first]
     }()
     var sides: [DiffSide] = []

@@ -19,11 +19,10 @@ struct ZoneinfoCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    let (tunables, tunableNotes) = try reportingErrors { try input.tunables(sysroot: self.input.sysroot) }
-    let notes = input.diagnostics + ZoneinfoLayout.diagnostics(for: input.profile.version) + tunableNotes
-    let onlineCPUs = input.topology.cpus
-    let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: onlineCPUs.count)
-    let report = calculator.compute(tunables)
+    let run = try reportingErrors {
+      try ZoneinfoRun(input: input, sysroot: self.input.sysroot)
+    }
+    let (report, notes, onlineCPUs) = (run.report, run.diagnostics, run.onlineCPUs)
     if explain {
       Output.notes(notes.map(\.description))
       print(ZoneinfoFormat.explanation(report, topology: input.topology, profile: input.profile), terminator: "")
