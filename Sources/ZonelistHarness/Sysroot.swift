@@ -59,6 +59,17 @@ public enum Sysroot {
 }
 
 extension Sysroot {
+  /// The text of the file at `path`, which exists: a located error if it cannot be read or is not UTF-8.
+  static func text(_ path: String) throws(ImportError) -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ImportError(file: path, line: 0, text: "", expected: "a readable file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ImportError(file: path, line: 0, text: "", expected: "UTF-8 text")
+    }
+    return text
+  }
+
   /// Reads the `vm` sysctls present under `root/proc/sys/vm` (settings, not computed fields).
   ///
   /// - Returns: The tunables, and the names that were found.
@@ -68,8 +79,8 @@ extension Sysroot {
     let base = URL(fileURLWithPath: root).appendingPathComponent("proc/sys/vm")
     for name in VMTunables.Name.allCases {
       let path = base.appendingPathComponent(name.rawValue).path
-      guard let data = FileManager.default.contents(atPath: path) else { continue }
-      let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      guard FileManager.default.fileExists(atPath: path) else { continue }
+      let text = try Sysroot.text(path).trimmingCharacters(in: .whitespacesAndNewlines)
       if text.isEmpty { continue }  // an empty copy says nothing: treated as missing
       do {
         try tunables.set("\(name.rawValue)=\(text)", zoneTypes: zoneTypes)
