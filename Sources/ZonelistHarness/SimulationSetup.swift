@@ -154,13 +154,13 @@ public enum SimulationSetup {
   static func pageTypeInfo(contents: Data, buddyinfo: Data?, root: String) throws(ImportError) -> FreeBlocks {
     let path = root + "/proc/pagetypeinfo"
     let buddyPath = root + "/proc/buddyinfo"
-    guard let text = String(data: contents, encoding: .utf8) else {
+    guard let text = KernelText(validating: [UInt8](contents)) else {
       throw ImportError(file: path, line: 0, text: "", expected: "UTF-8 text")
     }
-    if text.isEmpty { return .assumed(.pageTypeInfoUnreadable) }
-    var buddy: String? = nil
+    if text.bytes.isEmpty { return .assumed(.pageTypeInfoUnreadable) }
+    var buddy: KernelText? = nil
     if let buddyinfo {
-      guard let decoded = String(data: buddyinfo, encoding: .utf8) else {
+      guard let decoded = KernelText(validating: [UInt8](buddyinfo)) else {
         throw ImportError(file: buddyPath, line: 0, text: "", expected: "UTF-8 text")
       }
       buddy = decoded
