@@ -85,6 +85,11 @@ extension Diagnostic: CustomStringConvertible {
       return "some of \(root)/proc/sys/vm is missing: the kernel's defaults are used for \(names.joined(separator: ", "))"
     case .managedEstimatedAsPresent:
       return "managed pages are estimated as the present pages: only a real boot knows what it reserves (a QEMU guest of 1 GiB manages about 2% less), so watermarks are estimates; a snapshot of a booted machine gives exact figures"
+    case .pageTypeInfoMissing, .pageTypeInfoUnreadable:
+      return (self == .pageTypeInfoMissing ? "the input has no proc/pagetypeinfo" : "proc/pagetypeinfo cannot be read (the kernel lets only root read it)")
+        + ": each zone's free pages are taken to be in the largest blocks, on the movable lists, every pageblock movable"
+    case .lastLevelCacheUnknown(let cpus):
+      return "no last-level cache size for \(cpus.count == 1 ? "CPU" : "CPUs") \(IDList.format(cpus)) (sys/devices/system/cpu/cpuN/cache): their PCPF_FREE_HIGH_BATCH is taken as unset"
     case .rulesAssumed(let release, let rules):
       return "kernel \(release.series) is newer than every release whose source was read here (up to \(KernelReleases.newestSourceCompared.series)): its rules are taken to be \(rules.series)'s, the newest proven on real boots; a later change to zonelists, watermarks or zoneinfo would not be known"
     case .rulesFromComparedSource(let release, let rules):
@@ -93,6 +98,8 @@ extension Diagnostic: CustomStringConvertible {
       return "the /proc/zoneinfo layout of kernel \(release.series) was not compared with a real one here (known: \(ZoneinfoLayout.knownSeries)): which lines it prints, and how it pads them, is assumed"
     case .tieringRulesUnconfirmed(let release):
       return "the tiering rules of \(release.series) are not confirmed (not read in its sources): they are placed by the upstream history (HMAT algorithm from 6.7 for kmem, for every node from 6.10; demotion lines printed as from 6.12)"
+    case .whatIf(let edits):
+      return "what-if: the machine as edited by \(edits.joined(separator: ", ")) (applied in this order)"
     case .precedingBuildAssumed(let assumed):
       return "no dmesg in the sysroot shows the zonelist builds: the \(assumed) build's node_load is assumed, and the other build's would choose other preferred targets (pass --context boot|rebuild)"
     case .importedZonesLaidOut(let format, let sizes):

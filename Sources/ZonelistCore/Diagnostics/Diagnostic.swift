@@ -49,6 +49,14 @@ public enum Diagnostic: Hashable, Sendable {
   case minFreeKbytesMissing(root: String)
   case tunablesMissing(root: String, names: [String])
   case managedEstimatedAsPresent
+  // What the allocator simulation starts from.
+  /// No `proc/pagetypeinfo` (``pageTypeInfoUnreadable``: present but empty or unreadable,
+  /// as the kernel lets only root read it).
+  case pageTypeInfoMissing
+  case pageTypeInfoUnreadable
+  /// CPUs without a last-level cache leaf (no `cpuN/cache`, or a last `indexK` without
+  /// `type`, `size` or `shared_cpu_list`).
+  case lastLevelCacheUnknown(cpus: [Int])
   // The kernel's rules and layouts.
   case rulesAssumed(release: KernelVersion, rules: KernelVersion)
   /// A release not booted here whose source was compared with the newest proven one's.
@@ -59,6 +67,9 @@ public enum Diagnostic: Hashable, Sendable {
   /// No `dmesg` shows which zonelist build preceded the demotion targets, and the other
   /// build's `node_load[]` would choose other preferred targets.
   case precedingBuildAssumed(assumed: String)
+  /// The machine was edited on the command line (``MachineEdit``), in this order: stated by
+  /// the user, not assumed.
+  case whatIf(edits: [String])
   // Machines described by other tools (`--input`, ``ImportedMachine``).
   /// The format gives node sizes, not zones: laid out as QEMU's pc machine would.
   case importedZonesLaidOut(format: MachineFormat, sizes: String)
@@ -95,6 +106,8 @@ public enum Diagnostic: Hashable, Sendable {
     case zoneinfoLayout
     /// Which zonelist build's `node_load[]` scored the demotion targets.
     case precedingBuild
+    /// Where a simulation's starting free pages lie (orders, migrate types, pageblocks).
+    case freeBlocks
   }
 
   /// The values this stands under; empty for a reading that assumes nothing.
@@ -106,7 +119,8 @@ public enum Diagnostic: Hashable, Sendable {
     case .importedDistancesMissing: [.nodeOrder]
     case .importedCPUsFromLocality: [.cpus]
     case .filesEndInNUL, .offlineDirectories, .cpusFromCpumap, .offlineHasMemory, .hasMemoryDisagrees,
-      .distanceRowsPerPossibleNode, .distanceRowsPerDirectory, .localDistanceBetweenNodes, .rulesFromComparedSource:
+      .distanceRowsPerPossibleNode, .distanceRowsPerDirectory, .localDistanceBetweenNodes, .rulesFromComparedSource,
+      .whatIf:
       []
     case .noNodeTree: [.nodeOrder, .zones, .cpus]
     case .cpusFromPossible, .cpusFromDirectories, .noCPUsAnywhere, .cpusOnSeveralNodes, .onlineWithoutDirectory,
@@ -122,7 +136,8 @@ public enum Diagnostic: Hashable, Sendable {
       .distancesDefaulted:
       [.nodeOrder]
     case .dmaReserveMissing, .rebuildNeedsHighWatermarks: [.totalPages]
-    case .minFreeKbytesMissing, .tunablesMissing, .managedEstimatedAsPresent: [.watermarks]
+    case .minFreeKbytesMissing, .tunablesMissing, .managedEstimatedAsPresent, .lastLevelCacheUnknown: [.watermarks]
+    case .pageTypeInfoMissing, .pageTypeInfoUnreadable: [.freeBlocks]
     case .rulesAssumed, .tieringRulesUnconfirmed: [.rules]
     case .precedingBuildAssumed: [.precedingBuild]
     case .zoneinfoLayoutAssumed: [.zoneinfoLayout]
@@ -163,7 +178,9 @@ public enum Diagnostic: Hashable, Sendable {
     case .rebuildNeedsHighWatermarks: return P.zoneinfo
     case .minFreeKbytesMissing: return "proc/sys/vm/min_free_kbytes"
     case .tunablesMissing: return "proc/sys/vm"
-    case .managedEstimatedAsPresent: return nil
+    case .managedEstimatedAsPresent, .whatIf: return nil
+    case .pageTypeInfoMissing, .pageTypeInfoUnreadable: return "proc/pagetypeinfo"
+    case .lastLevelCacheUnknown(let cpus): return cpus.count == 1 ? "sys/devices/system/cpu/cpu\(cpus[0])/cache" : "sys/devices/system/cpu/cpuN/cache"
     case .rulesAssumed, .rulesFromComparedSource, .zoneinfoLayoutAssumed, .tieringRulesUnconfirmed: return P.version
     case .precedingBuildAssumed: return "dmesg"
     case .importedZonesLaidOut, .importedMachineType, .importedPossibleNodesUnknown, .importedDistancesMissing,
