@@ -71,7 +71,7 @@ extension CaptureCase {
     dax_devices() { for d in /sys/bus/dax/devices/*; do [ -e $d ] && echo "${d##*/} -> $($B readlink $d) driver: $($B readlink $d/driver)"; done; }
     emit_output dax-devices dax_devices
     dump /sys/devices/system/memory/block_size_bytes
-    memory_blocks() { for m in /sys/devices/system/memory/memory*; do echo "${m##*/} $($B cat $m/state) $($B ls -d $m/node* 2>/dev/null | $B sed 's|.*/||')"; done; }
+    memory_blocks() { for m in /sys/devices/system/memory/memory*; do [ -d $m ] || continue; echo "${m##*/} $($B cat $m/state) $($B ls -d $m/node* 2>/dev/null | $B sed 's|.*/||')"; done; }
     emit_output memory-blocks memory_blocks
     dump /proc/iomem /tmp/notes
     """

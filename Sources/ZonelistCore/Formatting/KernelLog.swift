@@ -31,7 +31,8 @@ public enum KernelLog {
     var lines: [String] = []
     if build.profile.printsFallbackOrder { lines += build.lists.map(fallbackOrderLine) }
     lines.append(builtLine(build, totalPages: totalPages))
-    lines.append(policyZoneLine(build))
+    // Kernel: `Policy zone:` is printed under CONFIG_NUMA only.
+    if build.profile.hasNUMA { lines.append(policyZoneLine(build)) }
     return lines
   }
 
@@ -39,11 +40,13 @@ public enum KernelLog {
   ///
   /// Kernel: `mminit_verify_zonelist()`: for each online node, list `general` then
   /// `thisnode`, for each populated zone of the node, the list's zones up to that zone.
+  /// Without CONFIG_NUMA there is no `thisnode` list (`MAX_ZONELISTS` is 1).
   public static func mminitLines(_ build: ZonelistBuild, topology: Topology) -> [String] {
     var lines: [String] = []
     for node in topology.onlineNodes {
       guard let lists = build[node.id] else { continue }
-      for (name, list) in [("general", lists.fallback), ("thisnode", lists.thisNode)] {
+      let kinds = [("general", lists.fallback)] + (build.profile.hasNUMA ? [("thisnode", lists.thisNode)] : [])
+      for (name, list) in kinds {
         for type in build.profile.zoneTypes where node[type].isPopulated {
           let entries = NodeZonelists.eligible(list, atOrBelow: type).map { "\($0) " }.joined()
           lines.append("mminit::zonelist \(name) \(node.id):\(type.kernelName) = \(entries)")

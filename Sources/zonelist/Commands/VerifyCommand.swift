@@ -29,7 +29,8 @@ struct Verification {
   init(spec: MachineSpec, arguments: QEMUArguments, capture: BootCapture, kernel: String?) throws {
     let snapshot = try capture.snapshot()
     let release = snapshot.kernelRelease ?? "unknown"
-    let (profile, source) = try ModelInput.resolveProfile(kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "the guest's /proc/version")
+    let (profile, source) = try ModelInput.resolveProfile(
+      kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "the guest's /proc/version", architecture: spec.architecture)
     var lines: [String] = ["booted kernel \(release); compared with the \(profile.version.series) profile (\(source))"]
     let kernelLines = BootCapture.zonelistLines(dmesg: capture.dmesg)
     let kernelMminit = BootCapture.mminitLines(dmesg: capture.dmesg)

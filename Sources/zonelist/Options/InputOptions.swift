@@ -13,14 +13,23 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Kernel release whose rules apply (6.1, 6.12, 5.15, 2.6.24, …); default: the input's.")
   var kernel: String?
 
+  @Option(
+    name: .customLong("arch"),
+    help: "Architecture whose Debian kernel configuration applies (amd64, i386, arm64); default: the topology file's architecture:, or the flavour of the snapshot's kernel release.")
+  var architectureName: String?
+
   func validate() throws {
     if sysroot != nil && topology != nil {
       throw ValidationError("'--sysroot' and '--topology' exclude each other.")
     }
+    if let architectureName, Architecture(name: architectureName) == nil {
+      throw ValidationError("--arch \(architectureName): expected amd64, i386 or arm64 (or x86_64, x86_32).")
+    }
   }
 
   func load() throws -> ModelInput {
-    try ModelInput.load(sysroot: sysroot, topologyFile: topology, kernel: kernel)
+    try ModelInput.load(
+      sysroot: sysroot, topologyFile: topology, kernel: kernel, architecture: architectureName.flatMap { Architecture(name: $0) })
   }
 }
 
