@@ -1,4 +1,5 @@
 import ArgumentParser
+import ZonelistCore
 
 @main
 struct ZonelistTool: AsyncParsableCommand {
@@ -6,5 +7,6 @@ struct ZonelistTool: AsyncParsableCommand {
     commandName: "zonelist",
     abstract: "Reproduce, explain and verify how Linux orders memory fallback across NUMA nodes and zones.",
     discussion: KernelTextOutput.exitStatusDiscussion,
-    subcommands: [BuildCommand.self, ExplainCommand.self, TiersCommand.self, ZoneinfoCommand.self, SimulateCommand.self, QEMUArgsCommand.self, CaptureCommand.self, CaptureCasesCommand.self, VerifyCommand.self, RunGuestCommand.self])
+    version: ZonelistVersion.current,
+    subcommands: [BuildCommand.self, ExplainCommand.self, DrawCommand.self, ReportCommand.self, TiersCommand.self, ZoneinfoCommand.self, SimulateCommand.self, QEMUArgsCommand.self, CaptureCommand.self, CaptureCasesCommand.self, VerifyCommand.self, RunGuestCommand.self])
 }

@@ -95,6 +95,20 @@ extension Diagnostic: CustomStringConvertible {
       return "the tiering rules of \(release.series) are not confirmed (not read in its sources): they are placed by the upstream history (HMAT algorithm from 6.7 for kmem, for every node from 6.10; demotion lines printed as from 6.12)"
     case .precedingBuildAssumed(let assumed):
       return "no dmesg in the sysroot shows the zonelist builds: the \(assumed) build's node_load is assumed, and the other build's would choose other preferred targets (pass --context boot|rebuild)"
+    case .importedZonesLaidOut(let format, let sizes):
+      return "\(format.rawValue) gives each node's memory size (\(sizes)), not its zones: the zones are laid out as QEMU's pc machine (x86-64, SeaBIOS) lays out that much memory, so zone-level lists, Total pages and watermarks are estimates; the node order is exact"
+    case .importedMachineType(let format, let machine):
+      return "the \(format.rawValue) machine type is \(machine), not pc (i440FX): its memory is laid out as pc's would be, which \(machine) may not do"
+    case .importedPossibleNodesUnknown(let format):
+      return "\(format.rawValue) lists the online nodes only: possible but offline nodes (for which 5.18 on builds zonelists too) are not known"
+    case .importedDistancesMissing(let format):
+      return "the \(format.rawValue) input gives no NUMA distance table: the kernel's defaults are used (10 to itself, 20 to every other node)"
+    case .importedCPUsFromLocality:
+      return "hwloc gives each NUMA node's locality, not the kernel's CPU-to-node map: each CPU is put on the memory node with the narrowest cpuset holding it (the lowest id on a tie)"
+    case .importedNodesRenumbered(let format, let map):
+      return "Linux numbers nodes with CPUs first (SRAT order): the \(format.rawValue) input's node ids are renumbered \(map)"
+    case .importedIgnored(let format, let what):
+      return "\(format.rawValue): \(what) does not change what the model computes: ignored"
     }
   }
 }

@@ -59,6 +59,21 @@ public enum Diagnostic: Hashable, Sendable {
   /// No `dmesg` shows which zonelist build preceded the demotion targets, and the other
   /// build's `node_load[]` would choose other preferred targets.
   case precedingBuildAssumed(assumed: String)
+  // Machines described by other tools (`--input`, ``ImportedMachine``).
+  /// The format gives node sizes, not zones: laid out as QEMU's pc machine would.
+  case importedZonesLaidOut(format: MachineFormat, sizes: String)
+  /// The machine type is not QEMU's pc, whose layout the model follows.
+  case importedMachineType(format: MachineFormat, machine: String)
+  /// The format lists online nodes only.
+  case importedPossibleNodesUnknown(format: MachineFormat)
+  /// The format gave no distance table: the kernel's defaults are used.
+  case importedDistancesMissing(format: MachineFormat)
+  /// hwloc gives each NUMA node's locality, not its CPUs.
+  case importedCPUsFromLocality
+  /// The file's node ids are not the ones Linux gives (QEMU's SRAT order): renumbered.
+  case importedNodesRenumbered(format: MachineFormat, map: String)
+  /// Parts of the description that do not change what the model computes.
+  case importedIgnored(format: MachineFormat, what: String)
 
   /// What a printed value can rest on.
   public enum Reliance: String, Hashable, Sendable, Codable, CaseIterable {
@@ -85,6 +100,11 @@ public enum Diagnostic: Hashable, Sendable {
   /// The values this stands under; empty for a reading that assumes nothing.
   public var relies: Set<Reliance> {
     switch self {
+    case .importedNodesRenumbered, .importedIgnored: []
+    case .importedZonesLaidOut, .importedMachineType: [.zones, .totalPages, .watermarks]
+    case .importedPossibleNodesUnknown: [.possibleNodes]
+    case .importedDistancesMissing: [.nodeOrder]
+    case .importedCPUsFromLocality: [.cpus]
     case .filesEndInNUL, .offlineDirectories, .cpusFromCpumap, .offlineHasMemory, .hasMemoryDisagrees,
       .distanceRowsPerPossibleNode, .distanceRowsPerDirectory, .localDistanceBetweenNodes, .rulesFromComparedSource:
       []
@@ -146,6 +166,9 @@ public enum Diagnostic: Hashable, Sendable {
     case .managedEstimatedAsPresent: return nil
     case .rulesAssumed, .rulesFromComparedSource, .zoneinfoLayoutAssumed, .tieringRulesUnconfirmed: return P.version
     case .precedingBuildAssumed: return "dmesg"
+    case .importedZonesLaidOut, .importedMachineType, .importedPossibleNodesUnknown, .importedDistancesMissing,
+      .importedCPUsFromLocality, .importedNodesRenumbered, .importedIgnored:
+      return nil
     }
   }
 }

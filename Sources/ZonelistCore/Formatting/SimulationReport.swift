@@ -1,4 +1,4 @@
-/// `zonelist simulate` output: a table per step and an SVG plot of free pages per zone.
+/// `zonelist simulate` output: a table per step (the plot is ``SimulationPlot``).
 public enum SimulationReport {
   /// Which zonelists the walk starts with, why, and each node's order.
   public static func listsHeader(_ lists: ListsInEffect) -> String {
@@ -59,43 +59,6 @@ public enum SimulationReport {
       }
     }
     return out
-  }
-
-  /// An SVG line plot of each populated zone's free pages across the steps, with its min
-  /// and low watermarks dashed.
-  public static func svg(_ results: [WorkloadRun.StepResult], start: [ZoneReference: Int], simulator: AllocatorSimulator) -> String {
-    let zones = simulator.zones.filter { $0.managed > 0 }
-    let width = 900.0, height = 520.0, left = 80.0, right = 220.0, top = 30.0, bottom = 50.0
-    let steps = results.count
-    let maxValue = Double(zones.map { $0.managed }.max() ?? 1)
-    func x(_ step: Int) -> Double { left + (width - left - right) * Double(step) / Double(max(steps, 1)) }
-    func y(_ value: Int) -> Double { top + (height - top - bottom) * (1 - Double(value) / maxValue) }
-    let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
-    var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-    svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-    svg += "<text x=\"\(left)\" y=\"18\" font-size=\"14\">Free pages per zone across the workload (dashed: min and low watermarks)</text>\n"
-    svg += "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - right)\" y2=\"\(y(0))\" stroke=\"black\"/>\n"
-    svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(y(0))\" stroke=\"black\"/>\n"
-    for tick in 0...4 {
-      let value = Int(maxValue) * tick / 4
-      svg += "<text x=\"\(left - 6)\" y=\"\(y(value) + 4)\" text-anchor=\"end\">\(value)</text>\n"
-    }
-    for step in 0...steps {
-      svg += "<text x=\"\(x(step))\" y=\"\(height - bottom + 18)\" text-anchor=\"middle\">\(step == 0 ? "start" : String(step))</text>\n"
-    }
-    svg += "<text x=\"\((left + width - right) / 2)\" y=\"\(height - 10)\" text-anchor=\"middle\">step</text>\n"
-    for (i, zone) in zones.enumerated() {
-      let color = colors[i % colors.count]
-      var points = ["\(x(0)),\(y(start[zone.reference] ?? zone.managed))"]
-      for result in results { points.append("\(x(result.index)),\(y(result.freeAfter[zone.reference] ?? 0))") }
-      svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
-      for mark in [zone.min, zone.low] {
-        svg += "<line x1=\"\(left)\" y1=\"\(y(mark))\" x2=\"\(width - right)\" y2=\"\(y(mark))\" stroke=\"\(color)\" stroke-dasharray=\"4 3\" stroke-width=\"1\"/>\n"
-      }
-      svg += "<text x=\"\(width - right + 10)\" y=\"\(top + 16 * Double(i) + 10)\" fill=\"\(color)\">\(zone.reference) (low \(zone.low))</text>\n"
-    }
-    svg += "</svg>\n"
-    return svg
   }
 }
 

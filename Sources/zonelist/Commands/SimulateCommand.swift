@@ -13,12 +13,20 @@ struct SimulateCommand: AsyncParsableCommand {
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
   @Option(help: "table or json.") var format: Format = .table
-  @Option(help: "Write an SVG plot of free pages per zone, with the watermarks.") var plot: String?
+  @Option(
+    help: ArgumentHelp(
+      "Write an SVG plot of free memory per zone, with the watermarks, to this file.",
+      discussion: "'-' writes the plot to standard output instead of the table or json."))
+  var plot: String?
   @Option(
     help: ArgumentHelp(
       "The zonelists to walk: boot (the boot build) or rebuild (a run-time rebuild after memory hotplug).",
       discussion: "Default: the last build the sysroot's dmesg file shows, else boot."))
   var context: ContextOptions.ContextName?
+
+  func validate() throws {
+    if let plot { try OutputFile.checkWritable(plot, flag: "--plot") }
+  }
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
@@ -55,12 +63,14 @@ struct SimulateCommand: AsyncParsableCommand {
       Output.error("\(workload): \(error)")
       throw ExitCode.validationFailure
     }
+    if let plot {
+      let picture = SimulationPlot(results: run.results, start: start, zones: run.simulator.zones)
+      try OutputFile.write(picture.svg(), to: plot)
+      if plot == "-" { return }
+    }
     switch format {
     case .table: print(SimulationReport.listsHeader(lists) + SimulationReport.table(run.results, topology: input.topology), terminator: "")
     case .json: print(try Output.json(SimulationJSON(results: run.results, lists: lists, notes: diagnostics.map(\.description) + setupNotes, assumptions: AssumptionReport.list(diagnostics))))
-    }
-    if let plot {
-      try SimulationReport.svg(run.results, start: start, simulator: run.simulator).write(toFile: plot, atomically: true, encoding: .utf8)
     }
   }
 }

@@ -12,26 +12,65 @@ struct VerifyCommand: AsyncParsableCommand {
   @Option(help: "Kernel release whose rules to compare with; default: the booted kernel's.") var kernel: String?
   @Option(help: "Also store the boot as a snapshot folder here.") var keep: String?
 
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+  @Option(help: "text, or json (zonelist.verify/1).") var format: Format = .text
+
   func run() async throws {
     let (spec, arguments, capture) = try boot.boot(dumps: CaptureCase.tierDumps)
     if let keep { try capture.write(to: keep) }
     let result = try reportingErrors { try Verification(spec: spec, arguments: arguments, capture: capture, kernel: kernel) }
-    print(result.report, terminator: "")
+    switch format {
+    case .text: print(result.report, terminator: "")
+    case .json: print(try Output.json(result))
+    }
     if !result.matches { throw ExitCode.failure }
   }
 }
 
-/// The comparison `zonelist verify` makes for one boot.
-struct Verification {
-  var report: String
+/// The comparison `zonelist verify` makes for one boot; its JSON is schema `zonelist.verify/1`.
+struct Verification: Encodable {
+  var schema = "zonelist.verify/1"
+  /// The booted kernel's release, from the guest's `/proc/version`.
+  var bootedKernel: String
+  /// The profile compared with, and where it came from.
+  var profile: String
+  var profileSource: String
+  var checks: [Check]
   var matches: Bool
+
+  /// One comparison: what was compared, the outcome, and the differing lines.
+  struct Check: Encodable {
+    enum Status: String, Encodable { case match, differs, skipped }
+    var status: Status
+    /// `kernel-log from the topology file`, `memory_tiering from the topology file`, `tiers`…
+    var subject: String
+    /// `5 lines`, why it was skipped, or what differs when there is no line diff.
+    var detail: String
+    /// `- kernel: …` and `+ model:  …` lines.
+    var diff: [String] = []
+
+    var lines: [String] {
+      let word = status == .differs ? "DIFFERS" : status.rawValue
+      let head = word + String(repeating: " ", count: 9 - word.count) + subject + (detail.isEmpty ? ":" : ": " + detail)
+      return [head] + diff.map { "  " + $0 }
+    }
+  }
+
+  /// The text report: the header line, then each check.
+  var report: String {
+    let header = "booted kernel \(bootedKernel); compared with the \(profile) profile (\(profileSource))"
+    return ([header] + checks.flatMap(\.lines)).joined(separator: "\n") + "\n"
+  }
 
   init(spec: MachineSpec, arguments: QEMUArguments, capture: BootCapture, kernel: String?) throws {
     let snapshot = try capture.snapshot()
     let release = snapshot.kernelRelease ?? "unknown"
     let (profile, source) = try ModelInput.resolveProfile(
       kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "the guest's /proc/version", architecture: spec.architecture)
-    var lines: [String] = ["booted kernel \(release); compared with the \(profile.version.series) profile (\(source))"]
+    bootedKernel = release
+    self.profile = profile.version.series
+    profileSource = source
+    var checks: [Check] = []
     let kernelLines = BootCapture.zonelistLines(dmesg: capture.dmesg)
     let kernelMminit = BootCapture.mminitLines(dmesg: capture.dmesg)
 
@@ -54,17 +93,15 @@ struct Verification {
       let modelMminit = KernelLog.mminitLines(build, topology: topology)
       for (kind, model, real) in [("kernel-log", modelLines, kernelLines), ("mminit", modelMminit, kernelMminit)] {
         if model == real {
-          lines.append("match    \(kind) from the \(name): \(real.count) lines")
+          checks.append(Check(status: .match, subject: "\(kind) from the \(name)", detail: "\(real.count) lines"))
         } else {
           allMatch = false
-          lines.append("DIFFERS  \(kind) from the \(name):")
-          lines += Verification.diff(model: model, kernel: real).map { "  " + $0 }
+          checks.append(Check(status: .differs, subject: "\(kind) from the \(name)", detail: "", diff: Verification.diff(model: model, kernel: real)))
         }
       }
     }
     let tiers = try Verification.tiers(spec: spec, arguments: arguments, capture: capture, topology: fromFile, profile: profile)
-    lines += tiers.lines
-    report = lines.joined(separator: "\n") + "\n"
+    self.checks = checks + tiers.checks
     matches = allMatch && tiers.matches
   }
 

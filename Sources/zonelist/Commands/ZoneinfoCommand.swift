@@ -22,32 +22,12 @@ struct ZoneinfoCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    var tunables = VMTunables()
-    var notes = input.diagnostics + ZoneinfoLayout.diagnostics(for: input.profile.version)
-    if input.spec == nil {
-      let root = self.input.sysroot ?? "/"
-      let (read, found) = try reportingErrors { try Sysroot.tunables(root, zoneTypes: input.profile.zoneTypes) }
-      tunables = read
-      let given = Set(settings.compactMap { $0.split(separator: "=").first.map { $0.replacingOccurrences(of: "vm.", with: "") } })
-      let minFree = VMTunables.Name.minFreeKbytes.rawValue
-      let missing = VMTunables.Name.allCases.map(\.rawValue).filter { !found.contains($0) && !given.contains($0) }
-      if !found.contains(minFree) { tunables.minFreeKibibytes = nil }
-      if missing.contains(minFree) { notes.append(.minFreeKbytesMissing(root: root)) }
-      let others = missing.filter { $0 != minFree }
-      if !others.isEmpty { notes.append(.tunablesMissing(root: root, names: others)) }
-    } else {
-      tunables.minFreeKibibytes = nil
-      if input.spec?.nodes.contains(where: { $0.zones == nil }) ?? false { notes.append(.managedEstimatedAsPresent) }
+    let run: ZoneinfoRun
+    do { run = try reportingErrors { try ZoneinfoRun(input: input, sysroot: self.input.sysroot, settings: settings) } } catch let error as ZoneinfoRun.SettingError {
+      Output.error(error.description)
+      throw ExitCode.validationFailure
     }
-    for setting in settings {
-      do { try tunables.set(setting, zoneTypes: input.profile.zoneTypes) } catch {
-        Output.error("--set \(error)")
-        throw ExitCode.validationFailure
-      }
-    }
-    let onlineCPUs = input.topology.cpus
-    let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: onlineCPUs.count)
-    let report = calculator.compute(tunables)
+    let (report, notes, onlineCPUs) = (run.report, run.diagnostics, run.onlineCPUs)
     if explain {
       Output.notes(notes.map(\.description))
       print(ZoneinfoFormat.explanation(report, topology: input.topology, profile: input.profile), terminator: "")

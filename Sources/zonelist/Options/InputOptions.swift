@@ -4,11 +4,22 @@ import ZonelistHarness
 
 /// Where the machine comes from and which kernel's rules apply.
 struct InputOptions: ParsableArguments {
-  @Option(help: "Root of the machine to read, like lscpu --sysroot: / (the default) or a snapshot folder.")
-  var sysroot: String?
+  @Option(
+    name: .customLong("sysroot"),
+    help: "Root of the machine to read, like lscpu --sysroot: / (the default), a snapshot folder, or a .tar/.tar.gz/.tar.bz2/.tar.xz of one (hwloc-gather-topology's).")
+  var sysrootArgument: String?
 
   @Option(help: "A topology file (YAML or JSON) describing a machine; see Docs/topology-format.md.")
   var topology: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "A machine as a tool describes it: numactl --hardware output, hwloc XML, a libvirt domain, QEMU arguments, or a topology file.",
+      discussion: "The kind is detected from the content; --input-format names it."))
+  var input: String?
+
+  @Option(help: "numactl, hwloc, libvirt, qemu or topology: the kind of --input (default: detected).")
+  var inputFormat: MachineFormat?
 
   @Option(help: "Kernel release whose rules apply (6.1, 6.12, 5.15, 2.6.24, …); default: the input's.")
   var kernel: String?
@@ -19,19 +30,35 @@ struct InputOptions: ParsableArguments {
   var architectureName: String?
 
   func validate() throws {
-    if sysroot != nil && topology != nil {
-      throw ValidationError("'--sysroot' and '--topology' exclude each other.")
+    let given = zip(["'--sysroot'", "'--topology'", "'--input'"], [sysrootArgument, topology, input]).filter { $0.1 != nil }.map(\.0)
+    if given.count > 1 {
+      throw ValidationError("\(given.dropLast().joined(separator: ", ")) and \(given.last!) exclude each other.")
     }
     if let architectureName, Architecture(name: architectureName) == nil {
       throw ValidationError("--arch \(architectureName): expected amd64, i386 or arm64 (or x86_64, x86_32).")
     }
+    if inputFormat != nil && input == nil { throw ValidationError("'--input-format' goes with '--input'.") }
+  }
+
+  /// The sysroot folder: `--sysroot`, unpacked first when it names an archive (``load()`` does
+  /// that before any command reads the sysroot).
+  var sysroot: String? {
+    guard let sysrootArgument else { return nil }
+    guard SysrootArchive.isArchive(sysrootArgument) else { return sysrootArgument }
+    return (try? SysrootArchive.root(of: sysrootArgument)) ?? sysrootArgument
   }
 
   func load() throws -> ModelInput {
-    try ModelInput.load(
+    if let input { return try ModelInput.load(input: input, format: inputFormat, kernel: kernel) }
+    if let sysrootArgument, SysrootArchive.isArchive(sysrootArgument) {
+      _ = try SysrootArchive.root(of: sysrootArgument)
+    }
+    return try ModelInput.load(
       sysroot: sysroot, topologyFile: topology, kernel: kernel, architecture: architectureName.flatMap { Architecture(name: $0) })
   }
 }
+
+extension MachineFormat: ExpressibleByArgument {}
 
 /// Which build to model.
 struct ContextOptions: ParsableArguments {
