@@ -12,21 +12,24 @@ enum FuzzInput {
 
   /// Splits `data` at lines holding just `--` into at most `limit` sections; the last takes the rest.
   static func sections(_ data: Data, limit: Int) -> [Data] {
-    var result: [Data] = []
-    var start = data.startIndex
-    var index = data.startIndex
-    let marker: [UInt8] = Array("\n--\n".utf8)
-    while index + marker.count <= data.endIndex, result.count < limit - 1 {
-      if data[index..<(index + marker.count)].elementsEqual(marker) {
-        result.append(data[start..<index])
-        index += marker.count
-        start = index
-      } else {
-        index += 1
+    // On the raw bytes: slicing and comparing `Data` per byte cost a quarter of a run.
+    data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Data] in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var result: [Data] = []
+      var start = 0
+      var index = 0
+      while index + 4 <= bytes.count, result.count < limit - 1 {
+        if bytes[index] == 0x0A, bytes[index + 1] == 0x2D, bytes[index + 2] == 0x2D, bytes[index + 3] == 0x0A {
+          result.append(Data(UnsafeRawBufferPointer(rebasing: raw[start..<index])))
+          index += 4
+          start = index
+        } else {
+          index += 1
+        }
       }
+      result.append(Data(UnsafeRawBufferPointer(rebasing: raw[start..<bytes.count])))
+      return result
     }
-    result.append(data[start..<data.endIndex])
-    return result.map { Data($0) }
   }
 
   /// A folder of this process's own for the targets that go through the CLI's file reading.
@@ -43,20 +46,26 @@ enum FuzzInput {
     return path
   }()
 
+  /// The folders ``write(_:to:)`` has made.
+  nonisolated(unsafe) static var folders: Set<String> = []
+
   /// Writes `data` to `relative` under ``folder`` (creating folders) and returns the full path;
   /// `nil` data removes the file.
   @discardableResult
   static func write(_ data: Data?, to relative: String) -> String {
     let path = folder + "/" + relative
-    let url = URL(fileURLWithPath: path)
     if let data {
-      try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      let parent = String(path[..<path.lastIndex(of: "/")!])
+      if !folders.contains(parent) {
+        try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        folders.insert(parent)
+      }
       // Plain stdio: Data.write(to:) syncs the file to disk, which costs more than the parse.
       guard let file = fopen(path, "w") else { fatalError("cannot write \(path)") }
       let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
       guard written == data.count, fclose(file) == 0 else { fatalError("cannot write \(path)") }
     } else {
-      try? FileManager.default.removeItem(at: url)
+      unlink(path)
     }
     return path
   }

@@ -8,7 +8,7 @@ import ZonelistHarness
 /// `demotion_enabled`, the `nodelist` of `memory_tier4` and `memory_tier5`, then `dax0.0`'s
 /// `target_node` and `driver`, and the snapshot's `dax-devices` file. A missing section or one
 /// holding just the byte 0x7F is a missing file; a node's `access1` exists when one of its
-/// figures does.
+/// figures does. The files are held in memory (`SysrootFiles.memory`), read as from the disk.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTiers(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   let sections = FuzzInput.sections(FuzzInput.data(bytes, count), limit: 18)
@@ -16,11 +16,6 @@ public func fuzzTiers(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     index < sections.count && sections[index] != Data([0x7F]) ? sections[index] : nil
   }
   let input = machine
-  for path in ["sys/devices/system/node/node0/access1", "sys/devices/system/node/node1/access1",
-    "sys/devices/system/node/node2/access1", "sys/kernel", "sys/devices/virtual", "sys/bus", Sysroot.daxDevicesFile]
-  {
-    FuzzInput.write(nil, to: path)
-  }
   var files: [String: Data] = [:]
   for node in 0..<3 {
     for (index, figure) in TierSnapshot.Path.figureNames.enumerated() {
@@ -33,8 +28,7 @@ public func fuzzTiers(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   files["\(TierSnapshot.Path.daxDevices)/dax0.0/target_node"] = section(15)
   files["\(TierSnapshot.Path.daxDevices)/dax0.0/driver"] = section(16)
   files[Sysroot.daxDevicesFile] = section(17)
-  for (path, text) in files { FuzzInput.write(text, to: path) }
-  do { _ = try TiersRun(input: input, sysroot: FuzzInput.folder) } catch let error as ImportError {
+  do { _ = try TiersRun(input: input, files: .memory(files, root: "fuzz")) } catch let error as ImportError {
     FuzzInput.check(error, files: files)
   } catch {}
   return 0

@@ -1,14 +1,13 @@
 import Foundation
 import ZonelistCore
-import ZonelistHarness
+@testable import ZonelistHarness
 
 /// A `--workload` file (YAML or JSON) for `simulate`, on a machine of three nodes (CPUs 0-3 on
-/// node 0, 4-7 on node 1, node 2 memory only).
+/// node 0, 4-7 on node 1, node 2 memory only), handed over as `WorkloadFile.load(path:…)` hands it after reading.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWorkload(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   let text = FuzzInput.data(bytes, count)
-  let path = FuzzInput.write(text, to: "workload.yaml")
-  do { _ = try WorkloadFile.load(path: path, topology: machine.topology, profile: machine.profile) } catch {
+  do { _ = try WorkloadFile.load(contents: text, file: "workload.yaml", topology: machine.topology, profile: machine.profile) } catch {
     FuzzInput.check(error, files: ["workload.yaml": text])
   }
   return 0

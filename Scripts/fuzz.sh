@@ -5,9 +5,11 @@
 #   Scripts/fuzz.sh list                  name the targets
 #   Scripts/fuzz.sh run TARGET [OPTIONS]  fuzz TARGET; the corpus grows in .build-fuzz/corpus/TARGET,
 #                                         seeded from Fuzz/seeds/TARGET; OPTIONS go to libFuzzer
-#   Scripts/fuzz.sh ci [SECONDS]          build, replay every seed, then fuzz each target SECONDS (20)
+#   Scripts/fuzz.sh ci [SECONDS]          build, replay every seed, then fuzz each target SECONDS (30),
+#                                         two targets at a time, each on a fresh corpus
 #   Scripts/fuzz.sh campaign SECONDS [TARGET…]  fuzz each target (all by default) SECONDS, one at a
 #                                         time, logging to .build-fuzz/logs/TARGET-HHMMSS.log
+#                                         (RUNS=N: stop a target after N executions)
 #
 # The package's libraries are built by SwiftPM with `-sanitize=fuzzer,address` (coverage and
 # AddressSanitizer; the C of Yams's libyaml too) in their own scratch path; each target's entry
@@ -19,8 +21,10 @@ timeout_seconds=30   # one input taking longer is a hang (a 1024-node snapshot t
 rss_limit_mb=2048    # a run holding more is unbounded memory
 
 # Swift's ARC and runtime caches read as leaks to LeakSanitizer; memory is bounded by the limits above.
-# Reports are symbolized when replayed (a symbolizer on a loaded machine can take minutes).
-export ASAN_OPTIONS="detect_leaks=0:symbolize=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+# Reports are symbolized when replayed (a symbolizer on a loaded machine can take minutes), and
+# allocation stacks are not recorded (a tenth of each run; replay an artifact with
+# ASAN_OPTIONS=malloc_context_size=30 to see where a bad block came from).
+export ASAN_OPTIONS="detect_leaks=0:symbolize=0:malloc_context_size=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-interactive=no}"
 
 targets() { for file in Fuzz/*.swift; do name=$(basename "$file" .swift); [ "$name" = FuzzSupport ] || echo "$name"; done; }
@@ -55,7 +59,7 @@ build() {
 run() {
   local target=$1; shift
   [ -x "$scratch/bin/$target" ] || { echo "no target $target (Scripts/fuzz.sh list)"; exit 64; }
-  local corpus="$scratch/corpus/$target"
+  local corpus="$scratch/corpus/${corpus_name:-$target}"
   mkdir -p "$corpus"
   local options=(-timeout="$timeout_seconds" -rss_limit_mb="$rss_limit_mb" -malloc_limit_mb="$rss_limit_mb" -detect_leaks=0 -artifact_prefix="$scratch/artifacts/$target-")
   [ -f "Fuzz/dictionaries/$target.dict" ] && options+=(-dict="Fuzz/dictionaries/$target.dict")
@@ -73,31 +77,48 @@ case "${1:-}" in
   list) targets ;;
   run) shift; [ $# -ge 1 ] || { echo "usage: $0 run TARGET [libFuzzer options]"; exit 64; }; run "$@" ;;
   ci)
-    seconds=${2:-20}
+    seconds=${2:-30}
     build
     mkdir -p "$scratch/logs"
+    # Two targets at a time (this machine has two cores); each on a fresh corpus: the seeds
+    # first (each must pass), then new inputs.
+    ci_one() {
+      local target=$1 log="$scratch/logs/ci-$1.log" status=0
+      rm -rf "$scratch/corpus/ci-$target"
+      corpus_name="ci-$target" run "$target" -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1 || status=$?
+      {
+        echo "== fuzz $target for ${seconds}s"
+        grep -E '^#[0-9]+.*(INITED|DONE)|^stat::number_of_executed_units' "$log" || true
+        if [ "$status" -ne 0 ]; then
+          grep -v -E '^(#[0-9]+|INFO:|\s+NEW_FUNC)' "$log" | head -60
+          echo "fuzz target $target failed (exit $status): the input is in $scratch/artifacts/, the log in $log"
+        fi
+      } >"$log.summary"
+      return "$status"
+    }
+    failed=0
+    pids=() names=()
     for target in $(targets); do
-      echo "== fuzz $target for ${seconds}s"
-      # A fresh corpus each time: the seeds first (each must pass), then new inputs.
-      rm -rf "$scratch/corpus/$target"
-      log="$scratch/logs/ci-$target.log"
-      status=0
-      run "$target" -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1 || status=$?
-      grep -E '^#[0-9]+.*(INITED|DONE)|^stat::number_of_executed_units' "$log" || true
-      if [ "$status" -ne 0 ]; then
-        grep -v -E '^(#[0-9]+|INFO:|\s+NEW_FUNC)' "$log" | head -60
-        echo "fuzz target $target failed (exit $status): the input is in $scratch/artifacts/, the log in $log"
-        exit 1
+      if [ "${#pids[@]}" -ge 2 ]; then
+        wait "${pids[0]}" || failed=1
+        cat "$scratch/logs/ci-${names[0]}.log.summary"
+        pids=("${pids[@]:1}") names=("${names[@]:1}")
       fi
-    done ;;
+      ci_one "$target" & pids+=($!) names+=("$target")
+    done
+    for index in "${!pids[@]}"; do
+      wait "${pids[$index]}" || failed=1
+      cat "$scratch/logs/ci-${names[$index]}.log.summary"
+    done
+    [ "$failed" -eq 0 ] || exit 1 ;;
   campaign)
     seconds=${2:?usage: $0 campaign SECONDS [TARGET…]}; shift 2
     mkdir -p "$scratch/logs"
     for target in ${*:-$(targets)}; do
       echo "$(date +%T) fuzz $target for ${seconds}s"
       log="$scratch/logs/$target-$(date +%H%M%S).log"
-      run "$target" -max_total_time="$seconds" -print_final_stats=1 -reload=0 >"$log" 2>&1 ||
+      run "$target" -max_total_time="$seconds" -runs="${RUNS:--1}" -print_final_stats=1 -reload=0 >"$log" 2>&1 ||
         echo "$(date +%T) $target stopped: see $log"
     done ;;
-  *) sed -n '2,15p' "$0"; exit 64 ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 64 ;;
 esac

@@ -13,7 +13,7 @@ export ZONELIST_KERNEL_6_1="$k61" ZONELIST_KERNEL_6_12="$k612"
 swift test 2>&1 | tee /tmp/zonelist-test.log | grep -v -E '^(\[|Building|Compiling|Write|Linking|Emitting)' | grep -v -E '✔ Test [^r].*passed' || true
 grep -q -E 'Test run with [0-9]+ tests? in [0-9]+ suites? passed' /tmp/zonelist-test.log || { echo "swift test failed"; exit 1; }
 # Every parser under libFuzzer (address sanitizer on) for a few seconds each: seeds, then new inputs.
-Scripts/fuzz.sh ci 15 || { echo "fuzzing found a crash: see above and Docs/fuzzing.md"; exit 1; }
+Scripts/fuzz.sh ci 30 || { echo "fuzzing found a crash: see above and Docs/fuzzing.md"; exit 1; }
 status=0
 for topology in Examples/two-sockets-cxl.yaml Examples/memoryless-and-expanders.yaml Examples/two-sockets-two-cxl.yaml; do
   for image in "$k61" "$k612"; do

@@ -70,8 +70,8 @@ public struct ModelInput: Sendable {
 
   static func dmaReserve(root: String) throws -> Pages? {
     let path = URL(fileURLWithPath: root).appendingPathComponent(dmaReserveFile).path
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    let text = try Sysroot.text(path).trimmingCharacters(in: .whitespacesAndNewlines)
     guard let value = Int(text), value >= 0, value <= Pages.physicalLimit.rawValue else {
       throw ImportError(file: path, line: 1, text: text, expected: "a page count, \(Pages.physicalLimitText)")
     }

@@ -39,28 +39,24 @@ public enum SimulationSetup {
           }
         }
         let root = sysroot ?? "/"
-        if let pageTypes = try pageTypeInfo(root) {
+        switch try pageTypeInfo(root) {
+        case .read(let pageTypes):
           for (zone, counts) in pageTypes.zones where start.freeAreas[zone] != nil { start.freeAreas[zone] = counts }
-        } else {
-          notes.append(
-            (FileManager.default.fileExists(atPath: root + "/proc/pagetypeinfo")
-              ? "proc/pagetypeinfo cannot be read (the kernel lets only root read it)"
-              : "the input has no proc/pagetypeinfo")
-              + ": each zone's free pages are taken to be in the largest blocks, on the movable lists, every pageblock movable")
+        case .assumed(let diagnostic):
+          notes.append(diagnostic.description)
         }
       } else {
         notes.append("the input has no 'pages free' per zone: the simulation starts with every managed page free")
       }
     }
     let lists = listsInEffect(input: input, sysroot: sysroot, context: context)
+    if let note = lists.disagreementNote { notes.append(note) }
     var simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start, lists: lists)
     if input.spec == nil { simulator.interleaveWeights = try interleaveWeights(sysroot ?? "/", nodes: input.topology.nodeIDs) }
     if input.spec == nil && input.profile.version >= KernelVersion(6, 7) {
-      let slices = CPUCaches.dataSlices(sysroot: sysroot ?? "/", cpus: simulator.cpus)
+      let (slices, unknown) = try CPUCaches.dataSlices(sysroot: sysroot ?? "/", cpus: simulator.cpus)
       simulator.setDataCacheSlices(slices)
-      if slices.count < simulator.cpus.count {
-        notes.append("no last-level cache size for some CPUs (sys/devices/system/cpu/cpuN/cache): their PCPF_FREE_HIGH_BATCH is taken as unset")
-      }
+      if !unknown.isEmpty { notes.append(Diagnostic.lastLevelCacheUnknown(cpus: unknown).description) }
     }
     // Say where the start differs from the snapshot's own counts (pagetypeinfo and zoneinfo are
     // read moments apart; blocks that do not fit the zone's managed pages are left out).
@@ -105,8 +101,8 @@ public enum SimulationSetup {
     var weights: [NodeID: Int] = [:]
     for node in nodes {
       let path = URL(fileURLWithPath: root).appendingPathComponent("sys/kernel/mm/mempolicy/weighted_interleave/node\(node.rawValue)").path
-      guard let data = FileManager.default.contents(atPath: path) else { continue }
-      let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      guard FileManager.default.fileExists(atPath: path) else { continue }
+      let text = try Sysroot.text(path).trimmingCharacters(in: .whitespacesAndNewlines)
       guard let weight = Int(text), (1...255).contains(weight) else {
         throw ImportError(file: path, line: 1, text: text, expected: "a weight in 1...255")
       }
@@ -115,14 +111,49 @@ public enum SimulationSetup {
     return weights
   }
 
-  /// Reads `proc/pagetypeinfo` (and `proc/buddyinfo`) under `root`, or nil when absent or unreadable.
-  static func pageTypeInfo(_ root: String) throws(ImportError) -> PageTypeInfo? {
-    let base = URL(fileURLWithPath: root)
-    let path = base.appendingPathComponent("proc/pagetypeinfo").path
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8), !text.isEmpty else { return nil }
-    let buddyPath = base.appendingPathComponent("proc/buddyinfo").path
-    let buddy = FileManager.default.contents(atPath: buddyPath).flatMap { String(data: $0, encoding: .utf8) }
-    return try PageTypeInfo(parsing: text, file: path, buddyinfo: buddy, buddyinfoFile: buddyPath)
+  /// What a simulation starts from: the free blocks a sysroot shows, or the assumption taken without them.
+  enum FreeBlocks: Equatable {
+    case read(PageTypeInfo)
+    case assumed(Diagnostic)
+  }
+
+  /// Reads `proc/pagetypeinfo` (and `proc/buddyinfo`, to resolve its capped counts) under `root`.
+  ///
+  /// - Returns: The free blocks, or the assumption when `proc/pagetypeinfo` is missing, empty
+  ///   or unreadable (the kernel lets only root read it: a copy made by another user is empty).
+  /// - Throws: ``ImportError`` naming the file for text that is not UTF-8, a `proc/buddyinfo`
+  ///   that exists but cannot be read, and whatever ``PageTypeInfo/init(parsing:file:buddyinfo:buddyinfoFile:)`` throws.
+  static func pageTypeInfo(_ root: String) throws(ImportError) -> FreeBlocks {
+    let manager = FileManager.default
+    let path = root + "/proc/pagetypeinfo"
+    guard manager.fileExists(atPath: path) else { return .assumed(.pageTypeInfoMissing) }
+    guard let data = manager.contents(atPath: path) else { return .assumed(.pageTypeInfoUnreadable) }
+    let buddyPath = root + "/proc/buddyinfo"
+    var buddyinfo: Data? = nil
+    if manager.fileExists(atPath: buddyPath) {
+      guard let buddy = manager.contents(atPath: buddyPath) else {
+        throw ImportError(file: buddyPath, line: 0, text: "", expected: "a readable file")
+      }
+      buddyinfo = buddy
+    }
+    return try pageTypeInfo(contents: data, buddyinfo: buddyinfo, root: root)
+  }
+
+  /// As ``pageTypeInfo(_:)`` once the files are read (`nil`: no `proc/buddyinfo`); the fuzz targets start here.
+  static func pageTypeInfo(contents: Data, buddyinfo: Data?, root: String) throws(ImportError) -> FreeBlocks {
+    let path = root + "/proc/pagetypeinfo"
+    let buddyPath = root + "/proc/buddyinfo"
+    guard let text = KernelText(validating: [UInt8](contents)) else {
+      throw ImportError(file: path, line: 0, text: "", expected: "UTF-8 text")
+    }
+    if text.bytes.isEmpty { return .assumed(.pageTypeInfoUnreadable) }
+    var buddy: KernelText? = nil
+    if let buddyinfo {
+      guard let decoded = KernelText(validating: [UInt8](buddyinfo)) else {
+        throw ImportError(file: buddyPath, line: 0, text: "", expected: "UTF-8 text")
+      }
+      buddy = decoded
+    }
+    return .read(try PageTypeInfo(parsing: text, file: path, buddyinfo: buddy, buddyinfoFile: buddyPath))
   }
 }
-

@@ -14,14 +14,17 @@ extension Sysroot {
   /// `driver` file where a snapshot stored the link as a file, or its line in the snapshot's
   /// `dax-devices` file (``daxDevicesFile``).
   public static func tiers(_ root: String, memoryNodes: [NodeID]) throws(ImportError) -> TierSnapshot {
-    let base = URL(fileURLWithPath: root, isDirectory: true)
-    let manager = FileManager.default
-    func list(_ path: String) -> [String] {
-      ((try? manager.contentsOfDirectory(atPath: base.appendingPathComponent(path).path)) ?? []).sorted()
-    }
-    func read(_ path: String) -> String? {
-      manager.contents(atPath: base.appendingPathComponent(path).path).map { String(decoding: $0, as: UTF8.self) }
-    }
+    try tiers(.disk(root), memoryNodes: memoryNodes)
+  }
+
+  /// As ``tiers(_:memoryNodes:)``, from files on the disk or in memory.
+  ///
+  /// - Throws: ``ImportError`` for a file that cannot be read or is not UTF-8, and what
+  ///   ``TierSnapshot`` throws.
+  public static func tiers(_ sysroot: SysrootFiles, memoryNodes: [NodeID]) throws(ImportError) -> TierSnapshot {
+    let root = sysroot.root
+    func list(_ path: String) -> [String] { sysroot.list(path) }
+    func read(_ path: String) throws(ImportError) -> String? { try sysroot.text(path) }
     var files: [String: String] = [:]
     var access: [Int: Set<Int>] = [:]
     for node in memoryNodes.map(\.rawValue) {
@@ -31,13 +34,13 @@ extension Sysroot {
       access[node] = Set(directories)
       for figure in TierSnapshot.Path.figureNames {
         let path = TierSnapshot.Path.figure(node: node, access: 1, figure)
-        files[path] = read(path)
+        files[path] = try read(path)
       }
     }
     // The capture toolkit stores each device's links as `dax-devices` lines:
     // `dax0.0 -> ../../../devices/platform/hmem.0/dax0.0 driver: ../../../bus/dax/drivers/kmem`.
     var recordedDrivers: [String: String] = [:]
-    for line in (read(daxDevicesFile) ?? "").split(separator: "\n") {
+    for line in (try read(daxDevicesFile) ?? "").split(separator: "\n") {
       guard let name = line.split(separator: " ").first, let range = line.range(of: " driver: ") else { continue }
       let link = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
       if let driver = link.split(separator: "/").last { recordedDrivers[String(name)] = String(driver) }
@@ -45,12 +48,11 @@ extension Sysroot {
     var devices: [TierSnapshot.DaxDevice] = []
     for device in list(TierSnapshot.Path.daxDevices) {
       let directory = "\(TierSnapshot.Path.daxDevices)/\(device)"
-      guard let target = read("\(directory)/target_node") else { continue }
-      let driverPath = base.appendingPathComponent("\(directory)/driver").path
+      guard let target = try read("\(directory)/target_node") else { continue }
       var driver: String? = nil
-      if let destination = try? manager.destinationOfSymbolicLink(atPath: driverPath) {
+      if let destination = sysroot.link("\(directory)/driver") {
         driver = URL(fileURLWithPath: destination).lastPathComponent
-      } else if let text = read("\(directory)/driver") {
+      } else if let text = try read("\(directory)/driver") {
         driver = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "/").last.map(String.init)
       } else {
         driver = recordedDrivers[device]
@@ -61,9 +63,9 @@ extension Sysroot {
     for name in list(TierSnapshot.Path.memoryTiering) where name.hasPrefix("memory_tier") {
       guard let id = Int(name.dropFirst("memory_tier".count)) else { continue }
       tiers.append(id)
-      files[TierSnapshot.Path.tierNodelist(id)] = read(TierSnapshot.Path.tierNodelist(id))
+      files[TierSnapshot.Path.tierNodelist(id)] = try read(TierSnapshot.Path.tierNodelist(id))
     }
-    files[TierSnapshot.Path.demotionEnabled] = read(TierSnapshot.Path.demotionEnabled)
+    files[TierSnapshot.Path.demotionEnabled] = try read(TierSnapshot.Path.demotionEnabled)
     return try TierSnapshot(
       files: files, accessDirectories: access, daxDevices: devices, tierDirectories: tiers, memoryNodes: memoryNodes,
       root: root)

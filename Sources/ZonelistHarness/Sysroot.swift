@@ -47,18 +47,30 @@ public enum Sysroot {
   public static func snapshot(
     contents: [String: Data], nodeDirectories: [Int], cpuDirectories: [Int], root: String
   ) throws(ImportError) -> SystemSnapshot {
-    var files: [String: String] = [:]
+    var files: [String: [UInt8]] = [:]
+    files.reserveCapacity(contents.count)
     for path in contents.keys.sorted() {
-      guard let data = contents[path], let text = String(data: data, encoding: .utf8) else {
+      guard let data = contents[path], let text = KernelText(validating: [UInt8](data)) else {
         throw ImportError(file: URL(fileURLWithPath: root).appendingPathComponent(path).path, line: 0, text: "", expected: "UTF-8 text")
       }
-      files[path] = text
+      files[path] = text.bytes
     }
-    return try SystemSnapshot(files: files, nodeDirectories: nodeDirectories, cpuDirectories: cpuDirectories, root: root)
+    return try SystemSnapshot(bytes: files, nodeDirectories: nodeDirectories, cpuDirectories: cpuDirectories, root: root)
   }
 }
 
 extension Sysroot {
+  /// The text of the file at `path`, which exists: a located error if it cannot be read or is not UTF-8.
+  static func text(_ path: String) throws(ImportError) -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ImportError(file: path, line: 0, text: "", expected: "a readable file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ImportError(file: path, line: 0, text: "", expected: "UTF-8 text")
+    }
+    return text
+  }
+
   /// Reads the `vm` sysctls present under `root/proc/sys/vm` (settings, not computed fields).
   ///
   /// - Returns: The tunables, and the names that were found.
@@ -68,8 +80,8 @@ extension Sysroot {
     let base = URL(fileURLWithPath: root).appendingPathComponent("proc/sys/vm")
     for name in VMTunables.Name.allCases {
       let path = base.appendingPathComponent(name.rawValue).path
-      guard let data = FileManager.default.contents(atPath: path) else { continue }
-      let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      guard FileManager.default.fileExists(atPath: path) else { continue }
+      let text = try Sysroot.text(path).trimmingCharacters(in: .whitespacesAndNewlines)
       if text.isEmpty { continue }  // an empty copy says nothing: treated as missing
       do {
         try tunables.set("\(name.rawValue)=\(text)", zoneTypes: zoneTypes)

@@ -17,6 +17,12 @@ public struct TiersRun: Sendable {
   /// - Parameter precedingBuild: Overrides the zonelist build taken to precede the targets
   ///   (by default a rebuild when some node's memory came online after boot).
   public init(input: ModelInput, sysroot: String?, precedingBuild: BuildContext? = nil) throws {
+    try self.init(input: input, files: .disk(sysroot ?? "/"), precedingBuild: precedingBuild)
+  }
+
+  /// As ``init(input:sysroot:precedingBuild:)``, with the sysroot's files on the disk or in
+  /// memory (read only when `input` is a snapshot).
+  public init(input: ModelInput, files: SysrootFiles, precedingBuild: BuildContext? = nil) throws {
     // Zone sizes, Total pages and watermarks do not enter the tiers: what rests on them alone is left unsaid.
     let unused: Set<Diagnostic.Reliance> = [.zones, .totalPages, .watermarks, .zoneinfoLayout]
     var diagnostics = input.diagnostics.filter { $0.relies.isEmpty || !$0.relies.isSubset(of: unused) }
@@ -30,7 +36,7 @@ public struct TiersRun: Sendable {
           "node \(node) has no memory, yet QEMU's HMAT names it: the kernel ignores the whole table (\"acpi/hmat: Ignoring: Invalid table\"), so no node gets HMAT figures")
       }
     } else {
-      let snapshot = try Sysroot.tiers(sysroot ?? "/", memoryNodes: input.topology.memoryNodeIDs)
+      let snapshot = try Sysroot.tiers(files, memoryNodes: input.topology.memoryNodeIDs)
       tierInput = snapshot.input
       kernelTiers = snapshot.kernelTiers
       notes += snapshot.notes.map(\.description)
@@ -45,8 +51,8 @@ public struct TiersRun: Sendable {
     var build = precedingBuild
     var buildAssumed = false
     if build == nil, input.spec == nil {
-      let path = URL(fileURLWithPath: sysroot ?? "/").appendingPathComponent(BootCapture.dmesgFile).path
-      let log = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+      // A kernel log may hold any bytes (a driver's message); only the zonelist lines are looked for.
+      let log = files.bytes(BootCapture.dmesgFile).map { String(decoding: $0, as: UTF8.self) }
       if let log, let found = MemoryTiering.precedingBuild(dmesg: log) {
         build = found
         if !found.isBoot { notes.append("the sysroot's dmesg shows a run-time zonelist rebuild before the last demotion targets: their node_load is the rebuild's") }

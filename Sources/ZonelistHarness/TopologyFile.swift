@@ -26,7 +26,8 @@ public enum TopologyFile {
   static func compose(_ text: String, file: String, expecting: String) throws(ImportError) -> (Yams.Node, Reader) {
     let root: Yams.Node
     do {
-      guard let node = try Yams.compose(yaml: text) else {
+      // UTF-8 named: `.default` looks the encoding up in the environment on every parse.
+      guard let node = try Parser(yaml: text, encoding: .utf8).singleRoot() else {
         throw ImportError(file: file, line: 0, text: "", expected: expecting)
       }
       root = node

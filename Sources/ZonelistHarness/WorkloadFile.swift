@@ -6,10 +6,18 @@ public import ZonelistCore
 public enum WorkloadFile {
   /// - Parameter commandLine: the kernel's command line (`online:` steps' default zone).
   public static func load(path: String, topology: Topology, profile: KernelProfile, commandLine: String = "") throws(ImportError) -> Workload {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+    guard let data = FileManager.default.contents(atPath: path) else {
       throw ImportError(file: path, line: 0, text: "", expected: "a readable workload file")
     }
-    return try parse(text, file: path, topology: topology, profile: profile, commandLine: commandLine)
+    return try load(contents: data, file: path, topology: topology, profile: profile, commandLine: commandLine)
+  }
+
+  /// As ``load(path:topology:profile:commandLine:)`` once the file is read; the fuzz target starts here.
+  static func load(contents: Data, file: String, topology: Topology, profile: KernelProfile, commandLine: String = "") throws(ImportError) -> Workload {
+    guard let text = String(data: contents, encoding: .utf8) else {
+      throw ImportError(file: file, line: 0, text: "", expected: "a workload file in UTF-8")
+    }
+    return try parse(text, file: file, topology: topology, profile: profile, commandLine: commandLine)
   }
 
   public static func parse(_ text: String, file: String, topology: Topology, profile: KernelProfile, commandLine: String = "") throws(ImportError)
@@ -99,6 +107,10 @@ public enum WorkloadFile {
           throw reader.fail(node, "online nodes of this machine (\(IDList.format(topology.onlineNodes.map(\.id.rawValue)))), not \(id)")
         }
         policy.nodes = ids.map { NodeID($0) }
+      }
+      // Kernel: mpol_new() refuses a node mask with MPOL_DEFAULT and MPOL_LOCAL (-EINVAL).
+      if let node = fields["nodes"], [.default, .local].contains(policy.mode) {
+        throw reader.fail(node, "no 'nodes:' for the \(policy.mode.rawValue) policy (set_mempolicy() refuses a node mask with it)")
       }
       if [.preferred, .bind, .interleave, .preferredMany, .weightedInterleave].contains(policy.mode) && policy.nodes.isEmpty {
         throw reader.fail(item, "'nodes:' for the \(policy.mode.rawValue) policy")

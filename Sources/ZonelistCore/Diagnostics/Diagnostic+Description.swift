@@ -85,6 +85,11 @@ extension Diagnostic: CustomStringConvertible {
       return "some of \(root)/proc/sys/vm is missing: the kernel's defaults are used for \(names.joined(separator: ", "))"
     case .managedEstimatedAsPresent:
       return "managed pages are estimated as the present pages: only a real boot knows what it reserves (a QEMU guest of 1 GiB manages about 2% less), so watermarks are estimates; a snapshot of a booted machine gives exact figures"
+    case .pageTypeInfoMissing, .pageTypeInfoUnreadable:
+      return (self == .pageTypeInfoMissing ? "the input has no proc/pagetypeinfo" : "proc/pagetypeinfo cannot be read (the kernel lets only root read it)")
+        + ": each zone's free pages are taken to be in the largest blocks, on the movable lists, every pageblock movable"
+    case .lastLevelCacheUnknown(let cpus):
+      return "no last-level cache size for \(cpus.count == 1 ? "CPU" : "CPUs") \(IDList.format(cpus)) (sys/devices/system/cpu/cpuN/cache): their PCPF_FREE_HIGH_BATCH is taken as unset"
     case .rulesAssumed(let release, let rules):
       return "kernel \(release.series) is newer than every release whose source was read here (up to \(KernelReleases.newestSourceCompared.series)): its rules are taken to be \(rules.series)'s, the newest proven on real boots; a later change to zonelists, watermarks or zoneinfo would not be known"
     case .rulesFromComparedSource(let release, let rules):

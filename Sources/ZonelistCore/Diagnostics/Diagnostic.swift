@@ -49,6 +49,14 @@ public enum Diagnostic: Hashable, Sendable {
   case minFreeKbytesMissing(root: String)
   case tunablesMissing(root: String, names: [String])
   case managedEstimatedAsPresent
+  // What the allocator simulation starts from.
+  /// No `proc/pagetypeinfo` (``pageTypeInfoUnreadable``: present but empty or unreadable,
+  /// as the kernel lets only root read it).
+  case pageTypeInfoMissing
+  case pageTypeInfoUnreadable
+  /// CPUs without a last-level cache leaf (no `cpuN/cache`, or a last `indexK` without
+  /// `type`, `size` or `shared_cpu_list`).
+  case lastLevelCacheUnknown(cpus: [Int])
   // The kernel's rules and layouts.
   case rulesAssumed(release: KernelVersion, rules: KernelVersion)
   /// A release not booted here whose source was compared with the newest proven one's.
@@ -95,6 +103,8 @@ public enum Diagnostic: Hashable, Sendable {
     case zoneinfoLayout
     /// Which zonelist build's `node_load[]` scored the demotion targets.
     case precedingBuild
+    /// Where a simulation's starting free pages lie (orders, migrate types, pageblocks).
+    case freeBlocks
   }
 
   /// The values this stands under; empty for a reading that assumes nothing.
@@ -122,7 +132,8 @@ public enum Diagnostic: Hashable, Sendable {
       .distancesDefaulted:
       [.nodeOrder]
     case .dmaReserveMissing, .rebuildNeedsHighWatermarks: [.totalPages]
-    case .minFreeKbytesMissing, .tunablesMissing, .managedEstimatedAsPresent: [.watermarks]
+    case .minFreeKbytesMissing, .tunablesMissing, .managedEstimatedAsPresent, .lastLevelCacheUnknown: [.watermarks]
+    case .pageTypeInfoMissing, .pageTypeInfoUnreadable: [.freeBlocks]
     case .rulesAssumed, .tieringRulesUnconfirmed: [.rules]
     case .precedingBuildAssumed: [.precedingBuild]
     case .zoneinfoLayoutAssumed: [.zoneinfoLayout]
@@ -164,6 +175,8 @@ public enum Diagnostic: Hashable, Sendable {
     case .minFreeKbytesMissing: return "proc/sys/vm/min_free_kbytes"
     case .tunablesMissing: return "proc/sys/vm"
     case .managedEstimatedAsPresent: return nil
+    case .pageTypeInfoMissing, .pageTypeInfoUnreadable: return "proc/pagetypeinfo"
+    case .lastLevelCacheUnknown(let cpus): return cpus.count == 1 ? "sys/devices/system/cpu/cpu\(cpus[0])/cache" : "sys/devices/system/cpu/cpuN/cache"
     case .rulesAssumed, .rulesFromComparedSource, .zoneinfoLayoutAssumed, .tieringRulesUnconfirmed: return P.version
     case .precedingBuildAssumed: return "dmesg"
     case .importedZonesLaidOut, .importedMachineType, .importedPossibleNodesUnknown, .importedDistancesMissing,

@@ -70,7 +70,11 @@ struct SimulateCommand: AsyncParsableCommand {
     }
     switch format {
     case .table: print(SimulationReport.listsHeader(lists) + SimulationReport.table(run.results, topology: input.topology), terminator: "")
-    case .json: print(try Output.json(SimulationJSON(results: run.results, lists: lists, notes: diagnostics.map(\.description) + setupNotes, assumptions: AssumptionReport.list(diagnostics))))
+    case .json:
+      // Walking printed orders the model disagrees with rests on the log, not on the model.
+      let printed = lists.disagreementNote.map { [AssumptionReport(file: BootCapture.dmesgFile, assumed: $0, affects: [.nodeOrder])] } ?? []
+      let assumptions = AssumptionReport.list(diagnostics) + printed
+      print(try Output.json(SimulationJSON(results: run.results, lists: lists, notes: diagnostics.map(\.description) + setupNotes, assumptions: assumptions)))
     }
   }
 }
@@ -89,10 +93,13 @@ struct SimulationJSON: Encodable {
     var reason: String
     /// Each node's fallback order, as `Fallback order for Node N:` prints it.
     var nodeOrders: [String: [Int]]
+    /// The model's order of each node whose order dmesg printed otherwise (the printed one is walked).
+    var modelOrders: [String: [Int]]
     init(_ lists: ListsInEffect) {
       build = lists.name
       reason = lists.reason
       nodeOrders = Dictionary(uniqueKeysWithValues: lists.nodeOrders.map { (String($0.key.rawValue), $0.value.map(\.rawValue)) })
+      modelOrders = Dictionary(uniqueKeysWithValues: lists.printedOverModel.map { (String($0.node.rawValue), $0.model.map(\.rawValue)) })
     }
   }
   struct Step: Encodable {
