@@ -66,6 +66,9 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
   } catch let error as HarnessError {
     Output.error(error.description)
     throw ExitCode.validationFailure
+  } catch let error as MachineEditError {
+    Output.error(error.description)
+    throw ExitCode.validationFailure
   } catch let error as MachineSpecError {
     Output.error(error.description)
     throw ExitCode.validationFailure

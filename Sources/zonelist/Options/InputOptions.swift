@@ -29,6 +29,8 @@ struct InputOptions: ParsableArguments {
     help: "Architecture whose Debian kernel configuration applies (amd64, i386, arm64); default: the topology file's architecture:, or the flavour of the snapshot's kernel release.")
   var architectureName: String?
 
+  @OptionGroup(title: "What-if edits") var whatIf: EditOptions
+
   func validate() throws {
     let given = zip(["'--sysroot'", "'--topology'", "'--input'"], [sysrootArgument, topology, input]).filter { $0.1 != nil }.map(\.0)
     if given.count > 1 {
@@ -49,12 +51,14 @@ struct InputOptions: ParsableArguments {
   }
 
   func load() throws -> ModelInput {
-    if let input { return try ModelInput.load(input: input, format: inputFormat, kernel: kernel) }
+    let edits = try whatIf.edits()
+    if let input { return try ModelInput.load(input: input, format: inputFormat, kernel: kernel).applying(edits) }
     if let sysrootArgument, SysrootArchive.isArchive(sysrootArgument) {
       _ = try SysrootArchive.root(of: sysrootArgument)
     }
     return try ModelInput.load(
-      sysroot: sysroot, topologyFile: topology, kernel: kernel, architecture: architectureName.flatMap { Architecture(name: $0) })
+      sysroot: sysroot, topologyFile: topology, kernel: kernel, edits: edits,
+      architecture: architectureName.flatMap { Architecture(name: $0) })
   }
 }
 
