@@ -65,7 +65,7 @@ extension CaptureCase {
     access_links() { for l in $N/node*/access*/initiators/node* $N/node*/access*/targets/node*; do [ -L $l ] && echo "${l#$N/} -> $($B readlink $l)"; done; }
     emit_output node-access-links access_links
     dump /sys/devices/system/memory/block_size_bytes
-    memory_blocks() { for m in /sys/devices/system/memory/memory*; do echo "${m##*/} $($B cat $m/state) $($B ls -d $m/node* 2>/dev/null | $B sed 's|.*/||')"; done; }
+    memory_blocks() { for m in /sys/devices/system/memory/memory*; do [ -d $m ] || continue; echo "${m##*/} $($B cat $m/state) $($B ls -d $m/node* 2>/dev/null | $B sed 's|.*/||')"; done; }
     emit_output memory-blocks memory_blocks
     dump /tmp/notes
     """

@@ -38,8 +38,7 @@ struct ZoneinfoCommand: AsyncParsableCommand {
     switch format {
     case .zoneinfo:
       try KernelTextOutput.print(.zoneinfo, diagnostics: notes) {
-        ZoneinfoFormat.text(report, topology: input.topology, profile: input.profile, onlineCPUs: onlineCPUs)
-          .split(separator: "\n").map(String.init)
+        ZoneinfoFormat.write(report, topology: input.topology, profile: input.profile, onlineCPUs: onlineCPUs, to: &$0)
       }
     case .table:
       Output.notes(notes.map(\.description))
