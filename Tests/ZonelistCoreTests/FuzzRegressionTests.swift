@@ -151,3 +151,31 @@ extension FuzzRegressionTests {
     }
   }
 }
+
+extension MachineInputFixtureTests {
+  /// Fuzz target `machines` (crash: "Fatal access conflict detected", at once): every error in
+  /// numactl's distance table trapped, as the error builder read the line number that was
+  /// passed inout beside it. A short row is a located error.
+  @Test func aShortNumactlDistanceRowIsALocatedError() throws {
+    let text = """
+      available: 2 nodes (0-1)
+      node 0 cpus: 0
+      node 0 size: 512 MB
+      node 0 free: 500 MB
+      node 1 cpus: 1
+      node 1 size: 512 MB
+      node 1 free: 500 MB
+      node distances:
+      node   0   1
+        0:  10  20
+        1:  20
+
+      """
+    #expect {
+      _ = try ImportedMachine.read(text, file: "numactl-hardware", format: .numactl)
+    } throws: { error in
+      guard let error = error as? ImportError else { return false }
+      return error.file == "numactl-hardware" && error.line == 11 && error.text == "  1:  20" && error.expected.hasPrefix("2 distances in the row of node 1")
+    }
+  }
+}
