@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what zonelist needs on a fresh Debian machine (QEMU, busybox-static) and builds it.
+# Installs what zonelist needs on a fresh Debian machine (QEMU, busybox-static, chromium for the browser test) and builds it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 [ -x /bin/busybox ] && /bin/busybox --help 2>/dev/null | grep -q static || dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+# Headless Chromium renders the HTML report and the SVGs in the browser test (Tests/CLITests/BrowserTests.swift).
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq

@@ -56,20 +56,14 @@ extension CaptureCase {
     return lines.joined(separator: "\n")
   }
 
-  /// Dumps for memory tiers, after the standard capture: the nodes' HMAT attributes
-  /// (`accessK/initiators/*`), their links (as the file `node-access-links`), the
-  /// `memory_tiering` node lists, `demotion_enabled`, the dax devices (their files, and link
-  /// and driver as `dax-devices`), the memory blocks (`memory-blocks`), `/proc/iomem`, and
-  /// the guest's notes (`tmp/notes`).
+  /// Dumps for memory tiers beyond the standard capture (whose `sysroot` already holds the HMAT
+  /// attributes, the `memory_tiering` lists, `demotion_enabled` and the dax devices): the
+  /// access links (as the file `node-access-links`), the memory blocks (`memory-blocks`),
+  /// `/proc/iomem`, and the guest's notes (`tmp/notes`).
   public static let tierDumps = """
     N=/sys/devices/system/node
-    dump $N/node*/access*/initiators/*_latency $N/node*/access*/initiators/*_bandwidth
     access_links() { for l in $N/node*/access*/initiators/node* $N/node*/access*/targets/node*; do [ -L $l ] && echo "${l#$N/} -> $($B readlink $l)"; done; }
     emit_output node-access-links access_links
-    dump /sys/devices/virtual/memory_tiering/memory_tier*/nodelist /sys/kernel/mm/numa/demotion_enabled
-    for d in /sys/bus/dax/devices/*; do dump $d/target_node $d/numa_node $d/size $d/resource; done
-    dax_devices() { for d in /sys/bus/dax/devices/*; do [ -e $d ] && echo "${d##*/} -> $($B readlink $d) driver: $($B readlink $d/driver)"; done; }
-    emit_output dax-devices dax_devices
     dump /sys/devices/system/memory/block_size_bytes
     memory_blocks() { for m in /sys/devices/system/memory/memory*; do echo "${m##*/} $($B cat $m/state) $($B ls -d $m/node* 2>/dev/null | $B sed 's|.*/||')"; done; }
     emit_output memory-blocks memory_blocks

@@ -1,4 +1,5 @@
 import Foundation
+import ZonelistCore
 
 /// A file to put into the guest's initramfs next to busybox and `/init`.
 public struct GuestFile: Sendable {
@@ -37,7 +38,8 @@ public enum Initramfs {
   /// `emit PATH` prints a file byte-exact (`@@F PATH`, base64, `@@FE`; nothing when it
   /// does not exist), `dump FILE...` emits files named by absolute paths (globs that match
   /// nothing are skipped), `emit_output NAME CMD...` prints a command's output as file NAME,
-  /// `sysroot` emits the files the model reads, `snap LABEL CMD...` wraps what CMD emits in
+  /// `sysroot` emits the files of ``SnapshotManifest`` (what every command reads, as `zonelist snapshot`
+  /// takes them from a live machine) and the dax devices' links, `snap LABEL CMD...` wraps what CMD emits in
   /// `@@SNAP-BEGIN LABEL` / `@@SNAP-END LABEL`, and `finish` prints `@@ZONELIST-END` (the
   /// host's sign that the guest completed) and powers off.
   public static let guestLibrary = """
@@ -50,14 +52,10 @@ public enum Initramfs {
     dump() { local f; for f in "$@"; do emit "${f#/}"; done; }
     emit_output() { local n=$1; shift; echo "@@F $n"; "$@" | $B base64; echo "@@FE"; }
     sysroot() {
-      local f d
-      for f in proc/version proc/cmdline proc/zoneinfo; do emit $f; done
-      for f in possible online has_cpu has_memory has_normal_memory; do emit sys/devices/system/node/$f; done
-      for d in /sys/devices/system/node/node*; do
-        [ -d "$d" ] || continue
-        for f in distance cpulist meminfo; do emit "${d#/}/$f"; done
-      done
-      emit sys/devices/system/cpu/possible; emit sys/devices/system/cpu/online
+      local f
+      for f in \(SnapshotManifest.entries.map { "/" + $0.pattern }.joined(separator: " ")); do emit "${f#/}"; done
+      dax_links() { for f in /sys/bus/dax/devices/*; do [ -e $f ] && echo "${f##*/} -> $($B readlink $f) driver: $($B readlink $f/driver)"; done; }
+      [ -d /sys/bus/dax/devices ] && emit_output \(SnapshotManifest.daxLinksFile) dax_links
     }
     snap() { local l=$1; shift; echo "@@SNAP-BEGIN $l"; "$@"; echo "@@SNAP-END $l"; }
     finish() { echo "@@ZONELIST-END"; $B poweroff -f; }

@@ -15,6 +15,31 @@ public struct ModelInput: Sendable {
   public var spec: MachineSpec?
   /// `false` when the zones are stand-ins (no `proc/zoneinfo`): no `Total pages` then.
   public var totalPagesKnown: Bool = true
+  /// The what-if edits applied to ``topology`` (``MachineEdit``); their `vm` settings are
+  /// applied by the commands that compute watermarks (``sysctlSettings``).
+  public var edits: [MachineEdit] = []
+  /// The memory types of the nodes the edits added (for the tiers).
+  public var addedTierKinds: [NodeID: NodeTierInput.Kind] = [:]
+  /// The `--set vm.NAME=VALUE` edits, in order.
+  public var sysctlSettings: [String] { MachineEdit.sysctlSettings(edits) }
+
+  /// Loads the input as ``load(sysroot:topologyFile:kernel:)`` does, then applies `edits`
+  /// in order.
+  public static func load(sysroot: String?, topologyFile: String?, kernel: String?, edits: [MachineEdit]) throws -> ModelInput {
+    var input = try load(sysroot: sysroot, topologyFile: topologyFile, kernel: kernel)
+    return try input.applying(edits)
+  }
+
+  /// The input with `edits` applied to its machine (and recorded in ``diagnostics``).
+  public func applying(_ edits: [MachineEdit]) throws(MachineEditError) -> ModelInput {
+    var input = self
+    input.addedTierKinds.merge(MachineEdit.tierKinds(edits, of: topology)) { $1 }
+    let (topology, diagnostics) = try MachineEdit.apply(edits, to: topology)
+    input.topology = topology
+    input.diagnostics += diagnostics
+    input.edits += edits
+    return input
+  }
 
   /// Loads `--topology FILE` if given, else `--sysroot DIR`; `kernel` (`--kernel`)
   /// overrides the release the input names.

@@ -33,7 +33,7 @@ public struct PictureRun: Sendable {
     self.notes = notes
   }
 
-  /// The name a picture of these inputs carries: the topology file, the sysroot or `this machine`.
+  /// The name a picture of these inputs carries: the input file, the sysroot or `this machine`.
   public static func title(sysroot: String?, topologyFile: String?) -> String {
     if let topologyFile { return topologyFile }
     if let sysroot, sysroot != "/" { return sysroot }

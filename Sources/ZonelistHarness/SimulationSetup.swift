@@ -17,6 +17,9 @@ public enum SimulationSetup {
       tunables = read
       if !found.contains(VMTunables.Name.minFreeKbytes.rawValue) { tunables.minFreeKibibytes = nil }
     }
+    for setting in input.sysctlSettings {
+      do { try tunables.set(setting, zoneTypes: input.profile.zoneTypes) } catch { throw HarnessError("--set \(setting): \(error)") }
+    }
     let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: input.topology.cpus.count)
     let tuning = calculator.compute(tunables)
     for node in input.topology.onlineNodes {
@@ -50,6 +53,7 @@ public enum SimulationSetup {
       }
     }
     let lists = listsInEffect(input: input, sysroot: sysroot, context: context)
+    if let note = lists.disagreementNote { notes.append(note) }
     var simulator = AllocatorSimulator(topology: input.topology, profile: input.profile, tuning: tuning, start: start, lists: lists)
     if input.spec == nil { simulator.interleaveWeights = try interleaveWeights(sysroot ?? "/", nodes: input.topology.nodeIDs) }
     if input.spec == nil && input.profile.version >= KernelVersion(6, 7) {
@@ -79,7 +83,7 @@ public enum SimulationSetup {
           ? "--context boot: the boot build (on x86 no node has CPUs yet then, so no CPU penalty)"
           : "--context rebuild: a run-time rebuild (nodes with CPUs pushed back, node_load reset)")
     }
-    if input.spec == nil {
+    if input.spec == nil, input.edits.allSatisfy({ if case .setSysctl = $0 { true } else { false } }) {
       let path = URL(fileURLWithPath: sysroot ?? "/").appendingPathComponent(BootCapture.dmesgFile).path
       if let data = FileManager.default.contents(atPath: path),
         let lists = ListsInEffect.fromKernelLog(String(decoding: data, as: UTF8.self), topology: topology, profile: profile)
@@ -91,6 +95,10 @@ public enum SimulationSetup {
       return lists
     }
     var lists = AllocatorSimulator.bootLists(topology: topology, profile: profile)
+    if input.spec == nil {
+      lists.reason = "an edited machine (what-if): the boot build, not the lists its kernel log shows (on x86 no node has CPUs yet then, so no CPU penalty)"
+      return lists
+    }
     lists.reason = "a topology file: the boot build (on x86 no node has CPUs yet then, so no CPU penalty)"
     return lists
   }
@@ -125,7 +133,11 @@ public enum SimulationSetup {
   static func pageTypeInfo(_ root: String) throws(ImportError) -> FreeBlocks {
     let manager = FileManager.default
     let path = root + "/proc/pagetypeinfo"
-    guard manager.fileExists(atPath: path) else { return .assumed(.pageTypeInfoMissing) }
+    guard manager.fileExists(atPath: path) else {
+      // A snapshot taken by a user other than root records the file as unreadable.
+      let unreadable = LiveSnapshot.recordedUnreadable(root: root).contains(SnapshotManifest.pageTypeInfo)
+      return .assumed(unreadable ? .pageTypeInfoUnreadable : .pageTypeInfoMissing)
+    }
     guard let data = manager.contents(atPath: path) else { return .assumed(.pageTypeInfoUnreadable) }
     let buddyPath = root + "/proc/buddyinfo"
     var buddyinfo: Data? = nil
@@ -142,13 +154,13 @@ public enum SimulationSetup {
   static func pageTypeInfo(contents: Data, buddyinfo: Data?, root: String) throws(ImportError) -> FreeBlocks {
     let path = root + "/proc/pagetypeinfo"
     let buddyPath = root + "/proc/buddyinfo"
-    guard let text = String(data: contents, encoding: .utf8) else {
+    guard let text = KernelText(validating: [UInt8](contents)) else {
       throw ImportError(file: path, line: 0, text: "", expected: "UTF-8 text")
     }
-    if text.isEmpty { return .assumed(.pageTypeInfoUnreadable) }
-    var buddy: String? = nil
+    if text.bytes.isEmpty { return .assumed(.pageTypeInfoUnreadable) }
+    var buddy: KernelText? = nil
     if let buddyinfo {
-      guard let decoded = String(data: buddyinfo, encoding: .utf8) else {
+      guard let decoded = KernelText(validating: [UInt8](buddyinfo)) else {
         throw ImportError(file: buddyPath, line: 0, text: "", expected: "UTF-8 text")
       }
       buddy = decoded

@@ -47,14 +47,15 @@ public enum Sysroot {
   public static func snapshot(
     contents: [String: Data], nodeDirectories: [Int], cpuDirectories: [Int], root: String
   ) throws(ImportError) -> SystemSnapshot {
-    var files: [String: String] = [:]
+    var files: [String: [UInt8]] = [:]
+    files.reserveCapacity(contents.count)
     for path in contents.keys.sorted() {
-      guard let data = contents[path], let text = String(data: data, encoding: .utf8) else {
+      guard let data = contents[path], let text = KernelText(validating: [UInt8](data)) else {
         throw ImportError(file: URL(fileURLWithPath: root).appendingPathComponent(path).path, line: 0, text: "", expected: "UTF-8 text")
       }
-      files[path] = text
+      files[path] = text.bytes
     }
-    return try SystemSnapshot(files: files, nodeDirectories: nodeDirectories, cpuDirectories: cpuDirectories, root: root)
+    return try SystemSnapshot(bytes: files, nodeDirectories: nodeDirectories, cpuDirectories: cpuDirectories, root: root)
   }
 }
 

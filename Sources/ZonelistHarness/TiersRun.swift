@@ -27,7 +27,7 @@ public struct TiersRun: Sendable {
     let unused: Set<Diagnostic.Reliance> = [.zones, .totalPages, .watermarks, .zoneinfoLayout]
     var diagnostics = input.diagnostics.filter { $0.relies.isEmpty || !$0.relies.isSubset(of: unused) }
     var notes: [String] = []
-    let tierInput: TierInput
+    var tierInput: TierInput
     if let spec = input.spec {
       tierInput = spec.tierInput(topology: input.topology)
       kernelTiers = nil
@@ -41,6 +41,7 @@ public struct TiersRun: Sendable {
       kernelTiers = snapshot.kernelTiers
       notes += snapshot.notes.map(\.description)
     }
+    for (node, kind) in input.addedTierKinds { tierInput.nodes[node] = NodeTierInput(kind: kind) }
     func tiering(after build: BuildContext?) throws -> MemoryTiering {
       do {
         return try MemoryTiering(topology: input.topology, input: tierInput, profile: input.profile, precedingBuild: build)

@@ -108,6 +108,10 @@ public enum WorkloadFile {
         }
         policy.nodes = ids.map { NodeID($0) }
       }
+      // Kernel: mpol_new() refuses a node mask with MPOL_DEFAULT and MPOL_LOCAL (-EINVAL).
+      if let node = fields["nodes"], [.default, .local].contains(policy.mode) {
+        throw reader.fail(node, "no 'nodes:' for the \(policy.mode.rawValue) policy (set_mempolicy() refuses a node mask with it)")
+      }
       if [.preferred, .bind, .interleave, .preferredMany, .weightedInterleave].contains(policy.mode) && policy.nodes.isEmpty {
         throw reader.fail(item, "'nodes:' for the \(policy.mode.rawValue) policy")
       }

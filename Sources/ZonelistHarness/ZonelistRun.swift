@@ -66,6 +66,14 @@ public struct ZonelistRun: Sendable {
     totalPages.map { KernelLog.lines(build, totalPages: $0) }
   }
 
+  /// ``kernelLogLines`` written to `out` (nothing without `Total pages`).
+  public func writeKernelLog(to out: inout ByteWriter) {
+    if let totalPages { KernelLog.write(build, totalPages: totalPages, to: &out) }
+  }
+
+  /// ``mminitLines`` written to `out`.
+  public func writeMminit(to out: inout ByteWriter) { KernelLog.writeMminit(build, topology: topology, to: &out) }
+
   /// The `mminit::zonelist` lines a kernel booted with `mminit_loglevel=4` prints.
   public var mminitLines: [String] { KernelLog.mminitLines(build, topology: topology) }
 }

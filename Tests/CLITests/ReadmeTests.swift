@@ -61,7 +61,7 @@ struct ReadmeExample: CustomStringConvertible, Sendable {
 
 @Suite struct ReadmeTests {
   /// The commands the README must show, so that the examples cannot silently disappear.
-  static let documentedSubcommands = ["build", "zoneinfo", "simulate", "explain", "qemu-args", "verify"]
+  static let documentedSubcommands = ["build", "zoneinfo", "simulate", "explain", "qemu-args", "verify", "diff", "tiers"]
 
   @Test func everySubcommandHasAnExample() throws {
     let examples = try ReadmeExample.all()

@@ -85,3 +85,63 @@ import Testing
     #expect(result.stderr.contains("weighted_interleave/node1:1: expected a weight in 1...255"), "\(result.stderr)")
   }
 }
+
+/// From a sysroot whose `dmesg` printed other node orders than the model builds, `simulate`
+/// walks the printed ones and says so, naming the node: a note in the table run, an assumption
+/// on `dmesg` and the model's order under `zonelists.modelOrders` in JSON. The sysroot is a real
+/// 6.12 capture (boot orders 0 2 1, 1 0 2, 2 0 1) with node 0's printed line changed to 0 1 2.
+@Suite struct PrintedListsTests {
+  static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("ZonelistCoreTests/Fixtures/alloc/ho-three-interleave-6.12/before").path
+  /// 240M from CPU 0 fills node 0 and spills to its second node.
+  static let workload = "steps:\n  - cpu: 0\n    allocate: 240M\n"
+
+  func sysroot(nodeZeroOrder: String?) throws -> String {
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-test-\(UUID().uuidString)").path
+    try FileManager.default.copyItem(atPath: Self.fixture, toPath: copy)
+    if let nodeZeroOrder {
+      let path = copy + "/dmesg"
+      let log = try String(contentsOfFile: path, encoding: .utf8)
+      let edited = log.replacingOccurrences(of: "Fallback order for Node 0: 0 2 1 ", with: "Fallback order for Node 0: \(nodeZeroOrder) ")
+      #expect(edited != log, "the fixture's dmesg no longer prints node 0's order as 0 2 1")
+      try edited.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    return copy
+  }
+
+  func simulate(_ root: String, json: Bool) throws -> Tool.Result {
+    let workload = try Tool.file(Self.workload, name: "w.yaml")
+    return try Tool.run(["simulate", "--sysroot", root, "--workload", workload] + (json ? ["--format", "json"] : []))
+  }
+
+  @Test func printedOrdersThatDifferAreWalkedAndNamed() throws {
+    let root = try sysroot(nodeZeroOrder: "0 1 2")
+    let table = try simulate(root, json: false)
+    #expect(table.status == 0, "\(table.stderr)")
+    #expect(table.stdout.contains("Fallback order for Node 0: 0 1 2"), "\(table.stdout)")
+    #expect(table.stdout.contains(" 1:DMA32") && !table.stdout.contains(" 2:DMA32"), "the spill follows the printed order: \(table.stdout)")
+    #expect(
+      table.stderr.contains("note: dmesg's 'Fallback order' lines differ from the model's boot build for node 0 (node 0: model 0 2 1, dmesg 0 1 2)"),
+      "\(table.stderr)")
+    let run = try simulate(root, json: true)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let lists = try #require(json["zonelists"] as? [String: Any])
+    #expect((lists["modelOrders"] as? [String: [Int]]) == ["0": [0, 2, 1]], "\(lists)")
+    #expect((lists["nodeOrders"] as? [String: [Int]])?["0"] == [0, 1, 2], "\(lists)")
+    let assumptions = try #require(json["assumptions"] as? [[String: Any]])
+    let printed = assumptions.filter { ($0["file"] as? String) == "dmesg" }
+    #expect(printed.count == 1 && (printed.first?["affects"] as? [String]) == ["nodeOrder"], "\(assumptions)")
+    #expect((printed.first?["assumed"] as? String)?.contains("node 0: model 0 2 1, dmesg 0 1 2") == true, "\(printed)")
+  }
+
+  @Test func agreeingOrdersAddNoNote() throws {
+    let root = try sysroot(nodeZeroOrder: nil)
+    let table = try simulate(root, json: false)
+    #expect(table.status == 0, "\(table.stderr)")
+    #expect(table.stdout.contains("Fallback order for Node 0: 0 2 1") && table.stdout.contains(" 2:DMA32"), "\(table.stdout)")
+    #expect(!table.stderr.contains("differ from the model"), "\(table.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(try simulate(root, json: true).stdout.utf8)) as? [String: Any])
+    #expect(((json["zonelists"] as? [String: Any])?["modelOrders"] as? [String: [Int]])?.isEmpty == true)
+    #expect(((json["assumptions"] as? [[String: Any]]) ?? []).allSatisfy { ($0["file"] as? String) != "dmesg" })
+  }
+}

@@ -44,7 +44,7 @@ import Testing
     let profile = KernelProfile(version: seed % 2 == 0 ? KernelVersion(6, 1) : KernelVersion(6, 12))
     let tuning = TuningCalculator(topology: topology, profile: profile).compute(VMTunables())
     var simulator = AllocatorSimulator(topology: topology, profile: profile, tuning: tuning)
-    simulator.takesRunsFromLists = takingRuns
+    simulator.shortcuts = takingRuns ? .all : []
     var run = WorkloadRun(simulator: simulator)
     var steps: [Workload.Step] = []
     let modes = MemoryPolicy.Mode.allCases

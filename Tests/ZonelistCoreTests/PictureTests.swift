@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 @testable import ZonelistCore
 import ZonelistHarness
 
@@ -125,6 +128,31 @@ import ZonelistHarness
     #expect(svg.count < 400_000, "a summary stays small: \(svg.count) characters")
     let dot = run.picture.dot()
     #expect(try Self.captures(#"g(\d+) \[label="G\d+: 64 nodes"#, in: dot).count == 16)
+  }
+
+  /// Every vendored real machine draws (SVG well-formed XML, DOT balanced): one card per node
+  /// up to 16 nodes, a summary beyond; each node's drawn order is the model's.
+  @Test(arguments: try RealMachineTests.archives())
+  func realMachinesDraw(_ archive: String) throws {
+    let unpacked = try RealMachineTests.unpack(archive)
+    defer { try? FileManager.default.removeItem(atPath: unpacked.temporary) }
+    let input = try ModelInput.load(sysroot: unpacked.root, topologyFile: nil, kernel: "6.12")
+    let run = try PictureRun(input: input, sysroot: unpacked.root, context: .boot, title: archive)
+    let svg = run.picture.svg()
+    let parser = XMLParser(data: Data(svg.utf8))
+    #expect(parser.parse(), "\(archive): \(parser.parserError.map { "\($0)" } ?? "")")
+    let nodes = input.topology.nodeIDs.count
+    if nodes <= TopologyPicture.detailLimit {
+      #expect(try Self.captures(##"font-weight="bold" fill="#222222">Node (\d+)(?: \(offline\))?</text>"##, in: svg).count >= nodes)
+      for lists in run.run.build.lists {
+        let drawn = try Self.captures(#"<title>node \#(lists.node), step \d+: node (\d+) at"#, in: svg).map { $0[0] }
+        #expect(drawn == lists.nodeOrder.map(\.rawValue), "\(archive): node \(lists.node)")
+      }
+    } else {
+      #expect(svg.contains("summarised"), "\(archive)")
+    }
+    let dot = run.picture.dot()
+    #expect(dot.filter { $0 == "{" }.count == dot.filter { $0 == "}" }.count, "\(archive): unbalanced DOT")
   }
 
   @Test func logarithmsAreExactEnoughForAnAxis() {

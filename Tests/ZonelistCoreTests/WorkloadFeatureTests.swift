@@ -142,6 +142,8 @@ import ZonelistHarness
     ("thp: sometimes\nsteps:\n  - allocate: 1M\n", 1, "thp: one of always, madvise, never"),
     ("thp: always\nthp-defrag: fast\nsteps:\n  - allocate: 1M\n", 2, "thp-defrag: one of"),
     ("steps:\n  - allocate: 1M\n    madvise: hugepage\n", 3, "with a 'thp:' setting"),
+    ("steps:\n  - allocate: 1M\n    nodes: 0\n", 3, "no 'nodes:' for the default policy"),
+    ("steps:\n  - policy: local\n    nodes: 0-1\n    allocate: 1M\n", 3, "no 'nodes:' for the local policy"),
   ])
   func badWorkloadsAreRefusedWithTheirLine(_ text: String, _ line: Int, _ expected: String) throws {
     let machine = try topology([zone(60_000), zone(60_000)])

@@ -55,6 +55,7 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
   simulatorBenchmarks()
+  simulateEndToEndBenchmarks()
   // `zonelist build --topology Inputs/1024-nodes.yaml --format kernel-log`, in process:
   // read and check the file (a 1024x1024 distance table), lay memory out, build, print.
   let input = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -44,17 +44,16 @@ extension AllocatorSimulator {
     let fallback = candidateZones(preferred: target, mask: allowed, gfp: flags, highestIndex: highestIndex)
     var result = DemotionOutcome(target: target)
     var outcome = Outcome()
+    let cpuNodePosition = nodePosition[cpuNode]!
+    let onTarget = Walk(cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, gfp: flags.union(.thisNode), highestIndex: highestIndex, order: order)
+    let anyAllowed = Walk(cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, gfp: flags, highestIndex: highestIndex, order: order)
     for _ in 0..<blocks {
-      var served = allocateOne(
-        candidates: thisNode, cpuIndex: cpuIndex, cpuNodePosition: nodePosition[cpuNode]!, preferred: target, mask: nil,
-        gfp: flags.union(.thisNode), highestIndex: highestIndex, order: order, directReclaim: false, outcome: &outcome)
+      var served = allocateOne(candidates: thisNode, walk: onTarget, preferred: target, mask: nil, directReclaim: false, outcome: &outcome)
       if served != nil { result.onTarget += 1 << order }
       if served == nil {
-        served = allocateOne(
-          candidates: fallback, cpuIndex: cpuIndex, cpuNodePosition: nodePosition[cpuNode]!, preferred: target, mask: allowed,
-          gfp: flags, highestIndex: highestIndex, order: order, directReclaim: false, outcome: &outcome)
+        served = allocateOne(candidates: fallback, walk: anyAllowed, preferred: target, mask: allowed, directReclaim: false, outcome: &outcome)
       }
-      guard let (zone, page) = served else {
+      guard let (zone, page) = served.map({ ($0.zone, $0.page) }) else {
         result.failures += 1
         continue
       }
@@ -73,26 +72,22 @@ extension AllocationRecord {
   ///
   /// Kernel: reclaim isolates folios from the tail of the LRU, the oldest first.
   /// - Returns: The blocks taken (by order) and the record left.
+  /// - Complexity: O(runs).
   func splitting(pages: Int, where belongs: (Int) -> Bool) -> (taken: AllocationRecord, rest: AllocationRecord) {
     var taken = AllocationRecord()
     var rest = AllocationRecord()
     var left = pages
-    for extent in extents {
-      guard left > 0, belongs(Int(extent.zone)) else {
-        rest.extents.append(extent)
-        continue
+    forEachRun { run in
+      guard left > 0, belongs(run.zone) else {
+        rest.append(run)
+        return
       }
-      let blockPages = 1 << Int(extent.order)
-      let blocks = Swift.min(Int(extent.count), (left + blockPages - 1) / blockPages)
-      var head = extent
-      head.count = UInt32(blocks)
-      taken.extents.append(head)
+      let blockPages = 1 << run.order
+      let blocks = Swift.min(run.count, (left + blockPages - 1) / blockPages)
+      taken.append(Run(zone: run.zone, start: run.start, order: run.order, count: blocks))
       left -= blocks * blockPages
-      if blocks < Int(extent.count) {
-        var tail = extent
-        tail.start = extent.start + UInt32(blocks << Int(extent.order))
-        tail.count = extent.count - UInt32(blocks)
-        rest.extents.append(tail)
+      if blocks < run.count {
+        rest.append(Run(zone: run.zone, start: run.start + blocks << run.order, order: run.order, count: run.count - blocks))
       }
     }
     return (taken, rest)
@@ -101,11 +96,11 @@ extension AllocationRecord {
   /// The record's blocks by order, oldest first: (order, count).
   var blocksByOrder: [(order: Int, count: Int)] {
     var result: [(order: Int, count: Int)] = []
-    for extent in extents {
-      if let last = result.last, last.order == Int(extent.order) {
-        result[result.count - 1].count += Int(extent.count)
+    forEachRun { run in
+      if let last = result.last, last.order == run.order {
+        result[result.count - 1].count += run.count
       } else {
-        result.append((Int(extent.order), Int(extent.count)))
+        result.append((run.order, run.count))
       }
     }
     return result

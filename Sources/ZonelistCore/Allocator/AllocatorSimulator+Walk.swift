@@ -13,9 +13,37 @@ extension AllocatorSimulator {
     var reserves: Bool { minReserve || nonBlock || highAtomic }
   }
 
+  /// Where a policy sends the allocations of a request. Kernel: what `policy_nodemask()`
+  /// returns (the preferred node and the nodemask) and how `alloc_pages_mpol()` uses it.
+  struct PolicyPlan: Hashable, Sendable {
+    /// The preferred node, or nil when each allocation's comes from the interleave.
+    var preferred: NodeID?
+    /// Whether the policy's nodes mask the walk.
+    var masked: Bool
+    /// Preferred-many: the masked walk without direct reclaim, then every node.
+    var thenEveryNode: Bool
+  }
+
+  /// The plan of `policy` (its memoryless nodes already dropped) for a task on `cpuNode`
+  /// asking for zones up to `highest`.
+  ///
+  /// Kernel: `policy_nodemask()` with `apply_policy_zone()` in `mm/mempolicy.c`: bind's mask
+  /// applies when the request may use `policy_zone` (or is movable); preferred-many's always
+  /// (`alloc_pages_preferred_many()`).
+  static func plan(_ policy: MemoryPolicy, cpuNode: NodeID, highest: ZoneType, policyZone: ZoneType) -> PolicyPlan {
+    switch policy.mode {
+    case .default, .local: PolicyPlan(preferred: cpuNode, masked: false, thenEveryNode: false)
+    case .interleave, .weightedInterleave: PolicyPlan(preferred: nil, masked: false, thenEveryNode: false)
+    case .preferred: PolicyPlan(preferred: policy.nodes.first ?? cpuNode, masked: false, thenEveryNode: false)
+    case .bind: PolicyPlan(preferred: cpuNode, masked: highest >= policyZone || highest == .movable, thenEveryNode: false)
+    case .preferredMany: PolicyPlan(preferred: cpuNode, masked: true, thenEveryNode: true)
+    }
+  }
+
   /// Serves a request.
   ///
-  /// - Complexity: O(*count* × *z*) for *z* zones in the zonelist, plus the buddy work.
+  /// - Complexity: O(*count* × *z*) for *z* zones in the zonelist, plus the buddy work; runs
+  ///   of allocations from one per-CPU list take O(1) each.
   public mutating func allocate(_ request: Request) throws(SimulationError) -> Outcome {
     guard let cpuIndex = cpus.firstIndex(of: request.cpu), let cpuNode = topology.node(ofCPU: request.cpu) else {
       throw .unknownCPU(request.cpu)
@@ -26,47 +54,30 @@ extension AllocatorSimulator {
     let highestIndex = profile.zoneTypes.firstIndex(of: highest)!
     var outcome = Outcome()
     let policy = request.policy.keepingNodesWithMemory(topology)
-    let nodes = policy.nodes
-    let policyMask = Set(nodes)
+    let plan = Self.plan(policy, cpuNode: cpuNode, highest: highest, policyZone: build.policyZone)
+    let policyMask = Set(policy.nodes)
     // Candidate zones by preferred node position: with the policy's mask, and without.
     var maskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
     var unmaskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
     func candidates(_ position: Int, masked: Bool) -> [Int] {
-      let preferred = topology.nodeIDs[position]
-      if masked {
-        if let list = maskedCandidates[position] { return list }
-        let list = candidateZones(preferred: preferred, mask: policyMask, gfp: request.gfp, highestIndex: highestIndex)
-        maskedCandidates[position] = list
-        return list
-      }
-      if let list = unmaskedCandidates[position] { return list }
-      let list = candidateZones(preferred: preferred, mask: nil, gfp: request.gfp, highestIndex: highestIndex)
-      unmaskedCandidates[position] = list
+      if let list = masked ? maskedCandidates[position] : unmaskedCandidates[position] { return list }
+      let list = candidateZones(preferred: topology.nodeIDs[position], mask: masked ? policyMask : nil, gfp: request.gfp, highestIndex: highestIndex)
+      if masked { maskedCandidates[position] = list } else { unmaskedCandidates[position] = list }
       return list
     }
-    // Kernel: policy_nodemask() / alloc_pages_mpol(): the preferred node and whether the mask applies.
     let cpuNodePosition = nodePosition[cpuNode]!
-    var fixedPosition = cpuNodePosition
-    var masked = false
-    var preferredMany = false
-    let interleave = policy.mode == .interleave || policy.mode == .weightedInterleave
+    let interleave = plan.preferred == nil
     let interleavePositions = interleaveRound(policy, cpuNode: cpuNode)
-    switch policy.mode {
-    case .default, .local, .interleave, .weightedInterleave: break
-    case .preferred: fixedPosition = nodePosition[nodes.first ?? cpuNode]!
-    case .bind:
-      // Kernel: apply_policy_zone(): the mask applies when the request may use policy_zone.
-      masked = highest >= build.policyZone || highest == .movable
-    case .preferredMany:
-      // Kernel: alloc_pages_preferred_many(): the mask without direct reclaim, then every node.
-      masked = true
-      preferredMany = true
-    }
-    let fixedCandidates = candidates(fixedPosition, masked: masked)
+    let fixedPosition = nodePosition[plan.preferred ?? cpuNode]!
+    let fixedCandidates = candidates(fixedPosition, masked: plan.masked)
+    var walk = Walk(cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, gfp: request.gfp, highestIndex: highestIndex, order: request.order)
     var servedCounts = [Int](repeating: 0, count: zones.count)
     let pages = 1 << request.order
     let directReclaim = request.gfp.contains(.directReclaim)
-    let movable = request.gfp.migrateType == .movable
+    // Interleave: per preferred node position, the per-CPU list its last allocation came from.
+    var listOf = [ListInUse?](repeating: nil, count: interleave ? topology.nodeIDs.count : 0)
+    var walks = 0
+    var roundsFailedAfterWalk: Int? = nil
     var i = -1
     while i + 1 < request.count {
       i += 1
@@ -77,38 +88,60 @@ extension AllocatorSimulator {
           request.taskInterleave
           ? nodePosition[nextTaskInterleaveNode(policy, cpuNode: cpuNode)]!
           : interleavePositions[(request.interleaveStart + i) % interleavePositions.count]
+        if shortcuts.contains(.interleaveRuns), !request.taskInterleave {
+          // Rounds that could not be taken cannot be until another walk.
+          let rounds = roundsFailedAfterWalk == walks ? 0 : takeRounds(
+            cycle: interleavePositions, from: (request.interleaveStart + i) % interleavePositions.count, upTo: request.count - i, lists: &listOf,
+            walks: walks, walk: walk, countsHits: policy.mode == .interleave, into: &outcome, served: &servedCounts)
+          if rounds > 0 {
+            i += rounds - 1
+            continue
+          }
+          roundsFailedAfterWalk = walks
+          if var use = listOf[position], let zone = takeAgain(&use, walks: walks, walk: walk, into: &outcome) {
+            listOf[position] = use
+            servedCounts[zone] += pages
+            if policy.mode == .interleave && zoneNode[zone] == position { stats[zoneNode[zone]].interleaveHit += 1 }
+            continue
+          }
+        }
         zoneList = candidates(position, masked: false)
       }
       let preferred = topology.nodeIDs[position]
-      lastPerCPUList = nil
+      walks += 1
       var served = allocateOne(
-        candidates: zoneList, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, preferred: preferred, mask: masked ? policyMask : nil,
-        gfp: request.gfp, highestIndex: highestIndex, order: request.order, directReclaim: directReclaim && !preferredMany,
-        outcome: &outcome)
-      let fromList = lastPerCPUList
-      if served == nil && preferredMany {
+        candidates: zoneList, walk: walk, preferred: preferred, mask: plan.masked ? policyMask : nil,
+        directReclaim: directReclaim && !plan.thenEveryNode, outcome: &outcome)
+      let fromList = served?.list
+      if served == nil && plan.thenEveryNode {
         served = allocateOne(
-          candidates: candidates(position, masked: false), cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, preferred: preferred, mask: nil,
-          gfp: request.gfp, highestIndex: highestIndex, order: request.order, directReclaim: directReclaim, outcome: &outcome)
+          candidates: candidates(position, masked: false), walk: walk, preferred: preferred, mask: nil, directReclaim: directReclaim,
+          outcome: &outcome)
       }
-      guard let (zone, page) = served else {
+      guard let served else {
         outcome.failures += 1
+        if request.stopsAtFailure { break }
         continue
       }
+      let zone = served.zone
       servedCounts[zone] += pages
-      outcome.record.append(zone: zone, page: page, order: request.order)
+      outcome.record.append(zone: zone, page: served.page, order: request.order)
       // Kernel: MPOL_INTERLEAVE counts interleave_hit on the target node (weighted interleave does not).
       if policy.mode == .interleave && zoneNode[zone] == position { stats[zoneNode[zone]].interleaveHit += 1 }
+      if interleave {
+        listOf[position] = fromList.map { ListInUse(list: $0, checkedAfterWalk: nil) }
+        continue
+      }
       // Served from a per-CPU list on the fast path: the zones before this one are unchanged and
       // still refused; if this one still passes its check (a refill may have taken it below its
       // mark), taking pages off the list changes nothing the walk reads, so the next allocations
       // come from the same list until it is empty.
-      if takesRunsFromLists, !interleave, let (set, index, preferredZone) = fromList,
+      if shortcuts.contains(.listRuns), i + 1 < request.count, let list = fromList,
         zoneUsable(zone, attempt: Attempt(mark: .low), order: request.order, highestIndex: highestIndex)
       {
-        let taken = takeRun(set: set, list: index, zone: zone, order: request.order, upTo: request.count - 1 - i, movable: movable, into: &outcome.record)
+        let taken = takeRun(list, upTo: request.count - 1 - i, movable: walk.movable, into: &outcome.record)
         i += taken
-        if recordZoneStatistics(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, events: taken) {
+        if recordZoneStatistics(zone: zone, preferredZone: list.preferredZone, cpuNodePosition: cpuNodePosition, events: taken) {
           outcome.remotePages += taken * pages
         }
         servedCounts[zone] += taken * pages
@@ -118,14 +151,44 @@ extension AllocatorSimulator {
     return outcome
   }
 
+  /// What every allocation of a request shares.
+  struct Walk {
+    var cpuIndex: Int
+    var cpuNodePosition: Int
+    var gfp: GFPFlags
+    var highestIndex: Int
+    var order: Int
+    var type: MigrateType { gfp.migrateType }
+    var movable: Bool { gfp.migrateType == .movable }
+  }
+
+  /// A per-CPU list an allocation came from on the fast path (at the low mark, every zone
+  /// before its zone refused by its check alone): the next allocations of the same walk take
+  /// from it until it is empty.
+  struct PerCPUList: Hashable {
+    /// The page set (`cpu * zones.count + zone`) and the list in it.
+    var set: Int
+    var index: Int
+    var zone: Int
+    var preferredZone: Int
+  }
+
+  /// Where an allocation was served: the block, and the per-CPU list it came from when the
+  /// next allocations may take from the same list.
+  struct Served {
+    var zone: Int
+    var page: Int
+    var list: PerCPUList?
+  }
+
   /// One allocation: the fast path at the low watermark, then the slow path at min.
   ///
   /// Kernel: `__alloc_pages()`: `get_page_from_freelist()` with `ALLOC_WMARK_LOW` and
   /// `alloc_flags_nofragment()`, then `__alloc_pages_slowpath()` with `gfp_to_alloc_flags()`.
   mutating func allocateOne(
-    candidates: [Int], cpuIndex: Int, cpuNodePosition: Int, preferred: NodeID, mask: Set<NodeID>?, gfp: GFPFlags, highestIndex: Int,
-    order: Int, directReclaim: Bool, outcome: inout Outcome
-  ) -> (zone: Int, page: Int)? {
+    candidates: [Int], walk: Walk, preferred: NodeID, mask: Set<NodeID>?, directReclaim: Bool, outcome: inout Outcome
+  ) -> Served? {
+    let (gfp, highestIndex, order) = (walk.gfp, walk.highestIndex, walk.order)
     let highest = profile.zoneTypes[highestIndex]
     guard let preferredZone = candidates.first else {
       if outcome.firstFailure.isEmpty {
@@ -135,12 +198,10 @@ extension AllocatorSimulator {
       }
       return nil
     }
-    let type = gfp.migrateType
     var fast = Attempt(mark: .low, kswapd: gfp.contains(.kswapdReclaim))
     fast.noFragment = noFragmentZones[preferredZone]
     if let page = pageFromFreelist(
-      candidates: candidates, attempt: fast, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, order: order, type: type, highestIndex: highestIndex,
-      outcome: &outcome)
+      candidates: candidates, attempt: fast, walk: walk, outcome: &outcome)
     {
       return page
     }
@@ -154,8 +215,7 @@ extension AllocatorSimulator {
     slow.nonBlock = !directReclaim && !gfp.contains(.noMemAlloc)
     slow.highAtomic = slow.nonBlock && order > 0 && slow.minReserve
     if let page = pageFromFreelist(
-      candidates: candidates, attempt: slow, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, order: order, type: type, highestIndex: highestIndex,
-      outcome: &outcome)
+      candidates: candidates, attempt: slow, walk: walk, outcome: &outcome)
     {
       return page
     }
@@ -164,8 +224,7 @@ extension AllocatorSimulator {
     if mask != nil && slow.minReserve && slow.nonBlock {
       let everyNode = candidateZones(preferred: preferred, mask: nil, gfp: gfp, highestIndex: highestIndex)
       if let page = pageFromFreelist(
-        candidates: everyNode, attempt: slow, cpuIndex: cpuIndex, cpuNodePosition: cpuNodePosition, order: order, type: type,
-        highestIndex: highestIndex, outcome: &outcome)
+        candidates: everyNode, attempt: slow, walk: walk, outcome: &outcome)
       {
         return page
       }
@@ -193,10 +252,8 @@ extension AllocatorSimulator {
   }
 
   /// Kernel: `get_page_from_freelist()`.
-  mutating func pageFromFreelist(
-    candidates: [Int], attempt: Attempt, cpuIndex: Int, cpuNodePosition: Int, order: Int, type: MigrateType, highestIndex: Int,
-    outcome: inout Outcome
-  ) -> (zone: Int, page: Int)? {
+  mutating func pageFromFreelist(candidates: [Int], attempt: Attempt, walk: Walk, outcome: inout Outcome) -> Served? {
+    let (order, highestIndex) = (walk.order, walk.highestIndex)
     var attempt = attempt
     let preferredZone = candidates[0]
     // Whether every zone before the serving one was refused by its check alone (no failed
@@ -213,18 +270,13 @@ extension AllocatorSimulator {
         }
         let usable = zoneUsable(zone, attempt: attempt, order: order, highestIndex: highestIndex)
         guard usable else { continue }
-        if let page = takePages(zone, cpuIndex: cpuIndex, order: order, type: type, attempt: attempt, outcome: &outcome) {
-          if lastPerCPUList != nil {
-            if attempt.mark == .low && !attempt.highAtomic && refusedByChecksOnly {
-              lastPerCPUList!.preferredZone = preferredZone
-            } else {
-              lastPerCPUList = nil
-            }
-          }
-          if recordZoneStatistics(zone: zone, preferredZone: preferredZone, cpuNodePosition: cpuNodePosition, events: 1) {
+        if let (page, list) = takePages(zone, cpuIndex: walk.cpuIndex, order: order, type: walk.type, attempt: attempt, outcome: &outcome) {
+          if recordZoneStatistics(zone: zone, preferredZone: preferredZone, cpuNodePosition: walk.cpuNodePosition, events: 1) {
             outcome.remotePages += 1 << order
           }
-          return (zone, page)
+          let runs = attempt.mark == .low && !attempt.highAtomic && refusedByChecksOnly
+          return Served(
+            zone: zone, page: page, list: runs ? list.map { PerCPUList(set: $0.set, index: $0.index, zone: zone, preferredZone: preferredZone) } : nil)
         }
         refusedByChecksOnly = false
       }

@@ -78,8 +78,8 @@ public struct AllocatorSimulator: Sendable {
   let movableIndex: Int
   /// Zones that, as the preferred zone, set `ALLOC_NOFRAGMENT`.
   var noFragmentZones: [Bool]
-  /// Whether runs of allocations from one per-CPU list skip the walk (same result, faster); tests turn it off.
-  var takesRunsFromLists = true
+  /// The shortcuts taken (same result, faster); tests turn them off to compare with the page-by-page walk.
+  var shortcuts: Shortcuts = .all
   /// The tunables the watermarks came from, for recomputing them after memory is onlined.
   let tunables: VMTunables
   /// The high watermarks the kernel holds (the snapshot's, then those recomputed at each
@@ -90,8 +90,6 @@ public struct AllocatorSimulator: Sendable {
   public var interleaveWeights: [NodeID: Int] = [:]
   /// The task's interleave state: `il_prev` (nil: `MAX_NUMNODES - 1`, as after `set_mempolicy()`) and `il_weight`.
   var taskInterleave: (previous: NodeID?, weightLeft: Int) = (nil, 0)
-  /// The per-CPU list (page set, list index, preferred zone) the last allocation came from on the fast path.
-  var lastPerCPUList: (set: Int, index: Int, preferredZone: Int)? = nil
   /// Per CPU: its vmstat work is queued to run again in a second (`vmstatSecond()`).
   var vmstatWorkQueued: [Bool] = []
 
@@ -211,6 +209,8 @@ public struct AllocatorSimulator: Sendable {
     /// No interleave index: interleave policies take the task's next node (page tables,
     /// `alloc_pages()`). Kernel: `NO_INTERLEAVE_INDEX`.
     public var taskInterleave = false
+    /// End the request at its first failed allocation (`--stop-at-failure`).
+    public var stopsAtFailure = false
     public init(
       cpu: CPUID, policy: MemoryPolicy = .init(.default), gfp: GFPFlags = .highUserMovable, order: Int = 0, count: Int, interleaveStart: Int = 0
     ) {
@@ -263,6 +263,25 @@ public struct AllocatorSimulator: Sendable {
     let managed = zones.reduce(0) { $0 + $1.managed }
     let bytes = zones.reduce(0) { $0 + $1.buddy.bytes } + pageSets.reduce(0) { $0 + $1.bytes }
     return managed == 0 ? 0 : Double(bytes) / Double(managed)
+  }
+}
+
+extension AllocatorSimulator {
+  /// Work done in runs instead of page by page, each reaching the state the page-by-page walk
+  /// reaches (the property tests compare them).
+  struct Shortcuts: OptionSet, Sendable {
+    let rawValue: Int
+    /// Allocations after one from a per-CPU list take from that list without walking, until it is empty.
+    static let listRuns = Shortcuts(rawValue: 1)
+    /// Interleaved allocations take from the list their node's last allocation came from.
+    static let interleaveRuns = Shortcuts(rawValue: 2)
+    /// A per-CPU refill takes a higher-order block's pages in one split (`expand()`'s result).
+    static let bulkRefill = Shortcuts(rawValue: 4)
+    /// A drain frees consecutive pages as whole aligned blocks (`__free_one_page()`'s result).
+    static let bulkDrain = Shortcuts(rawValue: 8)
+    /// Frees of consecutive blocks go onto a per-CPU list in runs, up to each drain.
+    static let bulkFree = Shortcuts(rawValue: 16)
+    static let all: Shortcuts = [.listRuns, .interleaveRuns, .bulkRefill, .bulkDrain, .bulkFree]
   }
 }
 

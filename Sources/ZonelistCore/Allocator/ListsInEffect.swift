@@ -10,11 +10,32 @@ public struct ListsInEffect: Hashable, Sendable {
   public var name: String
   /// Why these lists, in a sentence.
   public var reason: String
+  /// The nodes whose order a kernel log printed otherwise than the model builds it: the
+  /// printed order is walked (``fromKernelLog(_:topology:profile:)``); empty otherwise.
+  public var printedOverModel: [Disagreement] = []
+
+  /// One node whose printed `Fallback order` differs from the model's.
+  public struct Disagreement: Hashable, Sendable {
+    public var node: NodeID
+    public var model: [NodeID]
+    public var printed: [NodeID]
+  }
 
   public init(build: ZonelistBuild, name: String, reason: String) {
     self.build = build
     self.name = name
     self.reason = reason
+  }
+
+  /// What to tell the user when the walk follows printed orders the model disagrees with, naming the nodes.
+  public var disagreementNote: String? {
+    guard !printedOverModel.isEmpty else { return nil }
+    let nodes = IDList.format(printedOverModel.map(\.node.rawValue))
+    let each = printedOverModel.map { d in
+      "node \(d.node): model \(d.model.map { String($0.rawValue) }.joined(separator: " ")), dmesg \(d.printed.map { String($0.rawValue) }.joined(separator: " "))"
+    }
+    return "dmesg's 'Fallback order' lines differ from the model's \(name == "boot" ? "boot build" : "rebuild") for node\(printedOverModel.count == 1 ? "" : "s") \(nodes) ("
+      + each.joined(separator: "; ") + "): the printed orders are walked"
   }
 
   /// The model's lists for a build context.
@@ -61,12 +82,13 @@ public struct ListsInEffect: Hashable, Sendable {
     var lists = model(topology: topology, profile: profile, context: rebuilt ? .rebuild(onlining: nil) : .boot, reason: "")
     var printed: [NodeID: [NodeID]] = [:]
     for build in builds { printed.merge(build) { _, new in new } }
-    var differing: [NodeID] = []
+    var differing: [Disagreement] = []
     lists.build.lists = lists.build.lists.map { node in
       guard let order = printed[node.node], order != node.nodeOrder else { return node }
-      differing.append(node.node)
+      differing.append(Disagreement(node: node.node, model: node.nodeOrder, printed: order))
       return node.reordered(order)
     }
+    lists.printedOverModel = differing
     lists.name = rebuilt ? "last rebuild" : "boot"
     let what =
       rebuilt
@@ -75,7 +97,7 @@ public struct ListsInEffect: Hashable, Sendable {
     let check =
       differing.isEmpty
       ? "the node orders dmesg printed match the model's"
-      : "node orders from dmesg's 'Fallback order' lines (the model's \(rebuilt ? "rebuild" : "boot") order differs for node \(IDList.format(differing.map(\.rawValue))))"
+      : "node orders from dmesg's 'Fallback order' lines (the model's \(rebuilt ? "rebuild" : "boot") order differs for node \(IDList.format(differing.map(\.node.rawValue))))"
     lists.reason = what + "; " + check
     return lists
   }

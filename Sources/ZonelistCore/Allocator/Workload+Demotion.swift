@@ -69,7 +69,7 @@ extension AllocationRecord {
   /// Pages held per zone, `zones` naming each zone index.
   func pagesByZone(_ zones: [ZoneReference]) -> [ZoneReference: Int] {
     var result: [ZoneReference: Int] = [:]
-    for extent in extents { result[zones[Int(extent.zone)], default: 0] += Int(extent.count) << Int(extent.order) }
+    forEachZoneRun { result[zones[$0.zone], default: 0] += $0.count << $0.order }
     return result
   }
 }

@@ -76,7 +76,38 @@ public struct WorkloadRun: Sendable {
 
   public internal(set) var simulator: AllocatorSimulator
   public private(set) var results: [StepResult] = []
+  /// How the run ended: every step run, or cut short.
+  public private(set) var ending = Ending.finished
+  /// End the workload at its first failed allocation (`--stop-at-failure`).
+  public var stopsAtFailure = false
   public init(simulator: AllocatorSimulator) { self.simulator = simulator }
+
+  /// How a run ended.
+  public enum Ending: Hashable, Sendable {
+    case finished
+    /// The step (1-based) whose allocation failed first: it is reported up to that
+    /// allocation, and no later step runs.
+    case stoppedAtFailure(step: Int)
+    /// The caller's progress closure asked to stop while this step (1-based) ran: the
+    /// finished steps are reported, this one is not.
+    case interrupted(step: Int)
+  }
+
+  /// Where a run is: called as steps run (within a long allocation step every range of 512
+  /// pages or every 2^20 blocks) and after each step.
+  public struct Progress: Hashable, Sendable {
+    /// The step (1-based) and the number of steps.
+    public var step: Int
+    public var steps: Int
+    /// Pages the step has taken so far, of those it asks for (0 of 0 for a step that allocates nothing).
+    public var pagesDone: Int
+    public var pagesAsked: Int
+    /// Whether the step is done.
+    public var stepFinished: Bool
+    public init(step: Int, steps: Int, pagesDone: Int, pagesAsked: Int, stepFinished: Bool) {
+      (self.step, self.steps, self.pagesDone, self.pagesAsked, self.stepFinished) = (step, steps, pagesDone, pagesAsked, stepFinished)
+    }
+  }
 
   /// What an allocation step took, for freeing it later.
   struct Taken {
@@ -86,8 +117,9 @@ public struct WorkloadRun: Sendable {
     var tableRecord = AllocationRecord()
   }
 
-  /// Runs every step; `progress` is called after each with (done, total).
-  public mutating func run(_ workload: Workload, progress: (Int, Int) -> Void = { _, _ in }) throws(SimulationError) {
+  /// Runs every step, or until `progress` returns false (the run is then ``Ending/interrupted(step:)``)
+  /// or, with ``stopsAtFailure``, an allocation fails.
+  public mutating func run(_ workload: Workload, progress: (Progress) -> Bool = { _ in true }) throws(SimulationError) {
     var lastCPU = simulator.cpus.first ?? 0
     for (node, weight) in workload.weights { simulator.interleaveWeights[node] = weight }
     var allocatedBy: [Int: Taken] = [:]
@@ -101,8 +133,17 @@ public struct WorkloadRun: Sendable {
       case .allocate(let request, let repeats, let anonymous, let hugePages):
         lastCPU = request.cpu
         var clock = VMStatSchedule(seconds: workload.seconds[index + 1], work: request.count * repeats << request.order)
+        let asked = request.count * repeats << request.order
+        var interrupted = false
         allocatedBy[index + 1] = try runAllocation(
-          request, repeats: repeats, anonymous: anonymous, hugePages: hugePages, clock: &clock, into: &result)
+          request, repeats: repeats, anonymous: anonymous, hugePages: hugePages, clock: &clock, interrupted: &interrupted, into: &result
+        ) { done in
+          progress(Progress(step: index + 1, steps: workload.steps.count, pagesDone: done, pagesAsked: asked, stepFinished: false))
+        }
+        if interrupted {
+          ending = .interrupted(step: index + 1)
+          return
+        }
         for _ in 0..<clock.due(after: .max) { simulator.vmstatSecond() }
       case .free(let stepNumber, let cpu):
         let freeingCPU = cpu ?? lastCPU
@@ -149,16 +190,30 @@ public struct WorkloadRun: Sendable {
         }
       }
       results.append(result)
-      progress(index + 1, workload.steps.count)
+      if stopsAtFailure && result.failures > 0 {
+        ending = .stoppedAtFailure(step: index + 1)
+        return
+      }
+      let asked = result.pages.values.reduce(0) { $0 + Swift.max($1, 0) }
+      guard progress(Progress(step: index + 1, steps: workload.steps.count, pagesDone: asked, pagesAsked: asked, stepFinished: true)) else {
+        if index + 1 < workload.steps.count { ending = .interrupted(step: index + 2) }
+        return
+      }
     }
   }
+
 
   /// One allocation step: `repeats` times `request`; anonymous memory faults page by page
   /// with its page tables, in PMD-sized folios where `hugePages` (the THP mask) is given.
   private mutating func runAllocation(
     _ request: AllocatorSimulator.Request, repeats: Int, anonymous: Bool, hugePages: GFPFlags?, clock: inout VMStatSchedule,
-    into result: inout StepResult
+    interrupted: inout Bool, into result: inout StepResult, goesOn: (Int) -> Bool
   ) throws(SimulationError) -> Taken {
+    // Whether to go on after `done` pages (false once the caller asked to stop).
+    func checkpoint(_ done: Int) -> Bool {
+      if !interrupted && !goesOn(done) { interrupted = true }
+      return !interrupted
+    }
     result.description = "CPU \(request.cpu) \(request.policy.mode.rawValue)\(request.policy.nodes.isEmpty ? "" : " \(IDList.format(request.policy.nodes.map(\.rawValue)))") \(request.count * repeats << request.order) pages order \(request.order)\(request.gfp == .highUserMovable ? "" : " (\(request.gfp.kernelName))")\(hugePages == nil ? "" : ", THP")"
     var woken: Set<NodeID> = []
     var taken = Taken()
@@ -177,9 +232,25 @@ public struct WorkloadRun: Sendable {
     }
     // Kernel: set_mempolicy() before the step starts the task's interleave state over.
     simulator.setTaskPolicy()
-    for repeated in 0..<repeats {
+    // Whether to stop after an outcome: at a failure with `stopsAtFailure`, or when interrupted.
+    func stops(_ outcome: AllocatorSimulator.Outcome, done: Int) -> Bool {
+      (stopsAtFailure && outcome.failures > 0) || !checkpoint(done)
+    }
+    var request = request
+    request.stopsAtFailure = stopsAtFailure
+    repeats: for repeated in 0..<repeats {
       guard anonymous else {
-        note(try simulator.allocate(request), tables: false)
+        // In chunks of 2^20 blocks, for progress (the same walk: a chunk's first allocation walks again).
+        var done = 0
+        while done < request.count {
+          var chunk = request
+          chunk.count = Swift.min(1 << 20, request.count - done)
+          chunk.interleaveStart = request.interleaveStart + done
+          let outcome = try simulator.allocate(chunk)
+          note(outcome, tables: false)
+          done += chunk.count
+          if stops(outcome, done: (repeated * request.count + done) << request.order) { break repeats }
+        }
         for _ in 0..<clock.due(after: (repeated + 1) * request.count << request.order) { simulator.vmstatSecond() }
         continue
       }
@@ -205,6 +276,7 @@ public struct WorkloadRun: Sendable {
             result.hugePages += 1
             note(try simulator.allocate(tables), tables: true)
             done += count
+            if !checkpoint((repeated * request.count + done) << request.order) { break repeats }
             continue
           }
           result.hugePageFallbacks += 1
@@ -213,8 +285,10 @@ public struct WorkloadRun: Sendable {
         var pages = request
         pages.count = count
         pages.interleaveStart = request.interleaveStart + done
-        note(try simulator.allocate(pages), tables: false)
+        let outcome = try simulator.allocate(pages)
+        note(outcome, tables: false)
         done += count
+        if stops(outcome, done: (repeated * request.count + done) << request.order) { break repeats }
       }
     }
     result.pages = taken.pages

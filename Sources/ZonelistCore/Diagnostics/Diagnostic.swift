@@ -67,6 +67,9 @@ public enum Diagnostic: Hashable, Sendable {
   /// No `dmesg` shows which zonelist build preceded the demotion targets, and the other
   /// build's `node_load[]` would choose other preferred targets.
   case precedingBuildAssumed(assumed: String)
+  /// The machine was edited on the command line (``MachineEdit``), in this order: stated by
+  /// the user, not assumed.
+  case whatIf(edits: [String])
   // Machines described by other tools (`--input`, ``ImportedMachine``).
   /// The format gives node sizes, not zones: laid out as QEMU's pc machine would.
   case importedZonesLaidOut(format: MachineFormat, sizes: String)
@@ -116,7 +119,8 @@ public enum Diagnostic: Hashable, Sendable {
     case .importedDistancesMissing: [.nodeOrder]
     case .importedCPUsFromLocality: [.cpus]
     case .filesEndInNUL, .offlineDirectories, .cpusFromCpumap, .offlineHasMemory, .hasMemoryDisagrees,
-      .distanceRowsPerPossibleNode, .distanceRowsPerDirectory, .localDistanceBetweenNodes, .rulesFromComparedSource:
+      .distanceRowsPerPossibleNode, .distanceRowsPerDirectory, .localDistanceBetweenNodes, .rulesFromComparedSource,
+      .whatIf:
       []
     case .noNodeTree: [.nodeOrder, .zones, .cpus]
     case .cpusFromPossible, .cpusFromDirectories, .noCPUsAnywhere, .cpusOnSeveralNodes, .onlineWithoutDirectory,
@@ -174,7 +178,7 @@ public enum Diagnostic: Hashable, Sendable {
     case .rebuildNeedsHighWatermarks: return P.zoneinfo
     case .minFreeKbytesMissing: return "proc/sys/vm/min_free_kbytes"
     case .tunablesMissing: return "proc/sys/vm"
-    case .managedEstimatedAsPresent: return nil
+    case .managedEstimatedAsPresent, .whatIf: return nil
     case .pageTypeInfoMissing, .pageTypeInfoUnreadable: return "proc/pagetypeinfo"
     case .lastLevelCacheUnknown(let cpus): return cpus.count == 1 ? "sys/devices/system/cpu/cpu\(cpus[0])/cache" : "sys/devices/system/cpu/cpuN/cache"
     case .rulesAssumed, .rulesFromComparedSource, .zoneinfoLayoutAssumed, .tieringRulesUnconfirmed: return P.version

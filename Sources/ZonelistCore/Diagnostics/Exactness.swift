@@ -52,6 +52,12 @@ public struct AssumptionReport: Hashable, Sendable, Codable {
   /// What printed values stand under it (``Diagnostic/Reliance`` raw values).
   public var affects: [String]
 
+  public init(file: String?, assumed: String, affects: [Diagnostic.Reliance]) {
+    self.file = file
+    self.assumed = assumed
+    self.affects = affects.map(\.rawValue).sorted()
+  }
+
   public init(_ diagnostic: Diagnostic) {
     file = diagnostic.file
     assumed = diagnostic.description

@@ -56,6 +56,8 @@ public struct HTMLReport: Sendable {
   public func html() -> String {
     var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    // Nothing may be fetched: a browser refuses (and reports) any request the page would make.
+    out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
     out += "<title>\(Markup.escape("zonelist report: " + title))</title>\n<style>\n\(Self.style)</style>\n</head>\n<body>\n"
     out += "<h1>\(Markup.escape(title))</h1>\n"
     out += "<p class=\"subtitle\">\(Markup.escape(picture.subtitle)); made by zonelist \(ZonelistVersion.current)</p>\n"

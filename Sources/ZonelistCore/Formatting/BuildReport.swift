@@ -77,43 +77,4 @@ public struct BuildReport: Hashable, Sendable, Codable {
     }
     self.notes = notes
   }
-
-  /// The human-readable table.
-  public func table() -> String {
-    var out: [String] = []
-    let standing =
-      provenOnRealKernel
-      ? "proven on a real kernel"
-      : rulesAssumed.map { "rules of \($0) assumed, the newest proven" } ?? "from source only"
-    out.append("kernel \(kernel) profile (\(standing)), \(context) build, \(zonelistOrder) order")
-    for node in nodes {
-      var flags: [String] = [node.online ? "online" : "offline"]
-      flags.append(node.hasMemory ? "memory" : "no memory")
-      flags.append(node.cpus.isEmpty ? "no CPUs" : "CPUs \(node.cpus)")
-      out.append("")
-      out.append("Node \(node.node) (\(flags.joined(separator: ", ")))")
-      guard let order = node.fallbackOrder, let fallback = node.fallback, let thisNode = node.thisNode else {
-        out.append("  not built by this \(context)")
-        continue
-      }
-      out.append("  node order  : \(order.map(String.init).joined(separator: " "))")
-      out.append("  FALLBACK    : \(fallback.isEmpty ? "(empty)" : fallback.joined(separator: " "))")
-      out.append("  NOFALLBACK  : \(thisNode.isEmpty ? "(empty)" : thisNode.joined(separator: " "))")
-    }
-    out.append("")
-    if !cpus.isEmpty {
-      out.append("CPU  node  memory node")
-      for cpu in cpus {
-        let padded = String(repeating: " ", count: max(0, 3 - String(cpu.cpu).count)) + String(cpu.cpu)
-        let node = String(repeating: " ", count: max(0, 4 - String(cpu.node).count)) + String(cpu.node)
-        out.append("\(padded)  \(node)  \(cpu.memoryNode.map(String.init) ?? "none")")
-      }
-      out.append("")
-    }
-    let load = nodeLoad.sorted { Int($0.key)! < Int($1.key)! }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
-    out.append("node_load after the build: \(load.isEmpty ? "all 0" : load)")
-    out.append(
-      "Built \(builtZonelists) zonelists, total pages \(totalPages.map(String.init) ?? "unknown"), policy zone \(policyZone)")
-    return out.joined(separator: "\n") + "\n"
-  }
 }

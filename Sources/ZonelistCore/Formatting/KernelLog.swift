@@ -6,7 +6,18 @@
 public enum KernelLog {
   /// `Fallback order for Node N: a b c ` (with the trailing space), from 5.16.
   public static func fallbackOrderLine(_ lists: NodeZonelists) -> String {
-    "Fallback order for Node \(lists.node): " + lists.nodeOrder.map { "\($0) " }.joined()
+    String(ByteWriter.text { writeFallbackOrder(lists, to: &$0) }.dropLast())
+  }
+
+  static func writeFallbackOrder(_ lists: NodeZonelists, to out: inout ByteWriter) {
+    out.write("Fallback order for Node ")
+    out.write(lists.node.rawValue)
+    out.write(": ")
+    for node in lists.nodeOrder {
+      out.write(node.rawValue)
+      out.write(byte: UInt8(ascii: " "))
+    }
+    out.write(byte: UInt8(ascii: "\n"))
   }
 
   /// `Built N zonelists, mobility grouping on.  Total pages: X` (two spaces before Total).
@@ -28,11 +39,18 @@ public enum KernelLog {
   ///
   /// - Parameter totalPages: The `Total pages` figure (``TotalPages``).
   public static func lines(_ build: ZonelistBuild, totalPages: Int) -> [String] {
-    var lines: [String] = []
-    if build.profile.printsFallbackOrder { lines += build.lists.map(fallbackOrderLine) }
-    lines.append(builtLine(build, totalPages: totalPages))
-    lines.append(policyZoneLine(build))
-    return lines
+    ByteWriter.lines { write(build, totalPages: totalPages, to: &$0) }
+  }
+
+  /// ``lines(_:totalPages:)`` written to `out`, each ending in LF.
+  public static func write(_ build: ZonelistBuild, totalPages: Int, to out: inout ByteWriter) {
+    if build.profile.printsFallbackOrder {
+      for lists in build.lists { writeFallbackOrder(lists, to: &out) }
+    }
+    out.write(builtLine(build, totalPages: totalPages))
+    out.write(byte: UInt8(ascii: "\n"))
+    out.write(policyZoneLine(build))
+    out.write(byte: UInt8(ascii: "\n"))
   }
 
   /// The `mminit::zonelist` lines `mminit_loglevel=4` adds at boot.
@@ -40,17 +58,36 @@ public enum KernelLog {
   /// Kernel: `mminit_verify_zonelist()`: for each online node, list `general` then
   /// `thisnode`, for each populated zone of the node, the list's zones up to that zone.
   public static func mminitLines(_ build: ZonelistBuild, topology: Topology) -> [String] {
-    var lines: [String] = []
+    ByteWriter.lines { writeMminit(build, topology: topology, to: &$0) }
+  }
+
+  /// ``mminitLines(_:topology:)`` written to `out`, each ending in LF.
+  public static func writeMminit(_ build: ZonelistBuild, topology: Topology, to out: inout ByteWriter) {
     for node in topology.onlineNodes {
       guard let lists = build[node.id] else { continue }
       for (name, list) in [("general", lists.fallback), ("thisnode", lists.thisNode)] {
         for type in build.profile.zoneTypes where node[type].isPopulated {
-          let entries = NodeZonelists.eligible(list, atOrBelow: type).map { "\($0) " }.joined()
-          lines.append("mminit::zonelist \(name) \(node.id):\(type.kernelName) = \(entries)")
+          out.write("mminit::zonelist ")
+          out.write(name)
+          out.write(byte: UInt8(ascii: " "))
+          writeZone(node.id, type, to: &out)
+          out.write(" = ")
+          // NodeZonelists.eligible(list, atOrBelow: type), without a copy of the list.
+          for zone in list where zone.type <= type {
+            writeZone(zone.node, zone.type, to: &out)
+            out.write(byte: UInt8(ascii: " "))
+          }
+          out.write(byte: UInt8(ascii: "\n"))
         }
       }
     }
-    return lines
+  }
+
+  /// `N:Zone`, as ``ZoneReference/description`` spells it.
+  static func writeZone(_ node: NodeID, _ type: ZoneType, to out: inout ByteWriter) {
+    out.write(node.rawValue)
+    out.write(byte: UInt8(ascii: ":"))
+    out.write(type.kernelName)
   }
 
   /// Whether `line` (timestamp removed) is one ``lines(_:totalPages:)`` would print.

@@ -12,42 +12,52 @@
 /// having been computed from the managed pages of the boot's early initcalls.
 public enum ZoneinfoFormat {
   public static func text(_ report: TuningReport, topology: Topology, profile: KernelProfile, onlineCPUs: [CPUID]) -> String {
+    ByteWriter.text { write(report, topology: topology, profile: profile, onlineCPUs: onlineCPUs, to: &$0) }
+  }
+
+  /// ``text(_:topology:profile:onlineCPUs:)`` written to `out`.
+  public static func write(
+    _ report: TuningReport, topology: Topology, profile: KernelProfile, onlineCPUs: [CPUID], to out: inout ByteWriter
+  ) {
     let layout = ZoneinfoLayout(version: profile.version)
-    var out = ""
     for node in topology.onlineNodes {
       for type in profile.zoneTypes {
         let reference = ZoneReference(node: node.id, type: type)
         guard let tuning = report.zones[reference] else { continue }
         let size = node[type]
         let name = String(repeating: " ", count: Swift.max(0, 8 - type.kernelName.count)) + type.kernelName
-        out += "Node \(node.id), zone \(name)\n"
-        if layout.hasBoostAndCMA { out += "        boost    \(tuning.boost)\n" }
-        out += "        min      \(tuning.min)\n"
-        out += "        low      \(tuning.low)\n"
-        out += "        high     \(tuning.high)\n"
-        if layout.hasPromo { out += "        promo    \(tuning.promo)\n" }
-        out += "        spanned  \(size.spanned)\n"
-        out += "        present  \(size.present)\n"
-        out += "        managed  \(size.managed)\n"
-        if layout.hasBoostAndCMA { out += "        cma      0\n" }
-        out += "        protection: (" + tuning.protection.map(String.init).joined(separator: ", ") + ")\n"
+        out.write("Node \(node.id), zone \(name)\n")
+        if layout.hasBoostAndCMA { out.write("        boost    \(tuning.boost)\n") }
+        out.write("        min      \(tuning.min)\n")
+        out.write("        low      \(tuning.low)\n")
+        out.write("        high     \(tuning.high)\n")
+        if layout.hasPromo { out.write("        promo    \(tuning.promo)\n") }
+        out.write("        spanned  \(size.spanned)\n")
+        out.write("        present  \(size.present)\n")
+        out.write("        managed  \(size.managed)\n")
+        if layout.hasBoostAndCMA { out.write("        cma      0\n") }
+        out.write("        protection: (" + tuning.protection.map(String.init).joined(separator: ", ") + ")\n")
         guard size.isPopulated else { continue }
-        out += "  pagesets\n"
+        out.write("  pagesets\n")
+        // Every CPU's page set prints the same figures: written once, copied per CPU.
+        var pageset = ByteWriter()
+        if layout.hasHighMinMax {
+          pageset.write("              batch:    \(tuning.batch)\n")
+          pageset.write("              high_min: \(tuning.highMin)\n")
+          pageset.write("              high_max: \(tuning.highMax)\n")
+        } else {
+          if layout.pagesetHighIsStatic { pageset.write("              high:  \(tuning.highMin)\n") }
+          pageset.write("              batch: \(tuning.batch)\n")
+        }
+        pageset.write("  vm stats threshold: \(tuning.statThreshold ?? 0)\n")
         for cpu in onlineCPUs {
-          out += "    cpu: \(cpu)\n"
-          if layout.hasHighMinMax {
-            out += "              batch:    \(tuning.batch)\n"
-            out += "              high_min: \(tuning.highMin)\n"
-            out += "              high_max: \(tuning.highMax)\n"
-          } else {
-            if layout.pagesetHighIsStatic { out += "              high:  \(tuning.highMin)\n" }
-            out += "              batch: \(tuning.batch)\n"
-          }
-          out += "  vm stats threshold: \(tuning.statThreshold ?? 0)\n"
+          out.write("    cpu: ")
+          out.write(cpu)
+          out.write(byte: UInt8(ascii: "\n"))
+          out.write(pageset.buffer)
         }
       }
     }
-    return out
   }
 
   /// Whether a line of a real `/proc/zoneinfo` is one ``text(_:topology:profile:onlineCPUs:)``

@@ -15,72 +15,23 @@ public struct PageTypeInfo: Hashable, Sendable {
   public init(parsing text: String, file: String = "/proc/pagetypeinfo", buddyinfo: String? = nil, buddyinfoFile: String = "/proc/buddyinfo")
     throws(ImportError)
   {
-    var zones: [ZoneReference: FreeAreaCounts] = [:]
-    var capped: [ZoneReference: [(type: MigrateType, order: Int)]] = [:]
-    var blockColumns: [String] = []
-    func zone(_ words: [Substring], line: Int, text: Substring) throws(ImportError) -> (ZoneReference, Int) {
-      guard let reference = Self.zoneReference(words) else {
-        throw ImportError(file: file, line: line, text: String(text), expected: "'Node N, zone NAME' at the start of the line")
-      }
-      return (reference, 4)
-    }
-    for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let number = offset + 1
-      let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-      guard let first = words.first else { continue }
-      if line.hasPrefix("Page block order:") {
-        guard words.count == 4, words[3] == "9" else {
-          throw ImportError(file: file, line: number, text: String(line), expected: "'Page block order: 9' (the simulator models x86-64's 2 MiB pageblocks)")
-        }
-        continue
-      }
-      if first == "Number" {
-        blockColumns = words.dropFirst(4).map(String.init)
-        continue
-      }
-      guard first == "Node" else { continue }
-      let (reference, next) = try zone(words, line: number, text: line)
-      if words.count > next, words[next] == "type" {
-        guard words.count == next + 2 + BuddyZone.maxOrder + 1 else {
-          throw ImportError(file: file, line: number, text: String(line), expected: "a migrate type and \(BuddyZone.maxOrder + 1) counts (orders 0 to \(BuddyZone.maxOrder))")
-        }
-        let name = String(words[next + 1])
-        var counts: [Int] = []
-        for (order, word) in words[(next + 2)...].enumerated() {
-          if word.hasPrefix(">"), let value = Int(word.dropFirst()) {
-            counts.append(value)
-            if let type = MigrateType(kernelName: name) { capped[reference, default: []].append((type, order)) }
-          } else if let value = Int(word), value >= 0 {
-            counts.append(value)
-          } else {
-            throw ImportError(file: file, line: number, text: String(line), expected: "a count of free blocks, not '\(word)'")
-          }
-        }
-        if let type = MigrateType(kernelName: name) {
-          zones[reference, default: FreeAreaCounts(blocks: [:])].blocks[type] = counts
-        } else if !["CMA", "Isolate"].contains(name) {
-          throw ImportError(file: file, line: number, text: String(line), expected: "a migrate type (Unmovable, Movable, Reclaimable, HighAtomic, CMA, Isolate)")
-        }
-      } else {
-        let values = words[next...]
-        guard values.count == blockColumns.count, !blockColumns.isEmpty else {
-          throw ImportError(file: file, line: number, text: String(line), expected: "one pageblock count per column of the 'Number of blocks type' header")
-        }
-        for (name, word) in zip(blockColumns, values) {
-          guard let value = Int(word), value >= 0 else {
-            throw ImportError(file: file, line: number, text: String(line), expected: "a count of pageblocks, not '\(word)'")
-          }
-          if let type = MigrateType(kernelName: name) { zones[reference, default: FreeAreaCounts(blocks: [:])].pageblocks[type] = value }
-        }
-      }
-    }
-    if !capped.isEmpty {
+    try self.init(parsing: KernelText(text), file: file, buddyinfo: buddyinfo.map(KernelText.init), buddyinfoFile: buddyinfoFile)
+  }
+
+  /// Parses the bytes of `text` and `buddyinfo`, as the string form does.
+  public init(parsing text: KernelText, file: String = "/proc/pagetypeinfo", buddyinfo: KernelText?, buddyinfoFile: String = "/proc/buddyinfo")
+    throws(ImportError)
+  {
+    var reader = Reader(text: text, file: file)
+    for (number, line) in text.lines { try reader.read(line, number: number) }
+    var zones = reader.zones
+    if !reader.capped.isEmpty {
       guard let buddyinfo else {
-        let zone = capped.keys.sorted { ($0.node, $0.type) < ($1.node, $1.type) }[0]
+        let zone = reader.capped.keys.sorted { ($0.node, $0.type) < ($1.node, $1.type) }[0]
         throw ImportError(file: file, line: 0, text: "", expected: "exact counts for \(zone) (a count shown as '>100000' needs /proc/buddyinfo beside it)")
       }
       let totals = try Self.buddyinfo(buddyinfo, file: buddyinfoFile)
-      for (reference, cells) in capped {
+      for (reference, cells) in reader.capped {
         guard let total = totals[reference] else {
           throw ImportError(file: buddyinfoFile, line: 0, text: "", expected: "a line for \(reference) (its pagetypeinfo counts are capped)")
         }
@@ -93,27 +44,141 @@ public struct PageTypeInfo: Hashable, Sendable {
     self.zones = zones
   }
 
-  /// The zone of a line starting `Node N, zone NAME` (the name may carry a comma).
-  static func zoneReference(_ words: [Substring]) -> ZoneReference? {
-    guard words.count >= 4, words[0] == "Node", words[2] == "zone", let node = Int(words[1].trimmingCharacters(",")),
-      let type = ZoneType(kernelName: String(words[3].trimmingCharacters(",")))
+  /// The zone of a line starting `Node N, zone NAME` (the name may carry a comma), and where
+  /// the fields after it start.
+  static func zoneReference(_ text: KernelText, _ line: Range<Int>) -> (ZoneReference, rest: Range<Int>)? {
+    var fields = text.fields(line, separatedBy: .blank)
+    guard let node = fields.next(), text.equals(node, Reader.node), let id = fields.next(), let zone = fields.next(),
+      text.equals(zone, Reader.zone), let name = fields.next(),
+      let number = text.integer(text.trimmingTrailing(id, UInt8(ascii: ","))), number >= 0, number < Topology.maxNumNodes
     else { return nil }
-    return ZoneReference(node: NodeID(node), type: type)
+    let trimmedName = text.trimmingTrailing(name, UInt8(ascii: ","))
+    guard let type = ZoneType.allCases.first(where: { text.equalsIgnoringASCIICase(trimmedName, $0.kernelNameBytes) }) else {
+      return nil
+    }
+    return (ZoneReference(node: NodeID(number), type: type), name.upperBound..<line.upperBound)
   }
 
   /// Free blocks per order of each zone. Kernel: `/proc/buddyinfo`.
   public static func buddyinfo(_ text: String, file: String = "/proc/buddyinfo") throws(ImportError) -> [ZoneReference: [Int]] {
+    try buddyinfo(KernelText(text), file: file)
+  }
+
+  /// Free blocks per order of each zone, from the bytes of `/proc/buddyinfo`.
+  public static func buddyinfo(_ text: KernelText, file: String = "/proc/buddyinfo") throws(ImportError) -> [ZoneReference: [Int]] {
     var result: [ZoneReference: [Int]] = [:]
-    for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.allSatisfy({ $0 == " " }) {
-      let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-      guard words.count == 4 + BuddyZone.maxOrder + 1, let reference = zoneReference(words),
-        case let counts = words[4...].compactMap({ Int($0) }), counts.count == BuddyZone.maxOrder + 1
+    for (number, line) in text.lines where line.contains(where: { text.bytes[$0] != UInt8(ascii: " ") }) {
+      guard let (reference, rest) = zoneReference(text, line),
+        let counts = Reader.counts(text, rest, expecting: BuddyZone.maxOrder + 1, allowingCaps: false)
       else {
-        throw ImportError(file: file, line: offset + 1, text: String(line), expected: "'Node N, zone NAME' and \(BuddyZone.maxOrder + 1) counts")
+        throw ImportError(file: file, line: number, text: text.string(line), expected: "'Node N, zone NAME' and \(BuddyZone.maxOrder + 1) counts")
       }
-      result[reference] = counts
+      result[reference] = counts.values
     }
     return result
+  }
+}
+
+extension PageTypeInfo {
+  /// The parser's state between lines of `/proc/pagetypeinfo`.
+  private struct Reader {
+    let text: KernelText
+    let file: String
+    var zones: [ZoneReference: FreeAreaCounts] = [:]
+    var capped: [ZoneReference: [(type: MigrateType, order: Int)]] = [:]
+    var blockColumns: [String] = []
+
+    static let node = Array("Node".utf8), zone = Array("zone".utf8), type = Array("type".utf8)
+    static let number = Array("Number".utf8), pageBlockOrder = Array("Page block order:".utf8)
+
+    func fail(_ number: Int, _ line: Range<Int>, _ expected: String) -> ImportError {
+      ImportError(file: file, line: number, text: text.string(line), expected: expected)
+    }
+
+    mutating func read(_ line: Range<Int>, number: Int) throws(ImportError) {
+      let words = text.words(line)
+      guard words.count > 0 else { return }
+      if text.hasPrefix(line, Self.pageBlockOrder) {
+        guard words.count == 4, text.equals(words[3], Array("9".utf8)) else {
+          throw fail(number, line, "'Page block order: 9' (the simulator models x86-64's 2 MiB pageblocks)")
+        }
+        return
+      }
+      if text.equals(words[0], Self.number) {
+        var fields = text.fields(line, separatedBy: .blank)
+        for _ in 0..<4 { _ = fields.next() }
+        blockColumns = fields.map { text.string($0) }
+        return
+      }
+      guard text.equals(words[0], Self.node) else { return }
+      guard let (reference, rest) = PageTypeInfo.zoneReference(text, line) else {
+        throw fail(number, line, "'Node N, zone NAME' at the start of the line")
+      }
+      var fields = text.fields(rest, separatedBy: .blank)
+      if let first = fields.next(), text.equals(first, Self.type) {
+        try freeCounts(reference, fields, line, number: number)
+      } else {
+        try blockCounts(reference, rest, line, number: number)
+      }
+    }
+
+    /// `Node 0, zone DMA, type Unmovable 1 0 ...`: free blocks of one migrate type by order.
+    mutating func freeCounts(_ reference: ZoneReference, _ after: KernelText.Fields, _ line: Range<Int>, number: Int)
+      throws(ImportError)
+    {
+      var fields = after
+      let orders = BuddyZone.maxOrder + 1
+      guard let nameRange = fields.next(), case let rest = fields.position..<line.upperBound,
+        text.fields(rest, separatedBy: .blank).reduce(0, { n, _ in n + 1 }) == orders
+      else { throw fail(number, line, "a migrate type and \(orders) counts (orders 0 to \(BuddyZone.maxOrder))") }
+      let name = text.string(nameRange)
+      guard let counts = Self.counts(text, rest, expecting: orders, allowingCaps: true) else {
+        let bad = text.fields(rest, separatedBy: .blank).first { Self.count(text, $0, allowingCap: true) == nil }!
+        throw fail(number, line, "a count of free blocks, not '\(text.string(bad))'")
+      }
+      if let type = MigrateType(kernelName: name) {
+        zones[reference, default: FreeAreaCounts(blocks: [:])].blocks[type] = counts.values
+        for order in counts.capped { capped[reference, default: []].append((type, order)) }
+      } else if !["CMA", "Isolate"].contains(name) {
+        throw fail(number, line, "a migrate type (Unmovable, Movable, Reclaimable, HighAtomic, CMA, Isolate)")
+      }
+    }
+
+    /// `Node 0, zone DMA  1 7 0 ...`: pageblocks by type, in the header's column order.
+    mutating func blockCounts(_ reference: ZoneReference, _ rest: Range<Int>, _ line: Range<Int>, number: Int) throws(ImportError) {
+      let values = Array(text.fields(rest, separatedBy: .blank))
+      guard values.count == blockColumns.count, !blockColumns.isEmpty else {
+        throw fail(number, line, "one pageblock count per column of the 'Number of blocks type' header")
+      }
+      for (name, word) in zip(blockColumns, values) {
+        guard let value = text.integer(word), value >= 0 else {
+          throw fail(number, line, "a count of pageblocks, not '\(text.string(word))'")
+        }
+        if let type = MigrateType(kernelName: name) { zones[reference, default: FreeAreaCounts(blocks: [:])].pageblocks[type] = value }
+      }
+    }
+
+    /// A count, or a capped count `>N` (read as N) where allowed.
+    static func count(_ text: KernelText, _ word: Range<Int>, allowingCap: Bool) -> (value: Int, capped: Bool)? {
+      if allowingCap, !word.isEmpty, text.bytes[word.lowerBound] == UInt8(ascii: ">") {
+        return text.integer((word.lowerBound + 1)..<word.upperBound).map { ($0, true) }
+      }
+      guard let value = text.integer(word), value >= 0 else { return nil }
+      return (value, false)
+    }
+
+    /// Exactly `expecting` counts in `range`, and the orders of the capped ones.
+    static func counts(_ text: KernelText, _ range: Range<Int>, expecting: Int, allowingCaps: Bool) -> (values: [Int], capped: [Int])? {
+      var values: [Int] = []
+      var capped: [Int] = []
+      values.reserveCapacity(expecting)
+      for word in text.fields(range, separatedBy: .blank) {
+        guard let (value, isCapped) = count(text, word, allowingCap: allowingCaps) else { return nil }
+        if isCapped { capped.append(values.count) }
+        values.append(value)
+      }
+      return values.count == expecting ? (values, capped) : nil
+    }
   }
 }
 
@@ -122,13 +187,5 @@ extension MigrateType {
   public init?(kernelName: String) {
     guard let type = MigrateType.allCases.first(where: { $0.kernelName == kernelName }) else { return nil }
     self = type
-  }
-}
-
-extension Substring {
-  fileprivate func trimmingCharacters(_ character: Character) -> Substring {
-    var text = self
-    while text.last == character { text = text.dropLast() }
-    return text
   }
 }

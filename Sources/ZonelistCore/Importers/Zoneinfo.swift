@@ -27,114 +27,20 @@ public struct Zoneinfo: Hashable, Sendable {
   /// - Throws: ``ImportError`` for a malformed header, an unknown zone name, a zone given
   ///   twice, a size line outside a zone, or a zone missing a size line.
   public init(parsing text: String, file: String = "/proc/zoneinfo") throws(ImportError) {
-    var entries: [Entry] = []
-    var current: (entry: Entry, seen: Set<String>)? = nil
-    func finish() throws(ImportError) {
-      guard let (entry, seen) = current else { return }
-      for key in ["spanned", "present", "managed"] where !seen.contains(key) {
-        throw ImportError(
-          file: file, line: entry.line, text: "Node \(entry.node), zone \(entry.type.kernelName)",
-          expected: "a '\(key)' line in this zone's block")
-      }
-      entries.append(entry)
+    try self.init(parsing: KernelText(text), file: file)
+  }
+
+  /// Parses the bytes of `text` (as ``init(parsing:file:)-(String,_)`` parses a string).
+  public init(parsing text: KernelText, file: String = "/proc/zoneinfo") throws(ImportError) {
+    var reader = Reader(text: text, file: file)
+    for (number, line) in text.lines {
+      try reader.read(line, number: number)
     }
-    var keys = Set<String>()
-    var currentCPU: CPUID? = nil
-    var totalPresent = 0
-    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let lineNumber = index + 1
-      let line = String(rawLine)
-      if line.hasPrefix("Node ") {
-        try finish()
-        // "Node 0, zone      DMA"
-        let parts = line.dropFirst(5).split(separator: ",", maxSplits: 1)
-        guard parts.count == 2, let id = Int(parts[0].trimmingWhitespace()), id >= 0, id < Topology.maxNumNodes else {
-          throw ImportError(file: file, line: lineNumber, text: line, expected: "a 'Node N, zone NAME' header with N in 0...1023")
-        }
-        let zonePart = parts[1].trimmingWhitespace()
-        guard zonePart.hasPrefix("zone") else {
-          throw ImportError(file: file, line: lineNumber, text: line, expected: "a 'Node N, zone NAME' header")
-        }
-        let name = String(zonePart.dropFirst(4)).trimmingWhitespace()
-        guard let type = ZoneType(kernelName: name) else {
-          throw ImportError(
-            file: file, line: lineNumber, text: line,
-            expected: "a zone name (DMA, DMA32, Normal, HighMem, Movable, Device)")
-        }
-        let key = "\(id):\(type.rawValue)"
-        guard !keys.contains(key) else {
-          throw ImportError(file: file, line: lineNumber, text: line, expected: "each node's zone once")
-        }
-        keys.insert(key)
-        current = (Entry(node: NodeID(id), type: type, size: .empty, high: nil, line: lineNumber), [])
-        currentCPU = nil
-        continue
-      }
-      let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-      if var (entry, seen) = current {
-        if fields.count == 3, fields[0] == "pages", fields[1] == "free" {
-          guard let value = Int(fields[2]), value >= 0, value <= Pages.physicalLimit.rawValue else {
-            throw ImportError(file: file, line: lineNumber, text: line, expected: "'pages free' followed by a page count")
-          }
-          entry.free = Pages(value)
-          current = (entry, seen)
-          continue
-        }
-        if fields.count == 2, fields[0] == "cpu:", let cpu = Int(fields[1]) {
-          currentCPU = cpu
-          continue
-        }
-        if fields.count == 2, fields[0] == "count:" || fields[0] == "high:", currentCPU != nil, let value = Int(fields[1]),
-          !(0...Pages.physicalLimit.rawValue).contains(value)
-        {
-          throw ImportError(file: file, line: lineNumber, text: line, expected: "'\(fields[0])' followed by a page count, \(Pages.physicalLimitText)")
-        }
-        if fields.count == 2, fields[0] == "count:", let cpu = currentCPU, let value = Int(fields[1]) {
-          entry.perCPUCounts[cpu] = value
-          seen.insert("count")
-          current = (entry, seen)
-          continue
-        }
-        if fields.count == 2, fields[0] == "high:", let cpu = currentCPU, let value = Int(fields[1]) {
-          entry.perCPUHigh[cpu] = value
-          current = (entry, seen)
-          continue
-        }
-      }
-      guard fields.count == 2, ["spanned", "present", "managed", "high"].contains(String(fields[0])) else { continue }
-      let key = String(fields[0])
-      guard var (entry, seen) = current else {
-        if key == "high" { continue }
-        throw ImportError(file: file, line: lineNumber, text: line, expected: "a 'Node N, zone NAME' header before '\(key)'")
-      }
-      guard let value = Int(fields[1]), value >= 0 else {
-        throw ImportError(file: file, line: lineNumber, text: line, expected: "'\(key)' followed by a page count")
-      }
-      guard value <= Pages.physicalLimit.rawValue else {
-        throw ImportError(file: file, line: lineNumber, text: line, expected: "'\(key)' \(Pages.physicalLimitText)")
-      }
-      if key == "present" {
-        totalPresent += value
-        guard totalPresent <= Pages.physicalLimit.rawValue else {
-          throw ImportError(
-            file: file, line: lineNumber, text: line,
-            expected: "present pages adding up to \(Pages.physicalLimitText) over all zones (\(totalPresent) so far)")
-        }
-      }
-      switch key {
-      case "spanned": entry.size.spanned = Pages(value)
-      case "present": entry.size.present = Pages(value)
-      case "managed": entry.size.managed = Pages(value)
-      default: entry.high = Pages(value)
-      }
-      seen.insert(key)
-      current = (entry, seen)
-    }
-    try finish()
-    guard !entries.isEmpty else {
+    try reader.finish()
+    guard !reader.entries.isEmpty else {
       throw ImportError(file: file, line: 0, text: "", expected: "at least one 'Node N, zone NAME' block")
     }
-    self.entries = entries
+    self.entries = reader.entries
   }
 
   /// The zones of `node`.
@@ -143,4 +49,123 @@ public struct Zoneinfo: Hashable, Sendable {
   }
   /// Nodes named in the file, ascending.
   public var nodes: [NodeID] { Set(entries.map(\.node)).sorted() }
+}
+
+extension Zoneinfo {
+  /// The parser's state between lines.
+  private struct Reader {
+    let text: KernelText
+    let file: String
+    var entries: [Entry] = []
+    /// The zone being read, and which of its size lines were seen (bits of ``SizeKey``).
+    var current: Entry? = nil
+    var seen: UInt8 = 0
+    /// Which node and zone headers were seen, by `node * 8 + zone type`.
+    var headers = [Bool](repeating: false, count: Topology.maxNumNodes * 8)
+    var currentCPU: CPUID? = nil
+    var totalPresent = 0
+
+    enum SizeKey: Int, CaseIterable {
+      case spanned, present, managed, high
+      static let names = allCases.map { Array("\($0)".utf8) }
+    }
+    static let node = Array("Node ".utf8), zone = Array("zone".utf8)
+    static let pages = Array("pages".utf8), free = Array("free".utf8), cpu = Array("cpu:".utf8)
+    static let count = Array("count:".utf8), pcpHigh = Array("high:".utf8)
+
+    func fail(_ number: Int, _ line: Range<Int>, _ expected: String) -> ImportError {
+      ImportError(file: file, line: number, text: text.string(line), expected: expected)
+    }
+
+    mutating func finish() throws(ImportError) {
+      guard let entry = current else { return }
+      for key in SizeKey.allCases.prefix(3) where seen & (1 << key.rawValue) == 0 {
+        throw ImportError(
+          file: file, line: entry.line, text: "Node \(entry.node), zone \(entry.type.kernelName)",
+          expected: "a '\(key)' line in this zone's block")
+      }
+      entries.append(entry)
+    }
+
+    mutating func read(_ line: Range<Int>, number: Int) throws(ImportError) {
+      if text.hasPrefix(line, Self.node) {
+        try finish()
+        try header(line, number: number)
+        return
+      }
+      let words = text.words(line)
+      if current != nil, try perCPU(words, line, number: number) { return }
+      guard words.count == 2, let key = SizeKey.allCases.first(where: { text.equals(words[0], SizeKey.names[$0.rawValue]) })
+      else { return }
+      guard var entry = current else {
+        if key == .high { return }
+        throw fail(number, line, "a 'Node N, zone NAME' header before '\(key)'")
+      }
+      guard let value = text.integer(words[1]), value >= 0 else { throw fail(number, line, "'\(key)' followed by a page count") }
+      guard value <= Pages.physicalLimit.rawValue else { throw fail(number, line, "'\(key)' \(Pages.physicalLimitText)") }
+      switch key {
+      case .spanned: entry.size.spanned = Pages(value)
+      case .present:
+        entry.size.present = Pages(value)
+        totalPresent += value
+        guard totalPresent <= Pages.physicalLimit.rawValue else {
+          throw fail(
+            number, line, "present pages adding up to \(Pages.physicalLimitText) over all zones (\(totalPresent) so far)")
+        }
+      case .managed: entry.size.managed = Pages(value)
+      case .high: entry.high = Pages(value)
+      }
+      seen |= 1 << key.rawValue
+      current = entry
+    }
+
+    /// "Node 0, zone      DMA"
+    mutating func header(_ line: Range<Int>, number: Int) throws(ImportError) {
+      let rest = (line.lowerBound + Self.node.count)..<line.upperBound
+      let comma = text.firstIndex(of: UInt8(ascii: ","), in: rest)
+      guard let comma, comma + 1 < rest.upperBound, let id = text.integer(text.trimmed(rest.lowerBound..<comma)), id >= 0,
+        id < Topology.maxNumNodes
+      else { throw fail(number, line, "a 'Node N, zone NAME' header with N in 0...1023") }
+      let zonePart = text.trimmed((comma + 1)..<rest.upperBound)
+      guard text.hasPrefix(zonePart, Self.zone) else { throw fail(number, line, "a 'Node N, zone NAME' header") }
+      let name = text.trimmed((zonePart.lowerBound + Self.zone.count)..<zonePart.upperBound)
+      guard let type = ZoneType.allCases.first(where: { text.equalsIgnoringASCIICase(name, $0.kernelNameBytes) }) else {
+        throw fail(number, line, "a zone name (DMA, DMA32, Normal, HighMem, Movable, Device)")
+      }
+      guard !headers[id * 8 + type.rawValue] else { throw fail(number, line, "each node's zone once") }
+      headers[id * 8 + type.rawValue] = true
+      current = Entry(node: NodeID(id), type: type, size: .empty, high: nil, line: number)
+      seen = 0
+      currentCPU = nil
+    }
+
+    /// `pages free`, and a page set's `cpu:`, `count:` and `high:`; whether the line was one.
+    mutating func perCPU(_ words: KernelText.Words, _ line: Range<Int>, number: Int) throws(ImportError) -> Bool {
+      if words.count == 3, text.equals(words[0], Self.pages), text.equals(words[1], Self.free) {
+        guard let value = text.integer(words[2]), value >= 0, value <= Pages.physicalLimit.rawValue else {
+          throw fail(number, line, "'pages free' followed by a page count")
+        }
+        current?.free = Pages(value)
+        return true
+      }
+      guard words.count == 2, let value = text.integer(words[1]) else { return false }
+      if text.equals(words[0], Self.cpu) {
+        currentCPU = value
+        return true
+      }
+      let isCount = text.equals(words[0], Self.count)
+      guard let cpu = currentCPU, isCount || text.equals(words[0], Self.pcpHigh) else { return false }
+      guard (0...Pages.physicalLimit.rawValue).contains(value) else {
+        throw fail(number, line, "'\(isCount ? "count:" : "high:")' followed by a page count, \(Pages.physicalLimitText)")
+      }
+      if isCount { current?.perCPUCounts[cpu] = value } else { current?.perCPUHigh[cpu] = value }
+      return true
+    }
+  }
+}
+
+extension ZoneType {
+  /// ``kernelName`` as UTF-8 bytes.
+  var kernelNameBytes: [UInt8] { Self.kernelNameBytes[rawValue] }
+  private static let kernelNameBytes = allCases.map { Array($0.kernelName.utf8) }
 }

@@ -31,19 +31,33 @@ public struct DistanceMatrix: Hashable, Sendable, Codable {
       guard row.count == nodes.count else {
         throw .distanceTableNotSquare(row: nodes[i], expected: nodes.count, found: row.count)
       }
-      for (j, value) in row.enumerated() {
-        if i == j {
-          guard value == DistanceMatrix.local else {
-            throw .distanceDiagonal(node: nodes[i], value: value)
-          }
-        } else {
-          guard value >= DistanceMatrix.local && value <= 255 else {
-            throw .distanceOutOfRange(from: nodes[i], to: nodes[j], value: value)
-          }
-        }
-        values.append(value)
-      }
+      for (j, value) in row.enumerated() { try Self.check(value, diagonal: i == j, from: nodes[i], to: nodes[j]) }
+      values += row
     }
+    self.init(checked: nodes, values: values)
+  }
+
+  /// Creates a table from its cells row by row, `values[i * n + j]` the distance from
+  /// `nodes[i]` to `nodes[j]` (n² values for n nodes), checked as ``init(nodes:rows:)`` does.
+  init(nodes: [NodeID], values: [Int]) throws(TopologyError) {
+    let n = nodes.count
+    precondition(values.count == n * n, "a distance table of \(n) nodes has \(n * n) cells")
+    for i in 0..<n {
+      for j in 0..<n { try Self.check(values[i * n + j], diagonal: i == j, from: nodes[i], to: nodes[j]) }
+    }
+    self.init(checked: nodes, values: values)
+  }
+
+  /// A diagonal cell is 10, any other 10...255 (an off-diagonal 10 is allowed: `numa=fake=` makes them).
+  @inline(__always) private static func check(_ value: Int, diagonal: Bool, from: NodeID, to: NodeID) throws(TopologyError) {
+    if diagonal {
+      guard value == DistanceMatrix.local else { throw .distanceDiagonal(node: from, value: value) }
+    } else {
+      guard value >= DistanceMatrix.local && value <= 255 else { throw .distanceOutOfRange(from: from, to: to, value: value) }
+    }
+  }
+
+  private init(checked nodes: [NodeID], values: [Int]) {
     self.nodes = nodes
     self.values = values
     self.position = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0) })

@@ -8,18 +8,28 @@ public enum IDList {
   /// - Returns: The ids in ascending order, without duplicates.
   /// - Throws: A description of what was expected, for the caller to locate.
   public static func parse(_ text: String, limit: Int = Topology.maxNumCPUs) throws(IDListError) -> [Int] {
-    let trimmed = text.trimmingWhitespace()
+    let text = KernelText(text)
+    return try parse(text, text.all, limit: limit)
+  }
+
+  /// Parses the bytes of `range` in `text`, as ``parse(_:limit:)`` parses a string.
+  public static func parse(_ text: KernelText, _ range: Range<Int>, limit: Int = Topology.maxNumCPUs) throws(IDListError) -> [Int] {
+    let trimmed = text.trimmed(range)
     if trimmed.isEmpty { return [] }
     var ranges: [ClosedRange<Int>] = []
-    for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
-      let piece = part.trimmingWhitespace()
-      let bounds = piece.split(separator: "-", omittingEmptySubsequences: false)
-      guard bounds.count == 1 || bounds.count == 2,
-        let low = Int(bounds[0]), low >= 0,
-        let high = bounds.count == 2 ? Int(bounds[1]) : low, high >= low
-      else { throw IDListError(piece: piece) }
-      guard high < limit else { throw IDListError(piece: piece, reason: "an id below \(limit)") }
+    var start = trimmed.lowerBound
+    while start <= trimmed.upperBound {
+      let end = text.firstIndex(of: UInt8(ascii: ","), in: start..<trimmed.upperBound) ?? trimmed.upperBound
+      let piece = text.trimmed(start..<end)
+      let dash = text.firstIndex(of: UInt8(ascii: "-"), in: piece)
+      let lowRange = piece.lowerBound..<(dash ?? piece.upperBound)
+      let highRange = dash.map { ($0 + 1)..<piece.upperBound } ?? lowRange
+      guard highRange.lowerBound == lowRange.lowerBound || text.firstIndex(of: UInt8(ascii: "-"), in: highRange) == nil,
+        let low = text.integer(lowRange), low >= 0, let high = text.integer(highRange), high >= low
+      else { throw IDListError(piece: text.string(piece)) }
+      guard high < limit else { throw IDListError(piece: text.string(piece), reason: "an id below \(limit)") }
       ranges.append(low...high)
+      start = end + 1
     }
     // Overlapping ranges are merged first, so a list repeating `0-8191` costs no more than one.
     ranges.sort { $0.lowerBound < $1.lowerBound }

@@ -27,16 +27,16 @@ struct BuildCommand: AsyncParsableCommand {
     switch format {
     case .table:
       Output.notes(outcome.notes)
-      print(outcome.report.table(), terminator: "")
+      Output.write { outcome.report.writeTable(to: &$0) }
     case .json:
-      print(try Output.json(outcome.report))
+      Output.json { outcome.report.writeJSON(to: &$0) }
     case .kernelLog:
-      try KernelTextOutput.print(.kernelLog, diagnostics: outcome.diagnostics, extra: outcome.reliances) {
-        outcome.kernelLogLines
-      }
+      try KernelTextOutput.print(
+        .kernelLog, diagnostics: outcome.diagnostics, extra: outcome.reliances, available: { outcome.totalPages != nil }
+      ) { outcome.writeKernelLog(to: &$0) }
     case .mminit:
       try KernelTextOutput.print(.mminit, diagnostics: outcome.diagnostics, extra: outcome.reliances) {
-        outcome.mminitLines
+        outcome.writeMminit(to: &$0)
       }
     }
   }
@@ -48,6 +48,23 @@ enum Output {
   }
   static func notes(_ notes: [String]) {
     for note in notes { FileHandle.standardError.write(("note: " + note + "\n").data(using: .utf8)!) }
+  }
+  /// Standard output through the one buffered byte writer (written straight to file descriptor 1).
+  static func standardOutput() -> ByteWriter {
+    ByteWriter { FileHandle.standardOutput.write(Data($0)) }
+  }
+  /// Runs `body` on standard output's writer, then flushes it.
+  static func write(_ body: (inout ByteWriter) -> Void) {
+    var out = standardOutput()
+    body(&out)
+    out.flush()
+  }
+  /// Streams a json document to standard output, ending in LF.
+  static func json(_ body: (inout JSONWriter) -> Void) {
+    var json = JSONWriter(standardOutput())
+    body(&json)
+    json.out.write(byte: UInt8(ascii: "\n"))
+    json.out.flush()
   }
   static func json(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
@@ -64,6 +81,9 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     Output.error(error.description)
     throw ExitCode.validationFailure
   } catch let error as HarnessError {
+    Output.error(error.description)
+    throw ExitCode.validationFailure
+  } catch let error as MachineEditError {
     Output.error(error.description)
     throw ExitCode.validationFailure
   } catch let error as MachineSpecError {

@@ -32,7 +32,7 @@ struct DrawCommand: AsyncParsableCommand {
 
   static func picture(input: InputOptions, context: ContextOptions) throws -> PictureRun {
     let model = try reportingErrors { try input.load() }
-    let title = PictureRun.title(sysroot: input.sysroot, topologyFile: input.topology)
+    let title = PictureRun.title(sysroot: input.sysrootArgument, topologyFile: input.topology ?? input.input)
     return try reportingErrors {
       try PictureRun(input: model, sysroot: input.sysroot, context: context.buildContext, event: context.event, title: title)
     }

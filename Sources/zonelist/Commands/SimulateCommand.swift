@@ -6,7 +6,11 @@ import ZonelistHarness
 struct SimulateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "simulate",
-    abstract: "Walk the zonelists like the page allocator for a workload: where pages land, fallbacks, kswapd, failures.")
+    abstract: "Walk the zonelists like the page allocator for a workload: where pages land, fallbacks, kswapd, failures.",
+    discussion: """
+      A step that runs longer than a second shows its progress on standard error when that is a terminal. \
+      Ctrl-C (SIGINT) ends the run: the steps finished so far are printed and the exit status is 130.
+      """)
 
   @OptionGroup var input: InputOptions
   @Option(help: "The workload file (YAML or JSON); see Docs/workload-format.md.") var workload: String
@@ -24,53 +28,62 @@ struct SimulateCommand: AsyncParsableCommand {
       discussion: "Default: the last build the sysroot's dmesg file shows, else boot."))
   var context: ContextOptions.ContextName?
 
+  @Flag(help: "End the workload at its first failed allocation: that step is shown up to it, later steps do not run.")
+  var stopAtFailure = false
+
   func validate() throws {
     if let plot { try OutputFile.checkWritable(plot, flag: "--plot") }
   }
 
   func run() async throws {
+    // Ctrl-C ends the run at its next checkpoint; the finished steps are still shown.
+    let interrupt = InterruptSignal()
+    defer { interrupt.stop() }
     let input = try reportingErrors { try self.input.load() }
-    let commandLine = input.snapshot?.bootOptions?.commandLine ?? input.spec?.bootOptions ?? ""
-    var work = try reportingErrors {
-      try WorkloadFile.load(path: workload, topology: input.topology, profile: input.profile, commandLine: commandLine)
+    var simulation = try reportingErrors {
+      try SimulationRun(
+        input: input, sysroot: self.input.sysroot, workloadPath: workload, context: context.map { $0 == .boot ? .boot : .rebuild(onlining: nil) },
+        stopsAtFailure: stopAtFailure)
     }
-    if work.steps.contains(where: { if case .demote = $0 { true } else { false } }) {
-      // demote: steps go where `zonelist tiers` says (same input, same model).
-      let tiers = try reportingErrors { try TiersRun(input: input, sysroot: self.input.sysroot) }
-      work.demotionTargets = Dictionary(uniqueKeysWithValues: tiers.tiering.demotion.map { ($0.node, $0) })
-    }
-    let (simulator, setupNotes) = try reportingErrors {
-      try SimulationSetup.simulator(
-        input: input, sysroot: self.input.sysroot, everythingFree: work.startEverythingFree, bootPageSets: work.bootPageSets,
-        context: context.map { $0 == .boot ? .boot : .rebuild(onlining: nil) })
-    }
-    let lists = simulator.lists
-    // The walk does not use Total pages: what only that figure rests on is left unsaid.
-    let diagnostics = input.diagnostics.filter { $0.relies != [.totalPages] }
-    Output.notes(diagnostics.map(\.description) + setupNotes)
-    var start: [ZoneReference: Int] = [:]
-    for zone in simulator.zones { start[zone.reference] = zone.free + simulator.pagesOnLists(zone.reference) }
-    var run = WorkloadRun(simulator: simulator)
+    Output.notes(simulation.notes)
+    let clock = ContinuousClock()
+    let origin = clock.now
+    var reporter = StepProgress(
+      now: { Double((clock.now - origin) / .milliseconds(1)) / 1000 },
+      write: { FileHandle.standardError.write($0.data(using: .utf8)!) })
     let isTerminal = isatty(STDERR_FILENO) != 0
     do {
-      try run.run(work) { done, total in
-        if total >= 20 && isTerminal {
-          FileHandle.standardError.write("\rstep \(done)/\(total)".data(using: .utf8)!)
-          if done == total { FileHandle.standardError.write("\n".data(using: .utf8)!) }
-        }
+      try simulation.run { progress in
+        if isTerminal { reporter.report(progress) }
+        return !interrupt.isRaised
       }
     } catch {
       Output.error("\(workload): \(error)")
       throw ExitCode.validationFailure
     }
+    let run = simulation.run
     if let plot {
-      let picture = SimulationPlot(results: run.results, start: start, zones: run.simulator.zones)
+      let picture = SimulationPlot(results: run.results, start: simulation.start, zones: run.simulator.zones)
       try OutputFile.write(picture.svg(), to: plot)
-      if plot == "-" { return }
     }
-    switch format {
-    case .table: print(SimulationReport.listsHeader(lists) + SimulationReport.table(run.results, topology: input.topology), terminator: "")
-    case .json: print(try Output.json(SimulationJSON(results: run.results, lists: lists, notes: diagnostics.map(\.description) + setupNotes, assumptions: AssumptionReport.list(diagnostics))))
+    if plot != "-" {
+      switch format {
+      case .table: print(simulation.table, terminator: "")
+      case .json:
+        // Walking printed orders the model disagrees with rests on the log, not on the model.
+        let lists = simulation.lists
+        let printed = lists.disagreementNote.map { [AssumptionReport(file: BootCapture.dmesgFile, assumed: $0, affects: [.nodeOrder])] } ?? []
+        let assumptions = AssumptionReport.list(simulation.diagnostics) + printed
+        print(try Output.json(SimulationJSON(results: run.results, lists: lists, notes: simulation.notes, assumptions: assumptions)))
+      }
+    }
+    switch run.ending {
+    case .finished: break
+    case .stoppedAtFailure(let step):
+      Output.notes(["step \(step)'s allocation failed: the workload ends there (--stop-at-failure)"])
+    case .interrupted(let step):
+      Output.error("interrupted (SIGINT) during step \(step): the steps before it are shown")
+      throw ExitCode(InterruptSignal.exitStatus)
     }
   }
 }
@@ -89,10 +102,13 @@ struct SimulationJSON: Encodable {
     var reason: String
     /// Each node's fallback order, as `Fallback order for Node N:` prints it.
     var nodeOrders: [String: [Int]]
+    /// The model's order of each node whose order dmesg printed otherwise (the printed one is walked).
+    var modelOrders: [String: [Int]]
     init(_ lists: ListsInEffect) {
       build = lists.name
       reason = lists.reason
       nodeOrders = Dictionary(uniqueKeysWithValues: lists.nodeOrders.map { (String($0.key.rawValue), $0.value.map(\.rawValue)) })
+      modelOrders = Dictionary(uniqueKeysWithValues: lists.printedOverModel.map { (String($0.node.rawValue), $0.model.map(\.rawValue)) })
     }
   }
   struct Step: Encodable {

@@ -11,9 +11,6 @@ struct ZoneinfoCommand: AsyncParsableCommand {
 
   @OptionGroup var input: InputOptions
 
-  @Option(name: .customLong("set"), help: "A what-if sysctl, e.g. vm.watermark_scale_factor=200 (repeatable).")
-  var settings: [String] = []
-
   @Flag(help: "Show the arithmetic zone by zone.") var explain = false
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case table, zoneinfo, json }
@@ -22,10 +19,8 @@ struct ZoneinfoCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    let run: ZoneinfoRun
-    do { run = try reportingErrors { try ZoneinfoRun(input: input, sysroot: self.input.sysroot, settings: settings) } } catch let error as ZoneinfoRun.SettingError {
-      Output.error(error.description)
-      throw ExitCode.validationFailure
+    let run = try reportingErrors {
+      try ZoneinfoRun(input: input, sysroot: self.input.sysroot)
     }
     let (report, notes, onlineCPUs) = (run.report, run.diagnostics, run.onlineCPUs)
     if explain {
@@ -36,8 +31,7 @@ struct ZoneinfoCommand: AsyncParsableCommand {
     switch format {
     case .zoneinfo:
       try KernelTextOutput.print(.zoneinfo, diagnostics: notes) {
-        ZoneinfoFormat.text(report, topology: input.topology, profile: input.profile, onlineCPUs: onlineCPUs)
-          .split(separator: "\n").map(String.init)
+        ZoneinfoFormat.write(report, topology: input.topology, profile: input.profile, onlineCPUs: onlineCPUs, to: &$0)
       }
     case .table:
       Output.notes(notes.map(\.description))

@@ -24,6 +24,8 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Kernel release whose rules apply (6.1, 6.12, 5.15, 2.6.24, …); default: the input's.")
   var kernel: String?
 
+  @OptionGroup(title: "What-if edits") var whatIf: EditOptions
+
   func validate() throws {
     let given = zip(["'--sysroot'", "'--topology'", "'--input'"], [sysrootArgument, topology, input]).filter { $0.1 != nil }.map(\.0)
     if given.count > 1 {
@@ -41,11 +43,12 @@ struct InputOptions: ParsableArguments {
   }
 
   func load() throws -> ModelInput {
-    if let input { return try ModelInput.load(input: input, format: inputFormat, kernel: kernel) }
+    let edits = try whatIf.edits()
+    if let input { return try ModelInput.load(input: input, format: inputFormat, kernel: kernel).applying(edits) }
     if let sysrootArgument, SysrootArchive.isArchive(sysrootArgument) {
       _ = try SysrootArchive.root(of: sysrootArgument)
     }
-    return try ModelInput.load(sysroot: sysroot, topologyFile: topology, kernel: kernel)
+    return try ModelInput.load(sysroot: sysroot, topologyFile: topology, kernel: kernel, edits: edits)
   }
 }
 

@@ -17,14 +17,29 @@ enum KernelTextOutput {
     _ format: Exactness.KernelText, diagnostics: [Diagnostic], extra: Set<Diagnostic.Reliance> = [],
     lines: () -> [String]?
   ) throws {
+    var computed: [String]? = nil
+    try print(format, diagnostics: diagnostics, extra: extra, available: { computed = lines(); return computed != nil }) { out in
+      for line in computed! {
+        out.write(line)
+        out.write(byte: UInt8(ascii: "\n"))
+      }
+    }
+  }
+
+  /// As ``print(_:diagnostics:extra:lines:)``, the lines written by `write` through the one
+  /// buffered writer; `available` says whether the input can give them at all.
+  static func print(
+    _ format: Exactness.KernelText, diagnostics: [Diagnostic], extra: Set<Diagnostic.Reliance> = [],
+    available: () -> Bool = { true }, write: (inout ByteWriter) -> Void
+  ) throws {
     Output.notes(diagnostics.map(\.description))
     let blocking = Exactness.blocking(diagnostics, for: format, extra: extra)
-    guard blocking.isEmpty, let lines = lines() else {
+    guard blocking.isEmpty, available() else {
       Output.error(
         "--format \(format.rawValue.split(separator: " ").last!) prints the kernel's own lines only, and \(blocking.isEmpty ? "this input cannot give them" : "\(blocking.count == 1 ? "one note" : "\(blocking.count) notes") above \(blocking.count == 1 ? "says" : "say") what they would rest on that the input does not state"): use --format table or json, which state every assumption")
       throw ExitCode(Exactness.exitStatus)
     }
-    for line in lines { Swift.print(line) }
+    Output.write(write)
   }
 
   /// The exit statuses every command documents (`--help` and the README).

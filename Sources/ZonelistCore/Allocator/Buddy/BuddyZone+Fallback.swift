@@ -179,3 +179,46 @@ extension BuddyZone {
     }
   }
 }
+
+extension BuddyZone {
+  /// Takes up to `count` blocks of `order` for an allocation of `type`, as that many calls of
+  /// `take(order:type:noFragment:mode:)` would (a per-CPU refill), in runs of consecutive
+  /// blocks.
+  ///
+  /// A block of a higher order with nothing smaller on `type`'s lists is taken from its start
+  /// block by block: the state that reaches is the block's remainder split the way `expand()`
+  /// splits it, one aligned block per order at the head of its list, so it is made at once.
+  ///
+  /// Kernel: `rmqueue_bulk()` → `__rmqueue()` → `__rmqueue_smallest()` and `expand()`.
+  /// - Complexity: O(blocks split + fallbacks), not O(`count`).
+  mutating func take(_ count: Int, order: Int, type: MigrateType, noFragment: Bool, mode: inout RemoveMode) -> [(page: Int, blocks: Int)] {
+    var runs: [(page: Int, blocks: Int)] = []
+    var taken = 0
+    func note(_ page: Int, _ blocks: Int) {
+      if let last = runs.last, last.page + last.blocks << order == page {
+        runs[runs.count - 1].blocks += blocks
+      } else {
+        runs.append((page, blocks))
+      }
+      taken += blocks
+    }
+    while taken < count {
+      if rules == .mixedLists || mode == .normal, let (page, current) = removeSmallest(order: order, type: type) {
+        let blocks = Swift.min(count - taken, 1 << (current - order))
+        // The remainder [page + blocks << order, page + 2^current), in aligned blocks.
+        var rest = page + blocks << order
+        let end = page + 1 << current
+        while rest < end {
+          let size = (rest - page) & -(rest - page)
+          addToFreeList(rest, order: size.trailingZeroBitCount, type: type)
+          rest += size
+        }
+        note(page, blocks)
+        continue
+      }
+      guard let page = take(order: order, type: type, noFragment: noFragment, mode: &mode) else { break }
+      note(page, 1)
+    }
+    return runs
+  }
+}

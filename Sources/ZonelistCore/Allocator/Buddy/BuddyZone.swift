@@ -46,6 +46,15 @@ struct BuddyZone: Sendable {
     }
     for index in page..<(page + (1 << order)) { state[index] = byte }
   }
+  /// The first block of `blocks` blocks of 2^`order` pages from `page` whose first page is not in use.
+  func firstNotInUse(from page: Int, blocks: Int, order: Int) -> Int? {
+    for block in 0..<blocks where state[page + block << order] > Self.inUseMovable { return page + block << order }
+    return nil
+  }
+  /// Sets the state of `count` pages from `page`.
+  mutating func setStates(from page: Int, count: Int, _ byte: UInt8) {
+    state.replaceSubrange(page..<(page + count), with: repeatElement(byte, count: count))
+  }
   /// Marks every page of a block as on a per-CPU list.
   mutating func markOnPerCPUList(_ page: Int, order: Int, type: MigrateType) { setState(page, order: order, Self.onPerCPUList(type)) }
   /// Marks an allocated block's pages in use; movable pages count as such for later fallbacks.
@@ -105,6 +114,9 @@ struct BuddyZone: Sendable {
   func blocks(order: Int) -> Int { (0..<Self.typeCount).reduce(0) { $0 + blockCounts[order * Self.typeCount + $1] } }
 
   // MARK: Free lists
+
+  /// The entries of one free list, front to back, dropped ones included.
+  func elements(order: Int, type: MigrateType) -> [UInt32] { lists[Self.listIndex(order: order, type: type)].elements }
 
   /// Bytes held by the free lists.
   var freeListBytes: Int { lists.reduce(0) { $0 + $1.capacityBytes } }
@@ -195,6 +207,13 @@ struct BuddyZone: Sendable {
 
   /// Kernel: `__rmqueue_smallest()`.
   mutating func takeSmallest(order: Int, type: MigrateType) -> Int? {
+    guard let (page, current) = removeSmallest(order: order, type: type) else { return nil }
+    expand(page, low: order, high: current, type: type)
+    return page
+  }
+
+  /// Takes the first block of the smallest order from `order` up on `type`'s lists, whole.
+  mutating func removeSmallest(order: Int, type: MigrateType) -> (page: Int, order: Int)? {
     var current = order
     while current <= Self.maxOrder {
       let index = Self.listIndex(order: current, type: type)
@@ -206,8 +225,7 @@ struct BuddyZone: Sendable {
           state[page] = Self.inUse
           blockCounts[index] -= 1
           account(-(1 << current), type)
-          expand(page, low: order, high: current, type: type)
-          return page
+          return (page, current)
         }
       }
       current += 1

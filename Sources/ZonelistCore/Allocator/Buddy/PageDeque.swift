@@ -41,6 +41,54 @@ struct PageDeque: Sendable {
     return storage[(head + count) & (storage.count - 1)]
   }
 
+  /// `count` entries from `start`, `step` apart, at the back, in that order (each as `pushBack`).
+  mutating func pushBack(from start: Int, count: Int, step: Int) {
+    reserve(count)
+    let mask = storage.count - 1
+    var page = start
+    for i in 0..<count {
+      storage[(head + self.count + i) & mask] = UInt32(truncatingIfNeeded: page)
+      page += step
+    }
+    self.count += count
+  }
+
+  /// `count` entries from `start`, `step` apart, at the front, in that order (each as `pushFront`:
+  /// the last ends up first).
+  mutating func pushFront(from start: Int, count: Int, step: Int) {
+    reserve(count)
+    let mask = storage.count - 1
+    var page = start
+    for _ in 0..<count {
+      head = (head &- 1) & mask
+      storage[head] = UInt32(truncatingIfNeeded: page)
+      page += step
+    }
+    self.count += count
+  }
+
+  /// Takes `count` entries from the front (each as `popFront`), as runs of entries `step` apart.
+  mutating func popFront(_ count: Int, step: Int) -> [(start: Int, count: Int)] {
+    precondition(count <= self.count, "popping \(count) of \(self.count) entries")
+    var runs: [(start: Int, count: Int)] = []
+    let mask = storage.count - 1
+    var i = 0
+    while i < count {
+      let start = Int(storage[(head + i) & mask])
+      var length = 1
+      while i + length < count && Int(storage[(head + i + length) & mask]) == start + length * step { length += 1 }
+      runs.append((start, length))
+      i += length
+    }
+    head = (head + count) & mask
+    self.count -= count
+    return runs
+  }
+
+  private mutating func reserve(_ extra: Int) {
+    while count + extra > storage.count { grow() }
+  }
+
   /// Keeps the entries `keep` accepts, in order.
   mutating func filter(_ keep: (UInt32) -> Bool) {
     var kept: [UInt32] = []

@@ -1,0 +1,189 @@
+/// Reads the distance table from the online nodes' `distance` files.
+///
+/// Kernel: `node_read_distance()` prints `node_distance(nid, i)` for every online node `i`.
+/// A row that lists every possible node or every node directory instead (snapshots can be
+/// inconsistent) is read as such; missing rows are completed from the other rows as if the
+/// table were symmetric, and the kernel's defaults (10/20) fill what no file gives.
+///
+/// - Complexity: O(n²) for n nodes, without hashing per cell: rows are scattered into a dense
+///   table by column position, the columns being sorted lists merged once.
+struct DistanceReader {
+  let files: SnapshotFiles
+  let online: [Int]
+  let possible: [Int]
+  let directories: [Int]
+  typealias Path = SystemSnapshot.Path
+
+  /// Which nodes a row's values are for.
+  enum Columns: Int, CaseIterable { case online, possible, directories }
+
+  /// One node's row as its file gives it.
+  struct Row {
+    /// The node's position in ``DistanceReader/online``.
+    var onlineIndex: Int
+    var values: [Int]
+    var columns: Columns
+  }
+
+  func ids(_ columns: Columns) -> [Int] {
+    switch columns {
+    case .online: online
+    case .possible: possible
+    case .directories: directories
+    }
+  }
+
+  func read(notes: inout [Diagnostic]) throws(ImportError) -> DistanceMatrix {
+    var grouped = GroupedNotes()
+    var rows: [Row] = []
+    rows.reserveCapacity(online.count)
+    for (index, id) in online.enumerated() {
+      if let row = try row(of: id, onlineIndex: index, grouped: &grouped) { rows.append(row) }
+    }
+    notes += grouped.rendered
+    var kinds: Set<Columns> = [.online]
+    for row in rows { kinds.insert(row.columns) }
+    let tableIDs = rows.isEmpty ? online : Array(kinds.reduce(into: Set<Int>()) { $0.formUnion(ids($1)) }).sorted()
+    let distances: DistanceMatrix
+    if rows.isEmpty {
+      distances = .uniform(online.map { NodeID($0) })
+      if !grouped.isEmpty { notes.append(.defaultDistances) }
+    } else {
+      distances = try table(rows, kinds: kinds, tableIDs: tableIDs, notes: &notes)
+    }
+    var inTable = Set(tableIDs)
+    let uncovered = possible.filter { !inTable.contains($0) }
+    inTable.removeAll()
+    if !uncovered.isEmpty {
+      notes.append(.offlineWithoutDistances(nodes: uncovered))
+    }
+    return distances
+  }
+
+  /// Node `id`'s row, or nil (with a grouped note) when its file is missing, empty or all zero.
+  private func row(of id: Int, onlineIndex: Int, grouped: inout GroupedNotes) throws(ImportError) -> Row? {
+    let path = Path.node(id, "distance")
+    guard let text = files[path] else {
+      grouped.add("missing", id, Diagnostic.distanceMissing)
+      return nil
+    }
+    var values: [Int] = []
+    values.reserveCapacity(online.count)
+    var allZero = true
+    for field in text.fields(text.all) {
+      guard let value = text.integer(field) else {
+        throw ImportError(file: files.name(path), line: 1, text: text.trimmedString(text.all), expected: "distances as integers")
+      }
+      if value != 0 { allZero = false }
+      values.append(value)
+    }
+    let columns: Columns
+    let (online, possible, directories) = (self.online, self.possible, self.directories)
+    if values.isEmpty {
+      grouped.add("empty", id, Diagnostic.distanceEmpty)
+      return nil
+    } else if values.count == online.count {
+      columns = .online
+    } else if values.count == possible.count {
+      columns = .possible
+      grouped.add("possible", id) { .distanceRowsPerPossibleNode(nodes: $0, possible: possible, online: online) }
+    } else if values.count == directories.count {
+      columns = .directories
+      grouped.add("directories", id) { .distanceRowsPerDirectory(nodes: $0, directories: directories, online: online) }
+    } else {
+      throw ImportError(
+        file: files.name(path), line: 1, text: text.trimmedString(text.all),
+        expected: "\(online.count) distances, one per online node (\(IDList.format(online)))")
+    }
+    if allZero {
+      // Kernel: ia64 without an ACPI SLIT prints node_distance() as 0.
+      grouped.add("zero", id, Diagnostic.distanceRowsZero)
+      return nil
+    }
+    return Row(onlineIndex: onlineIndex, values: values, columns: columns)
+  }
+
+  /// The position in `tableIDs` of each id of `ids` (both ascending, `ids` within `tableIDs`).
+  static func positions(of ids: [Int], in tableIDs: [Int]) -> [Int] {
+    var positions: [Int] = []
+    positions.reserveCapacity(ids.count)
+    var k = 0
+    for id in ids {
+      while tableIDs[k] != id { k += 1 }
+      positions.append(k)
+    }
+    return positions
+  }
+
+  /// The full table over `tableIDs`: each cell from its row, else from the mirrored cell, else
+  /// the kernel's default.
+  private func table(_ rows: [Row], kinds: Set<Columns>, tableIDs: [Int], notes: inout [Diagnostic]) throws(ImportError)
+    -> DistanceMatrix
+  {
+    let n = tableIDs.count
+    let positions = Columns.allCases.map { kinds.contains($0) ? Self.positions(of: ids($0), in: tableIDs) : [] }
+    var given = [Int](repeating: 0, count: n * n)
+    var isGiven = [Bool](repeating: false, count: n * n)
+    for row in rows {
+      let i = positions[Columns.online.rawValue][row.onlineIndex]
+      let columns = positions[row.columns.rawValue]
+      for (k, value) in row.values.enumerated() {
+        given[i * n + columns[k]] = value
+        isGiven[i * n + columns[k]] = true
+      }
+    }
+    var values = [Int](repeating: 0, count: n * n)
+    var (fromOthers, defaulted): ([Int], [Int]) = ([], [])
+    for i in 0..<n {
+      var (takenFromOthers, takenAsDefault) = (false, false)
+      for j in 0..<n {
+        if isGiven[i * n + j] {
+          values[i * n + j] = given[i * n + j]
+        } else if isGiven[j * n + i] {
+          values[i * n + j] = given[j * n + i]
+          takenFromOthers = true
+        } else {
+          values[i * n + j] = i == j ? DistanceMatrix.local : DistanceMatrix.remote
+          if i != j { takenAsDefault = true }
+        }
+      }
+      if takenFromOthers { fromOthers.append(tableIDs[i]) }
+      if takenAsDefault { defaulted.append(tableIDs[i]) }
+    }
+    notes += completionNotes(fromOthers: fromOthers, defaulted: defaulted)
+    do {
+      let matrix = try DistanceMatrix(nodes: tableIDs.map { NodeID($0) }, values: values)
+      let local = (0..<n).filter { i in (0..<n).contains { j in i != j && values[i * n + j] == DistanceMatrix.local } }
+      if !local.isEmpty { notes.append(.localDistanceBetweenNodes(nodes: local.map { tableIDs[$0] })) }
+      return matrix
+    } catch {
+      func wasGiven(_ from: NodeID, _ to: NodeID) -> Bool {
+        guard let i = tableIDs.firstIndex(of: from.rawValue), let j = tableIDs.firstIndex(of: to.rawValue) else { return false }
+        return isGiven[i * n + j]
+      }
+      let path: String
+      switch error {
+      case .distanceDiagonal(let node, value: _):
+        path = Path.node(node.rawValue, "distance")
+      case .distanceOutOfRange(let from, let to, value: _):
+        path = Path.node(wasGiven(from, to) ? from.rawValue : to.rawValue, "distance")
+      default: path = Path.nodeRoot
+      }
+      throw ImportError(file: files.name(path), line: 1, text: files.trimmedText(path), expected: "\(error)")
+    }
+  }
+
+  /// The notes on cells completed from the mirrored cell or by default.
+  private func completionNotes(fromOthers: [Int], defaulted: [Int]) -> [Diagnostic] {
+    var notes: [Diagnostic] = []
+    if !fromOthers.isEmpty {
+      // Only the online nodes' rows enter a boot build; an offline node's matter when it is built.
+      let onlineSet = Set(online)
+      let (onlineRows, offlineRows) = (fromOthers.filter(onlineSet.contains), fromOthers.filter { !onlineSet.contains($0) })
+      if !onlineRows.isEmpty { notes.append(.distancesFromOtherRows(nodes: onlineRows)) }
+      if !offlineRows.isEmpty { notes.append(.offlineDistancesFromOtherRows(nodes: offlineRows)) }
+    }
+    if !defaulted.isEmpty { notes.append(.distancesDefaulted(nodes: defaulted)) }
+    return notes
+  }
+}

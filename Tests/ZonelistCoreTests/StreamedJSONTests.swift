@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import ZonelistCore
+import ZonelistHarness
+
+/// The streamed json of `zonelist build` is byte for byte what `JSONEncoder` gives with
+/// `[.prettyPrinted, .sortedKeys]` (the format's definition before streaming).
+@Suite struct StreamedJSONTests {
+  static let topologies = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Topologies")
+
+  static func encoded(_ report: BuildReport) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(report), as: UTF8.self)
+  }
+
+  static func streamed(_ report: BuildReport) -> String {
+    var json = JSONWriter(ByteWriter())
+    report.writeJSON(to: &json)
+    return json.out.string
+  }
+
+  @Test(arguments: [
+    "03-two-nodes-default.yaml", "10-three-nodes-memoryless-middle.yaml", "21-five-nodes-asym-cpuless.yaml",
+    "33-sixteen-nodes-ties.yaml", "40-numa-off-four-nodes.yaml",
+  ])
+  func streamedEqualsEncoded(_ name: String) throws {
+    let input = try ModelInput.load(sysroot: nil, topologyFile: Self.topologies.appendingPathComponent(name).path, kernel: "6.12")
+    for context in [BuildContext.boot, .rebuild(onlining: nil)] {
+      let run = try ZonelistRun(input: input, context: context)
+      #expect(Self.streamed(run.report) == (try Self.encoded(run.report)), "\(name) \(context)")
+    }
+  }
+
+  /// Strings needing escapes, absent optionals, empty containers, a node not built.
+  @Test func escapesAndEmptyContainers() throws {
+    let input = try ModelInput.load(sysroot: nil, topologyFile: Self.topologies.appendingPathComponent("03-two-nodes-default.yaml").path, kernel: "6.12")
+    var report = try ZonelistRun(input: input, context: .boot).report
+    report.notes = ["a/b \"q\" back\\slash tab\t nl\n cr\r bell\u{7} nul\u{0} esc\u{1B} del\u{7F} é … 😀", ""]
+    report.assumptions = [AssumptionReport(file: "proc/zoneinfo", assumed: "x/y", affects: [.zones]), AssumptionReport(file: nil, assumed: "", affects: [])]
+    report.totalPages = nil
+    report.mobilityGrouping = nil
+    report.rulesAssumed = "7.2"
+    report.nodeLoad = [:]
+    report.cpus = []
+    report.nodes[1].fallback = nil
+    report.nodes[1].fallbackOrder = []
+    report.nodes[1].thisNode = []
+    report.nodes[1].zones = [:]
+    #expect(Self.streamed(report) == (try Self.encoded(report)))
+  }
+}
