@@ -82,7 +82,8 @@ public struct MachineSpec: Hashable, Sendable, Codable {
       throw .invalid(
         "node \(past.node)'s memory, laid out as QEMU's pc machine lays it out (above 4 GiB past the PCI hole), ends at page frame \(past.pages.upperBound), past \(architecture.physicalLimitText)")
     }
-    let layout = ZoneLayout(ranges: ranges, architecture: architecture, zoneTypes: KernelProfile(version: kernel).zoneTypes)
+    let layout = ZoneLayout(
+      ranges: ranges, architecture: architecture, zoneTypes: KernelProfile(version: kernel, architecture: architecture).zoneTypes)
     let laidOut: [NodeID: [ZoneType: ZoneSize]]
     do { laidOut = try layout.zones(options: options) } catch { throw .unsupported(error.description) }
     var built: [Node] = []
