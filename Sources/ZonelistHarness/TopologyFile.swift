@@ -170,8 +170,9 @@ public enum TopologyFile {
     /// `architecture:`, x86_64 when absent.
     func architecture(_ node: Yams.Node?) throws(ImportError) -> Architecture {
       guard let node else { return .x86_64 }
-      guard let name = node.string, let value = Architecture(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
-        throw fail(node, "an architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+      guard let name = node.string, let value = Architecture(name: name.replacingOccurrences(of: "-", with: "_")) else {
+        throw fail(
+          node, "an architecture: \(Architecture.allCases.map { "\($0.rawValue) (\($0.debianName))" }.joined(separator: ", "))")
       }
       return value
     }
@@ -182,6 +183,13 @@ public enum TopologyFile {
       let id = try integer(idNode, "a node id (an integer)")
       guard id >= 0 && id < Topology.maxNumNodes else {
         throw fail(idNode, "a node id in 0...\(Topology.maxNumNodes - 1) (MAX_NUMNODES is \(Topology.maxNumNodes))")
+      }
+      guard id < architecture.maxNumNodes else {
+        throw fail(
+          idNode,
+          architecture == .x86_32
+            ? "node 0 only: Debian's \(architecture.debianName) kernel is built without NUMA (MAX_NUMNODES is 1)"
+            : "a node id in 0...\(architecture.maxNumNodes - 1): Debian's \(architecture.debianName) kernel has NODES_SHIFT \(architecture.maxNumNodes.trailingZeroBitCount) (MAX_NUMNODES is \(architecture.maxNumNodes))")
       }
       var spec = MachineSpec.NodeSpec(id: NodeID(id))
       if let cpus = fields["cpus"] {

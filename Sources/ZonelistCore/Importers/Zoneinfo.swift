@@ -66,7 +66,7 @@ extension Zoneinfo {
     var totalPresent = 0
 
     enum SizeKey: Int, CaseIterable {
-      case spanned, present, managed, high
+      case spanned, present, managed, high, cma
       static let names = allCases.map { Array("\($0)".utf8) }
     }
     static let node = Array("Node ".utf8), zone = Array("zone".utf8)
@@ -98,7 +98,7 @@ extension Zoneinfo {
       guard words.count == 2, let key = SizeKey.allCases.first(where: { text.equals(words[0], SizeKey.names[$0.rawValue]) })
       else { return }
       guard var entry = current else {
-        if key == .high { return }
+        if key == .high || key == .cma { return }
         throw fail(number, line, "a 'Node N, zone NAME' header before '\(key)'")
       }
       guard let value = text.integer(words[1]), value >= 0 else { throw fail(number, line, "'\(key)' followed by a page count") }
@@ -114,6 +114,7 @@ extension Zoneinfo {
         }
       case .managed: entry.size.managed = Pages(value)
       case .high: entry.high = Pages(value)
+      case .cma: if value > 0 { entry.size.cma = Pages(value) }
       }
       seen |= 1 << key.rawValue
       current = entry
