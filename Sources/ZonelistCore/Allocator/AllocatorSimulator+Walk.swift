@@ -190,6 +190,7 @@ extension AllocatorSimulator {
   ) -> Served? {
     let (gfp, highestIndex, order) = (walk.gfp, walk.highestIndex, walk.order)
     let highest = profile.zoneTypes[highestIndex]
+    walkCount += 1
     guard let preferredZone = candidates.first else {
       if outcome.firstFailure.isEmpty {
         outcome.firstFailure = [
@@ -264,8 +265,9 @@ extension AllocatorSimulator {
       for zone in candidates {
         if noFallback && onlineNodeCount > 1 && zone != preferredZone && zoneNode[zone] != zoneNode[preferredZone] {
           // Locality matters more than fragmentation: retry allowing fragmenting fallbacks.
+          // (The zones before were refused by their checks, or a take failed: the retry walks
+          // them alike, so the serving zone's list may still serve the next allocations.)
           attempt.noFragment = false
-          refusedByChecksOnly = false
           continue retry
         }
         let usable = zoneUsable(zone, attempt: attempt, order: order, highestIndex: highestIndex)

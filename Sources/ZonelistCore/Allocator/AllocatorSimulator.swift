@@ -80,6 +80,8 @@ public struct AllocatorSimulator: Sendable {
   var noFragmentZones: [Bool]
   /// The shortcuts taken (same result, faster); tests turn them off to compare with the page-by-page walk.
   var shortcuts: Shortcuts = .all
+  /// Zonelist walks so far (``allocateOne``), for tests that check a shortcut was taken.
+  var walkCount = 0
   /// The tunables the watermarks came from, for recomputing them after memory is onlined.
   let tunables: VMTunables
   /// The high watermarks the kernel holds (the snapshot's, then those recomputed at each
