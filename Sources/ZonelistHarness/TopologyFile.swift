@@ -24,6 +24,7 @@ public enum TopologyFile {
 
   /// Parses YAML (or JSON) text into a node tree and a reader that locates errors in it.
   static func compose(_ text: String, file: String, expecting: String) throws(ImportError) -> (Yams.Node, Reader) {
+    try YAMLShape.check(text, file: file)
     let root: Yams.Node
     do {
       // UTF-8 named: `.default` looks the encoding up in the environment on every parse.

@@ -209,3 +209,52 @@ extension FuzzRegressionTests {
     #expect(tar.entries.map(\.path) == ["snap/online"])
   }
 }
+
+extension FuzzRegressionTests {
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  static func topologyError(_ text: String) -> ImportError? {
+    do {
+      _ = try TopologyFile.parse(text, file: "t.yaml")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// Fuzz target `topology` (timeout, over 100 s): duplicated, nested complex keys made Yams
+  /// sort them to name the duplicates, comparing nested sequences both ways per element. A
+  /// key that is not a scalar is refused, in one pass, before Yams composes the text.
+  @Test func nestedDuplicatedComplexKeysAreALocatedError() throws {
+    let seed = Self.repository.appending(path: "Fuzz/seeds/topology/timeout-yams-duplicate-complex-keys")
+    let text = try String(contentsOf: seed, encoding: .utf8)
+    let error = try #require(Self.topologyError(text))
+    #expect(error.line == 2)
+    #expect(error.text == "? - [22, 12, 17]")
+    #expect(error.expected == "a plain key (a sequence or mapping used as a key is not part of the format)")
+  }
+
+  /// Flow and explicit complex keys, and nesting past the bound, anywhere in the file.
+  @Test(arguments: [
+    ("nodes:\n  - id: 0\n    [a, b]: 1\n", 3, "a plain key (a sequence or mapping used as a key is not part of the format)"),
+    ("nodes:\n  - id: 0\n    ? {a: 1}\n    : 2\n", 3, "a plain key (a sequence or mapping used as a key is not part of the format)"),
+    ("? - a\n: 1\n", 1, "a plain key (a sequence or mapping used as a key is not part of the format)"),
+    ("nodes: " + String(repeating: "[", count: 65) + String(repeating: "]", count: 65) + "\n", 1,
+     "at most 64 nested collections"),
+  ])
+  func complexKeysAndDeepNestingAreLocatedErrors(text: String, line: Int, expected: String) throws {
+    let error = try #require(Self.topologyError(text))
+    #expect(error.file == "t.yaml")
+    #expect(error.line == line)
+    #expect(error.expected == expected)
+  }
+
+  /// Plain keys and 64 levels of nesting still read (the check refuses nothing the format has).
+  @Test func plainKeysAndSixtyFourLevelsPassTheShapeCheck() throws {
+    let deep = "nodes: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "\n"
+    let error = try #require(Self.topologyError(deep))
+    #expect(error.expected != "at most 64 nested collections")
+    #expect(Self.topologyError("nodes:\n  - id: 0\n    memory: 1G\n    cpus: 0\n") == nil)
+  }
+}
