@@ -13,9 +13,14 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
+    // The kernel's zonelist build transcribed in C: the peer measured in the same run.
+    .target(name: "KernelScan", path: "KernelScan"),
+    // `kernel-scan SYSROOT`: the same, as a whole process (for hyperfine).
+    .executableTarget(name: "kernel-scan", dependencies: ["KernelScan"], path: "KernelScanCLI"),
     .executableTarget(
       name: "ZonelistBenchmarks",
       dependencies: [
+        "KernelScan",
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "ZonelistCore", package: root),
         .product(name: "ZonelistHarness", package: root),

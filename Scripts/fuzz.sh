@@ -58,7 +58,7 @@ build() {
 
 run() {
   local target=$1; shift
-  [ -x "$scratch/bin/$target" ] || { echo "no target $target (Scripts/fuzz.sh list)"; exit 64; }
+  [ -x "$scratch/bin/$target" ] || { echo "no target $target (Scripts/fuzz.sh list)"; return 64; }
   local corpus="$scratch/corpus/${corpus_name:-$target}"
   mkdir -p "$corpus"
   local options=(-timeout="$timeout_seconds" -rss_limit_mb="$rss_limit_mb" -malloc_limit_mb="$rss_limit_mb" -detect_leaks=0 -artifact_prefix="$scratch/artifacts/$target-")
@@ -75,7 +75,7 @@ run() {
 case "${1:-}" in
   build) build ;;
   list) targets ;;
-  run) shift; [ $# -ge 1 ] || { echo "usage: $0 run TARGET [libFuzzer options]"; exit 64; }; run "$@" ;;
+  run) shift; [ $# -ge 1 ] || { echo "usage: $0 run TARGET [libFuzzer options]"; exit 64; }; run "$@" || exit $? ;;
   ci)
     seconds=${2:-30}
     build
@@ -101,14 +101,14 @@ case "${1:-}" in
     for target in $(targets); do
       if [ "${#pids[@]}" -ge 2 ]; then
         wait "${pids[0]}" || failed=1
-        cat "$scratch/logs/ci-${names[0]}.log.summary"
+        cat "$scratch/logs/ci-${names[0]}.log.summary" || true
         pids=("${pids[@]:1}") names=("${names[@]:1}")
       fi
       ci_one "$target" & pids+=($!) names+=("$target")
     done
     for index in "${!pids[@]}"; do
       wait "${pids[$index]}" || failed=1
-      cat "$scratch/logs/ci-${names[$index]}.log.summary"
+      cat "$scratch/logs/ci-${names[$index]}.log.summary" || true
     done
     [ "$failed" -eq 0 ] || exit 1 ;;
   campaign)

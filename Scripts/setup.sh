@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what zonelist needs on a fresh Debian machine (QEMU, busybox-static, chromium for the browser test) and builds it.
+# Installs what zonelist needs on a fresh Debian machine (QEMU for x86 and arm, busybox-static, chromium for the browser test) and builds it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+command -v qemu-system-x86_64 >/dev/null && command -v qemu-system-i386 >/dev/null || need+=(qemu-system-x86)
+command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
 [ -x /bin/busybox ] && /bin/busybox --help 2>/dev/null | grep -q static || dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 # Headless Chromium renders the HTML report and the SVGs in the browser test (Tests/CLITests/BrowserTests.swift).
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)

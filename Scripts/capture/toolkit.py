@@ -16,31 +16,42 @@ class CaptureError(Exception):
     pass
 
 
-def kernels():
-    """{series: image}: `ZONELIST_KERNEL_<series>` (dots as underscores, e.g. ZONELIST_KERNEL_6_12)
-    when set, else what Scripts/fetch-kernels.sh has cached (--cached), else what it downloads."""
+def kernels(arch="amd64"):
+    """{series: image}: for amd64 `ZONELIST_KERNEL_<series>` (dots as underscores, e.g.
+    ZONELIST_KERNEL_6_12) when set, else what Scripts/fetch-kernels.sh [--arch ARCH] has cached
+    (--cached), else what it downloads. For i386 and arm64 the guest's busybox comes with them
+    (Scripts/fetch-kernels.sh --arch puts it where `zonelist run-guest` looks)."""
     script = os.path.join(REPO, "Scripts", "fetch-kernels.sh")
     found = {}
     for args in (["--all", "--cached"], ["--all"]):
-        p = subprocess.run([script] + args, capture_output=True, text=True)
+        p = subprocess.run([script, "--arch", arch] + args, capture_output=True, text=True)
         if p.returncode == 0:
             for line in p.stdout.splitlines():
                 series, image = line.split(None, 1)
-                found[series] = image
+                if series != "busybox":
+                    found[series] = image
             break
     for key, value in os.environ.items():
-        if key.startswith("ZONELIST_KERNEL_"):
+        if arch == "amd64" and key.startswith("ZONELIST_KERNEL_"):
             found[key[len("ZONELIST_KERNEL_"):].replace("_", ".")] = value
     return found
 
 
-def kernel(series, _cache={}):
-    if not _cache:
-        _cache.update(kernels())
-    if series not in _cache:
-        raise CaptureError(f"no {series} kernel: Scripts/fetch-kernels.sh --all has none, and "
-                           f"ZONELIST_KERNEL_{series.replace('.', '_')} is not set")
-    return _cache[series]
+def kernel(series, arch="amd64", _cache={}):
+    if arch not in _cache:
+        _cache[arch] = kernels(arch)
+    if series not in _cache[arch]:
+        raise CaptureError(f"no {arch} {series} kernel: Scripts/fetch-kernels.sh --arch {arch} --all has none"
+                           + (f", and ZONELIST_KERNEL_{series.replace('.', '_')} is not set" if arch == "amd64" else ""))
+    return _cache[arch][series]
+
+
+def release_series(image):
+    """The series (6.1, 7.2) of a Debian kernel image path: vmlinuz-6.1.0-50-686-pae, or
+    usr/lib/modules/7.2.13+deb14-arm64/vmlinuz."""
+    name = os.path.basename(image)
+    release = os.path.basename(os.path.dirname(image)) if name == "vmlinuz" else name[len("vmlinuz-"):]
+    return re.match(r"(\d+\.\d+)", release).group(1)
 
 
 def cli(_cache=[]):
@@ -95,11 +106,15 @@ class Guest:
 
 
 def boot(folder, series, init, files=(), topology=None, machine=None, append="", base=None,
-         steps=(), timeout=300):
-    """Boots the `series` kernel with guest /init `init` and returns the Guest.
+         steps=(), timeout=300, arch="amd64"):
+    """Boots the `series` kernel of `arch` (amd64, i386, arm64; for the newest kernel give the
+    series "newest") with guest /init `init` and returns the Guest.
     files: (host path, guest path) pairs; machine: QEMU options (a string) instead of a topology
     file; steps: one string of ';'-separated HMP commands per host step (@@HOST-STEP k, k from 0)."""
-    cmd = [cli(), "run-guest", "--kernel-image", kernel(series), "--init", init,
+    image = kernel(series, arch)
+    if series == "newest":
+        series = release_series(image)
+    cmd = [cli(), "run-guest", "--kernel-image", image, "--init", init,
            "--timeout", str(timeout), "--output", folder]
     cmd += ["--topology", topology] if topology else [f"--machine={machine}"]
     if append:

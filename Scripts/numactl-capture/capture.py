@@ -8,7 +8,7 @@ TOPOLOGY is a file name in Tests/Topologies without .yaml (default: all). Each i
 /usr/bin/numastat and /usr/bin/lstopo-no-graphics (Debian's numactl and hwloc packages, with
 the shared libraries they load) inside the guest. Their outputs go beside the boot fixture,
 Tests/ZonelistCoreTests/Fixtures/boot/<topology>-<series>/{numactl-hardware,numastat,numastat-m,
-hwloc.xml}; the guest's dmesg Fallback order lines must equal the fixture's (the same machine).
+hwloc.xml} and numactl-sysroot/ (the sysroot of the same boot); the guest's dmesg Fallback order lines must equal the fixture's (the same machine).
 
 Env: ZONELIST_KERNEL_<series>, ZONELIST as in ../capture/README.md.
 """
@@ -43,6 +43,17 @@ def fallback_lines(dmesg):
             if "Fallback order for Node" in l]
 
 
+def store_sysroot(got, dest):
+    """The sysroot of this very boot, beside the tools' outputs (dest/numactl-sysroot/): the
+    fixture's own sysroot comes from another boot, whose memblock allocations may land on
+    another node (numactl's sizes then differ by the initramfs)."""
+    root = os.path.join(dest, "numactl-sysroot")
+    shutil.rmtree(root, ignore_errors=True)
+    for path, data in got.items():
+        if path.startswith(("sys/", "proc/")):
+            toolkit.put(root, path, data)
+
+
 def run_one(item, work, dest_root, series, files):
     rundir = os.path.join(work, "runs", f"{item}-{series}")
     shutil.rmtree(rundir, ignore_errors=True)
@@ -59,6 +70,7 @@ def run_one(item, work, dest_root, series, files):
         if not got.get(name):
             raise toolkit.CaptureError(f"{item}-{series}: the guest printed no {name}")
         toolkit.put(dest, name, got[name])
+    store_sysroot(got, dest)
     return [f"{item}-{series}: " + got["numactl-hardware"].decode().splitlines()[0]]
 
 

@@ -61,18 +61,20 @@ def notes_of(name, phase):
     return notes
 
 
-def run_one(item, work, dest_root, timeout):
+def run_one(item, work, dest_root, timeout, arch):
     topology, series = item
-    rundir = os.path.join(work, "runs", f"{topology}-{series}")
+    label = topology.replace("/", "-")
+    rundir = os.path.join(work, "runs", f"{label}-{series}")
     shutil.rmtree(rundir, ignore_errors=True)
     source = os.path.join(toolkit.REPO, "Tests", "Topologies", f"{topology}.yaml")
-    guest = toolkit.boot(rundir, series, os.path.join(HERE, "guest", "init"), topology=source, timeout=timeout)
+    guest = toolkit.boot(rundir, series, os.path.join(HERE, "guest", "init"), topology=source, timeout=timeout, arch=arch)
+    series = guest.series()
     # qemu-args as in Fixtures/boot: the machine options, then the topology's own kernel options
     lines = subprocess.run([toolkit.cli(), "qemu-args", "--topology", source], check=True, capture_output=True,
                            text=True).stdout.splitlines()
     append = re.fullmatch(r"-append '(.*)'", lines[1]).group(1)
-    extra = append[len("console=ttyS0 panic=-1 quiet loglevel=0 mminit_loglevel=4"):].strip()
-    dest = os.path.join(dest_root, f"{topology}-{series}")
+    extra = re.sub(r"^console=\S+ panic=-1 (quiet )?loglevel=\d+ mminit_loglevel=4", "", append).strip()
+    dest = os.path.join(dest_root, f"{label}-{series}")
     shutil.rmtree(dest, ignore_errors=True)
     for path, data in guest.snapshot("boot").items():
         toolkit.put(dest, path, data)
@@ -95,11 +97,23 @@ def run_one(item, work, dest_root, timeout):
 def main():
     ap = toolkit.arguments(__doc__, "topology names (default: the eight of the fixtures)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per boot (default 600)")
+    ap.add_argument("--arch", default="amd64", choices=["amd64", "i386", "arm64"],
+                    help="amd64 (default; Fixtures/zoneinfo), or i386 (6.1) / arm64 (6.1, 6.12, newest): "
+                         "names are then files of Tests/Topologies/ARCH and the fixtures go to Fixtures/arch/ARCH-NAME-SERIES")
+    ap.add_argument("--series", help="only this series (6.1, 6.12, newest)")
     a = ap.parse_args()
     work = a.work or "/tmp/zoneinfo-capture"
+    names, series = a.names or TOPOLOGIES, ("6.1", "6.12")
     dest = a.dest or os.path.join(toolkit.FIXTURES, "zoneinfo")
-    items = [(t, s) for t in (a.names or TOPOLOGIES) for s in ("6.1", "6.12")]
-    sys.exit(1 if toolkit.parallel(a.jobs, lambda item: run_one(item, work, dest, a.timeout), items) else 0)
+    if a.arch != "amd64":
+        folder = os.path.join(toolkit.REPO, "Tests", "Topologies", a.arch)
+        names = [f"{a.arch}/{n}" for n in (a.names or sorted(f[:-5] for f in os.listdir(folder) if f.endswith(".yaml")))]
+        series = ("6.1",) if a.arch == "i386" else ("6.1", "6.12", "newest")
+        dest = a.dest or os.path.join(toolkit.FIXTURES, "arch")
+    if a.series:
+        series = (a.series,)
+    items = [(t, s) for t in names for s in series]
+    sys.exit(1 if toolkit.parallel(a.jobs, lambda item: run_one(item, work, dest, a.timeout, a.arch), items) else 0)
 
 
 main()

@@ -58,16 +58,16 @@ extension CaptureCase {
 
   /// Dumps for memory tiers beyond the standard capture (whose `sysroot` already holds the HMAT
   /// attributes, the `memory_tiering` lists, `demotion_enabled` and the dax devices): the
-  /// access links (as the file `node-access-links`), the memory blocks (`memory-blocks`),
-  /// `/proc/iomem`, and the guest's notes (`tmp/notes`).
+  /// access links (as the file `node-access-links`), the memory blocks (`memory-blocks`) and
+  /// the guest's notes (`tmp/notes`).
   public static let tierDumps = """
     N=/sys/devices/system/node
     access_links() { for l in $N/node*/access*/initiators/node* $N/node*/access*/targets/node*; do [ -L $l ] && echo "${l#$N/} -> $($B readlink $l)"; done; }
     emit_output node-access-links access_links
     dump /sys/devices/system/memory/block_size_bytes
-    memory_blocks() { for m in /sys/devices/system/memory/memory*; do echo "${m##*/} $($B cat $m/state) $($B ls -d $m/node* 2>/dev/null | $B sed 's|.*/||')"; done; }
+    memory_blocks() { for m in /sys/devices/system/memory/memory*; do [ -d $m ] || continue; echo "${m##*/} $($B cat $m/state) $($B ls -d $m/node* 2>/dev/null | $B sed 's|.*/||')"; done; }
     emit_output memory-blocks memory_blocks
-    dump /proc/iomem /tmp/notes
+    dump /tmp/notes
     """
 
   /// The plan for one boot: modules from `modulesDirectory` (`.ko.xz` decompressed here with

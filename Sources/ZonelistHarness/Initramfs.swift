@@ -84,46 +84,47 @@ public enum Initramfs {
     """
   }
 
-  /// Finds the static busybox once: `$BUSYBOX`, else `/bin/busybox`, else `/usr/bin/busybox`.
-  /// A dynamically linked busybox (Debian's `busybox`, not `busybox-static`) cannot run in
-  /// the guest, which has no libc: it is refused by name.
-  public static func locateBusybox(environment: [String: String] = ProcessInfo.processInfo.environment) throws(HarnessError) -> String {
-    let candidates = environment["BUSYBOX"].map { [$0] } ?? ["/bin/busybox", "/usr/bin/busybox"]
-    var dynamic: [String] = []
+  /// Finds a static busybox that runs in a guest of `architecture`: `$BUSYBOX`, else
+  /// `/bin/busybox`, else `/usr/bin/busybox` for x86-64; for i386 and arm64 `$BUSYBOX_I386` /
+  /// `$BUSYBOX_ARM64`, else `$BUSYBOX`, else what `Scripts/fetch-kernels.sh --arch ARCH` put in
+  /// `${ZONELIST_KERNEL_DIR:-~/.cache/zonelist/kernels}/ARCH/busybox/x/{bin,usr/bin}`. A dynamically linked
+  /// busybox (Debian's `busybox`, not `busybox-static`) cannot run in the guest, which has no
+  /// libc, and one of another architecture cannot run at all: both are refused by name.
+  public static func locateBusybox(
+    architecture: Architecture = .x86_64, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(HarnessError) -> String {
+    let name = architecture.debianName
+    var candidates: [String]
+    if architecture == .x86_64 {
+      candidates = environment["BUSYBOX"].map { [$0] } ?? ["/bin/busybox", "/usr/bin/busybox"]
+    } else {
+      let cache = environment["ZONELIST_KERNEL_DIR"] ?? (NSHomeDirectory() + "/.cache/zonelist/kernels")
+      candidates = [environment["BUSYBOX_" + name.uppercased()], environment["BUSYBOX"]].compactMap { $0 }
+      candidates += ["\(cache)/\(name)/busybox/x/bin/busybox", "\(cache)/\(name)/busybox/x/usr/bin/busybox"]
+    }
+    var refused: [String] = []
     for path in candidates {
       guard let binary = FileManager.default.contents(atPath: path) else { continue }
-      if try isStaticELF(binary, path: path) { return path }
-      dynamic.append(path)
-    }
-    if dynamic.isEmpty {
-      throw HarnessError("no busybox at \(candidates.joined(separator: " or ")): install Debian's busybox-static")
-    }
-    throw HarnessError("\(dynamic.joined(separator: " and ")) is dynamically linked: install Debian's busybox-static")
-  }
-
-  /// Whether an ELF file has no program interpreter (`PT_INTERP`), i.e. is statically linked.
-  static func isStaticELF(_ binary: Data, path: String) throws(HarnessError) -> Bool {
-    let bytes = [UInt8](binary)
-    func integer(_ offset: Int, _ size: Int) -> Int? {
-      guard offset >= 0, offset + size <= bytes.count else { return nil }
-      return (0..<size).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
-    }
-    guard bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]), bytes.count > 0x40, bytes[4] == 2,
-      let tableOffset = integer(0x20, 8), let entrySize = integer(0x36, 2), let count = integer(0x38, 2)
-    else { throw HarnessError("\(path) is not a 64-bit ELF program") }
-    for index in 0..<count {
-      guard let type = integer(tableOffset + index * entrySize, 4) else {
-        throw HarnessError("\(path): program header \(index) lies past the end of the file")
+      let elf = try ELFProgram(binary, path: path)
+      if elf.machine != architecture.elfMachine {
+        refused.append("\(path) is not a \(name) program")
+      } else if !elf.isStatic {
+        refused.append("\(path) is dynamically linked")
+      } else {
+        return path
       }
-      if type == 3 { return false }  // PT_INTERP
     }
-    return true
+    let install = architecture == .x86_64 ? "install Debian's busybox-static" : "run Scripts/fetch-kernels.sh --arch \(name) (it fetches \(name)'s busybox-static)"
+    if refused.isEmpty { throw HarnessError("no busybox at \(candidates.joined(separator: " or ")): \(install)") }
+    throw HarnessError("\(refused.joined(separator: "; ")): \(install)")
   }
 
   /// Builds the archive: busybox at `bin/busybox`, `script` at `init`, the guest library and
   /// `files` (their folders are created; a later file with the same path replaces an earlier one).
-  public static func build(script: String, files: [GuestFile] = [], busybox: String? = nil) throws(HarnessError) -> Data {
-    let busyboxPath = if let busybox { busybox } else { try locateBusybox() }
+  public static func build(
+    script: String, files: [GuestFile] = [], busybox: String? = nil, architecture: Architecture = .x86_64
+  ) throws(HarnessError) -> Data {
+    let busyboxPath = if let busybox { busybox } else { try locateBusybox(architecture: architecture) }
     guard let binary = FileManager.default.contents(atPath: busyboxPath) else {
       throw HarnessError("cannot read \(busyboxPath): install Debian's busybox-static")
     }
@@ -175,4 +176,34 @@ struct CPIOWriter {
 public struct HarnessError: Error, CustomStringConvertible {
   public var description: String
   public init(_ description: String) { self.description = description }
+}
+
+/// The two facts of an ELF program's header the guest needs: its machine and whether it has a
+/// program interpreter (`PT_INTERP`), i.e. is dynamically linked. 32- and 64-bit, little-endian.
+struct ELFProgram {
+  var machine: Int
+  var isStatic: Bool
+
+  init(_ binary: Data, path: String) throws(HarnessError) {
+    let bytes = [UInt8](binary)
+    func integer(_ offset: Int, _ size: Int) -> Int? {
+      guard offset >= 0, offset + size <= bytes.count else { return nil }
+      return (0..<size).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+    }
+    guard bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]), bytes.count > 0x34, bytes[4] == 1 || bytes[4] == 2, bytes[5] == 1 else {
+      throw HarnessError("\(path) is not a little-endian ELF program")
+    }
+    let wide = bytes[4] == 2
+    guard let machine = integer(0x12, 2), let tableOffset = wide ? integer(0x20, 8) : integer(0x1C, 4),
+      let entrySize = integer(wide ? 0x36 : 0x2A, 2), let count = integer(wide ? 0x38 : 0x2C, 2)
+    else { throw HarnessError("\(path): its ELF header is cut short") }
+    self.machine = machine
+    isStatic = true
+    for index in 0..<count {
+      guard let type = integer(tableOffset + index * entrySize, 4) else {
+        throw HarnessError("\(path): program header \(index) lies past the end of the file")
+      }
+      if type == 3 { isStatic = false }  // PT_INTERP
+    }
+  }
 }

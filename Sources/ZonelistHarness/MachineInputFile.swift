@@ -22,7 +22,8 @@ extension ModelInput {
   /// what the file's format does not say.
   public static func load(input path: String, format: MachineFormat?, kernel: String?) throws -> ModelInput {
     let imported = try MachineInputFile.load(path: path, format: format)
-    let (profile, source) = try resolveProfile(kernel: kernel, fromInput: imported.spec.kernel, inputName: "\(path) (\(imported.format.rawValue))")
+    let (profile, source) = try resolveProfile(
+      kernel: kernel, fromInput: imported.spec.kernel, inputName: "\(path) (\(imported.format.rawValue))", architecture: imported.spec.architecture)
     let topology: Topology
     do { topology = try imported.spec.topology(kernel: profile.version) } catch { throw HarnessError("\(path): \(error)") }
     return ModelInput(

@@ -1,3 +1,4 @@
+import Foundation
 public import ZonelistCore
 
 extension ModelInput {
@@ -32,5 +33,26 @@ extension ModelInput {
       do { try tunables.set(setting, zoneTypes: profile.zoneTypes) } catch { throw HarnessError("--set \(error)") }
     }
     return (tunables, notes)
+  }
+}
+
+extension ModelInput {
+  /// The machine as the boot's watermark computation saw it: each zone's managed pages less
+  /// those freed later in boot (``LateFreedMemory``, from the sysroot's `dmesg` and
+  /// `proc/iomem`); the machine as it is, with a diagnostic, when they cannot be told.
+  public func bootWatermarkTopology(sysroot: String?) -> (Topology, [Diagnostic]) {
+    let base = URL(fileURLWithPath: sysroot ?? "/")
+    func read(_ path: String) -> String? {
+      FileManager.default.contents(atPath: base.appendingPathComponent(path).path).map { String(decoding: $0, as: UTF8.self) }
+    }
+    guard spec == nil, let log = read(SnapshotManifest.kernelLogFile) else {
+      return (topology, [.lateFreedUnknown(reason: spec == nil ? "the sysroot has no dmesg" : "a topology file has no boot")])
+    }
+    do {
+      let freed = try LateFreedMemory(kernelLog: log, iomem: read(SnapshotManifest.iomem))
+      return (try freed.applied(to: topology), [])
+    } catch {
+      return (topology, [.lateFreedUnknown(reason: error.description)])
+    }
   }
 }

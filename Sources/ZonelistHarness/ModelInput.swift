@@ -25,8 +25,10 @@ public struct ModelInput: Sendable {
 
   /// Loads the input as ``load(sysroot:topologyFile:kernel:)`` does, then applies `edits`
   /// in order.
-  public static func load(sysroot: String?, topologyFile: String?, kernel: String?, edits: [MachineEdit]) throws -> ModelInput {
-    var input = try load(sysroot: sysroot, topologyFile: topologyFile, kernel: kernel)
+  public static func load(
+    sysroot: String?, topologyFile: String?, kernel: String?, edits: [MachineEdit], architecture: Architecture? = nil
+  ) throws -> ModelInput {
+    var input = try load(sysroot: sysroot, topologyFile: topologyFile, kernel: kernel, architecture: architecture)
     return try input.applying(edits)
   }
 
@@ -42,12 +44,16 @@ public struct ModelInput: Sendable {
   }
 
   /// Loads `--topology FILE` if given, else `--sysroot DIR`; `kernel` (`--kernel`)
-  /// overrides the release the input names.
-  public static func load(sysroot: String?, topologyFile: String?, kernel: String?) throws -> ModelInput {
+  /// overrides the release the input names, `architecture` (`--arch`) the architecture (the
+  /// file's `architecture:`, or the flavour of the snapshot's release, ``Architecture/init(release:)``).
+  public static func load(sysroot: String?, topologyFile: String?, kernel: String?, architecture: Architecture? = nil) throws
+    -> ModelInput
+  {
     if let topologyFile {
-      let spec = try TopologyFile.load(path: topologyFile)
+      var spec = try TopologyFile.load(path: topologyFile)
+      if let architecture { spec.architecture = architecture }
       let (profile, source) = try resolveProfile(
-        kernel: kernel, fromInput: spec.kernel, inputName: "\(topologyFile) (kernel:)")
+        kernel: kernel, fromInput: spec.kernel, inputName: "\(topologyFile) (kernel:)", architecture: spec.architecture)
       let topology: Topology
       do { topology = try spec.topology(kernel: profile.version) } catch {
         throw HarnessError("\(topologyFile): \(error)")
@@ -58,16 +64,23 @@ public struct ModelInput: Sendable {
     }
     let root = sysroot ?? "/"
     let snapshot = try Sysroot.read(root)
+    let named = snapshot.kernelRelease.flatMap { Architecture(release: $0) }
+    if let architecture, let named, architecture != named {
+      throw HarnessError(
+        "--arch \(architecture.rawValue): \(root)/proc/version names a \(named.rawValue) kernel (\(snapshot.kernelRelease ?? "")); leave --arch out or give \(named.rawValue)")
+    }
     let (profile, source) = try resolveProfile(
-      kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "\(root)/proc/version")
-    var notes = profileDiagnostics(profile) + snapshot.diagnostics
+      kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "\(root)/proc/version",
+      architecture: architecture ?? named ?? .x86_64)
+    // Without CONFIG_NUMA there is no node tree to miss: the one node is the kernel's own rule.
+    var notes = profileDiagnostics(profile) + snapshot.diagnostics.filter { profile.hasNUMA || $0 != .noNodeTree }
     var topology = snapshot.topology
     var totalPagesKnown = true
     let firstZone = profile.zoneTypes[0]
     let hasFirstZone = topology.possibleNodes.contains { $0[firstZone].isPopulated }
     if snapshot.zoneinfo == nil {
       totalPagesKnown = false
-    } else if profile.bootTotalPages == .presentLessMemmapAndDMAReserve && hasFirstZone {
+    } else if profile.bootTotalPages == .presentLessMemmapAndDMAReserve && profile.setsDMAReserve && hasFirstZone {
       if let reserve = try dmaReserve(root: root) {
         topology.dmaReserve = reserve
       } else {
@@ -108,19 +121,21 @@ public struct ModelInput: Sendable {
   ///
   /// A release named by hand must exist (``KernelReleases/check(_:)``); one read from a
   /// machine's `proc/version` exists by definition, newer or not, but must be modeled.
-  public static func resolveProfile(kernel: String?, fromInput: String?, inputName: String) throws -> (KernelProfile, String) {
+  public static func resolveProfile(
+    kernel: String?, fromInput: String?, inputName: String, architecture: Architecture = .x86_64
+  ) throws -> (KernelProfile, String) {
     if let kernel {
       guard let version = KernelVersion(parsing: kernel) else {
         throw HarnessError("--kernel \(kernel): expected a release like 6.1, 6.12 or 6.12.117+deb12-amd64")
       }
       do { try KernelReleases.check(version) } catch { throw HarnessError("--kernel \(kernel): \(error)") }
-      return (KernelProfile(version: version), "--kernel \(kernel)")
+      return (KernelProfile(version: version, architecture: architecture), "--kernel \(kernel)")
     }
     if let fromInput, let version = KernelVersion(parsing: fromInput) {
       guard version >= KernelReleases.oldestModeled else {
         throw HarnessError("\(inputName): \(KernelReleaseError.notModeled(version))")
       }
-      return (KernelProfile(version: version), "\(fromInput) from \(inputName)")
+      return (KernelProfile(version: version, architecture: architecture), "\(fromInput) from \(inputName)")
     }
     throw HarnessError("\(inputName) does not name the kernel: pass --kernel (e.g. --kernel 6.12)")
   }

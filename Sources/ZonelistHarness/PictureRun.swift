@@ -57,6 +57,6 @@ extension HTMLReport {
     self.init(
       title: run.picture.title, picture: run.picture, build: run.run.report, kernelLog: run.run.kernelLogLines,
       tiersTable: run.tiers.map { TiersReport.table($0.tiering, fallbackOrders: $0.fallbackOrders) }, tuning: zoneinfo.report,
-      topology: run.run.topology, zoneTypes: input.profile.zoneTypes, explanations: explanations, notes: notes)
+      zoneinfoTable: ZoneinfoFormat.table(zoneinfo.report, topology: input.topology, profile: input.profile), topology: run.run.topology, zoneTypes: input.profile.zoneTypes, explanations: explanations, notes: notes)
   }
 }

@@ -1,15 +1,17 @@
 import Foundation
 import ZonelistCore
 
-/// Boots a kernel under `qemu-system-x86_64` (software emulation) with a capture
-/// initramfs and collects what the guest printed.
+/// Boots a kernel under QEMU (software emulation) with a capture initramfs and collects what
+/// the guest printed. The image's header says its architecture (``KernelImage``), which picks
+/// the QEMU program, the console and the busybox (``Architecture/qemuProgram``).
 public struct QEMURunner: Sendable {
-  public var qemu: String
+  /// The QEMU program; `nil`: the one of the image's architecture.
+  public var qemu: String?
   public var kernelImage: String
   public var timeoutSeconds: Double
   public var memoryMiB: Int?
 
-  public init(kernelImage: String, qemu: String = "qemu-system-x86_64", timeoutSeconds: Double = 300) {
+  public init(kernelImage: String, qemu: String? = nil, timeoutSeconds: Double = 300) {
     self.kernelImage = kernelImage
     self.qemu = qemu
     self.timeoutSeconds = timeoutSeconds
@@ -52,19 +54,23 @@ public struct QEMURunner: Sendable {
   ///
   /// - Parameters:
   ///   - machineOptions: QEMU's `-m`, `-smp`, `-numa`, … options.
-  ///   - commandLine: The whole kernel command line.
+  ///   - commandLine: The whole kernel command line (`console=ttyS0` becomes the console of
+  ///     the image's architecture).
   public func run(_ guest: GuestProgram, machineOptions: [String], commandLine: String, consoleLog: String? = nil)
     throws(HarnessError) -> GuestRun
   {
     guard FileManager.default.fileExists(atPath: kernelImage) else {
       throw HarnessError("kernel image \(kernelImage) does not exist")
     }
+    let architecture = try KernelImage.architecture(of: kernelImage)
+    let commandLine = architecture.commandLine(commandLine)
     // Under heavy host load a software-emulated guest very rarely dies silently during boot
     // or hangs (seen three times in about 250 boots; each booted on the next try). Try once
     // more, and say so.
     for attempt in 1...2 {
       do {
-        return try runOnce(guest, machineOptions: machineOptions, commandLine: commandLine, consoleLog: consoleLog)
+        return try runOnce(
+          guest, architecture: architecture, machineOptions: machineOptions, commandLine: commandLine, consoleLog: consoleLog)
       } catch where attempt < 2 {
         FileHandle.standardError.write(Data("note: booting again after attempt \(attempt): \(error.description)\n".utf8))
       }
@@ -72,7 +78,9 @@ public struct QEMURunner: Sendable {
     preconditionFailure("the last attempt returns or throws")
   }
 
-  private func runOnce(_ guest: GuestProgram, machineOptions: [String], commandLine: String, consoleLog: String?)
+  private func runOnce(
+    _ guest: GuestProgram, architecture: Architecture, machineOptions: [String], commandLine: String, consoleLog: String?
+  )
     throws(HarnessError) -> GuestRun
   {
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-\(UUID().uuidString)")
@@ -81,7 +89,7 @@ public struct QEMURunner: Sendable {
     }
     defer { try? FileManager.default.removeItem(at: work) }
     var initrd = work.appendingPathComponent("initrd.cpio")
-    do { try Initramfs.build(script: guest.script, files: guest.files).write(to: initrd) } catch let error as HarnessError {
+    do { try Initramfs.build(script: guest.script, files: guest.files, architecture: architecture).write(to: initrd) } catch let error as HarnessError {
       throw error
     } catch { throw HarnessError("cannot write \(initrd.path): \(error.localizedDescription)") }
     if guest.isCompressed {
@@ -98,6 +106,7 @@ public struct QEMURunner: Sendable {
       ["-nographic", "-no-reboot", "-kernel", kernelImage, "-initrd", initrd.path, "-append", commandLine]
       + (qmp?.qemuOptions ?? []) + machineOptions
     let steps = HostSteps(guest.hostSteps, qmp: qmp)
+    let qemu = self.qemu ?? architecture.qemuProgram
     let result = try QEMURunner.run(
       qemu, arguments: arguments, timeout: timeoutSeconds, onLine: steps.observe, abort: { steps.hasFailed })
     if let consoleLog {
@@ -135,7 +144,7 @@ public struct QEMURunner: Sendable {
       if !data.isEmpty { collected.append(data) }
     }
     do { try process.run() } catch {
-      throw HarnessError("cannot start \(executable): \(error.localizedDescription) (install Debian's qemu-system-x86)")
+      throw HarnessError("cannot start \(executable): \(error.localizedDescription) (install Debian's \(executable.hasSuffix("aarch64") ? "qemu-system-arm" : "qemu-system-x86"))")
     }
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline && !abort() { Thread.sleep(forTimeInterval: 0.05) }

@@ -24,6 +24,7 @@ public enum TopologyFile {
 
   /// Parses YAML (or JSON) text into a node tree and a reader that locates errors in it.
   static func compose(_ text: String, file: String, expecting: String) throws(ImportError) -> (Yams.Node, Reader) {
+    try YAMLShape.check(text, file: file)
     let root: Yams.Node
     do {
       // UTF-8 named: `.default` looks the encoding up in the environment on every parse.
@@ -170,8 +171,9 @@ public enum TopologyFile {
     /// `architecture:`, x86_64 when absent.
     func architecture(_ node: Yams.Node?) throws(ImportError) -> Architecture {
       guard let node else { return .x86_64 }
-      guard let name = node.string, let value = Architecture(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
-        throw fail(node, "an architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+      guard let name = node.string, let value = Architecture(name: name.replacingOccurrences(of: "-", with: "_")) else {
+        throw fail(
+          node, "an architecture: \(Architecture.allCases.map { "\($0.rawValue) (\($0.debianName))" }.joined(separator: ", "))")
       }
       return value
     }
@@ -182,6 +184,13 @@ public enum TopologyFile {
       let id = try integer(idNode, "a node id (an integer)")
       guard id >= 0 && id < Topology.maxNumNodes else {
         throw fail(idNode, "a node id in 0...\(Topology.maxNumNodes - 1) (MAX_NUMNODES is \(Topology.maxNumNodes))")
+      }
+      guard id < architecture.maxNumNodes else {
+        throw fail(
+          idNode,
+          architecture == .x86_32
+            ? "node 0 only: Debian's \(architecture.debianName) kernel is built without NUMA (MAX_NUMNODES is 1)"
+            : "a node id in 0...\(architecture.maxNumNodes - 1): Debian's \(architecture.debianName) kernel has NODES_SHIFT \(architecture.maxNumNodes.trailingZeroBitCount) (MAX_NUMNODES is \(architecture.maxNumNodes))")
       }
       var spec = MachineSpec.NodeSpec(id: NodeID(id))
       if let cpus = fields["cpus"] {

@@ -9,12 +9,25 @@ public struct ZoneinfoRun: Sendable {
   public var diagnostics: [Diagnostic]
   public var onlineCPUs: [CPUID]
 
+  /// Which watermarks: as the kernel recomputes them, or as the boot set them.
+  public enum Figures: Sendable { case current, boot }
+
   /// Computes the tuning of `input` with its `vm` sysctls (``ModelInput/tunables(sysroot:)``:
   /// the sysroot's, or the kernel's defaults for a topology file, then the `--set` edits).
-  public init(input: ModelInput, sysroot: String?) throws {
+  ///
+  /// - Parameter watermarks: ``Figures/boot`` computes from the managed pages the boot's
+  ///   computation saw (``ModelInput/bootWatermarkTopology(sysroot:)``).
+  public init(input: ModelInput, sysroot: String?, watermarks: Figures = .current) throws {
     let (tunables, tunableNotes) = try input.tunables(sysroot: sysroot)
+    var notes = input.diagnostics + ZoneinfoLayout.diagnostics(for: input.profile.version) + tunableNotes
+    var computed = input.topology
+    if watermarks == .boot {
+      let (machine, lateNotes) = input.bootWatermarkTopology(sysroot: sysroot)
+      computed = machine
+      notes += lateNotes
+    }
     onlineCPUs = input.topology.cpus
-    report = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: onlineCPUs.count).compute(tunables)
-    diagnostics = input.diagnostics + ZoneinfoLayout.diagnostics(for: input.profile.version) + tunableNotes
+    report = TuningCalculator(topology: computed, profile: input.profile, onlineCPUCount: onlineCPUs.count).compute(tunables)
+    diagnostics = notes
   }
 }

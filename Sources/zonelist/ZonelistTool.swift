@@ -8,5 +8,5 @@ struct ZonelistTool: AsyncParsableCommand {
     abstract: "Reproduce, explain and verify how Linux orders memory fallback across NUMA nodes and zones.",
     discussion: KernelTextOutput.exitStatusDiscussion,
     version: ZonelistVersion.current,
-    subcommands: [BuildCommand.self, ExplainCommand.self, DrawCommand.self, ReportCommand.self, TiersCommand.self, ZoneinfoCommand.self, SimulateCommand.self, QEMUArgsCommand.self, CaptureCommand.self, CaptureCasesCommand.self, VerifyCommand.self, RunGuestCommand.self, SnapshotCommand.self, DiffCommand.self])
+    subcommands: [BuildCommand.self, ExplainCommand.self, DrawCommand.self, ReportCommand.self, TiersCommand.self, ZoneinfoCommand.self, SimulateCommand.self, QEMUArgsCommand.self, ExportCommand.self, CaptureCommand.self, CaptureCasesCommand.self, VerifyCommand.self, RunGuestCommand.self, SnapshotCommand.self, DiffCommand.self])
 }

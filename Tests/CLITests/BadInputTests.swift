@@ -15,6 +15,14 @@ import Testing
     ("duplicate node", "nodes:\n  - {id: 0, cpus: 0, memory: 1G}\n  - {id: 0, memory: 1G}\n", 3, "each node id once"),
     ("malformed yaml", "nodes:\n  - id: [0\n", 3, "well-formed YAML"),
     ("no nodes", "kernel: \"6.12\"\n", 1, "a 'nodes:' list"),
+    ("arm64 node id", "architecture: arm64\nnodes:\n  - {id: 0, cpus: 0, memory: 1G}\n  - id: 16\n    memory: 1G\n", 4,
+     "a node id in 0...15: Debian's arm64 kernel has NODES_SHIFT 4"),
+    ("i386 second node", "architecture: i386\nnodes:\n  - {id: 0, cpus: 0, memory: 1G}\n  - id: 1\n    memory: 1G\n", 4,
+     "node 0 only: Debian's i386 kernel is built without NUMA"),
+    ("i386 past PAE", "architecture: x86_32\nnodes:\n  - id: 0\n    cpus: 0\n    memory: 65G\n", 5,
+     "a memory size of at most 64G (the 36-bit physical address space of x86_32 (64 GiB))"),
+    ("unknown architecture", "architecture: sparc\nnodes:\n  - {id: 0, cpus: 0, memory: 1G}\n", 1,
+     "an architecture: x86_64 (amd64), x86_32 (i386), arm64 (arm64)"),
   ]
 
   @Test(arguments: cases.indices)

@@ -75,6 +75,20 @@ import ZonelistCore
     try expectWellFormed(result.stdout)
   }
 
+  /// Beyond 12 zones the plot has a panel per node, the nodes whose free memory changed first.
+  @Test func plotGroupsZonesByNodeBeyondADozen() throws {
+    let sixteen = Tool.repositoryRoot.appendingPathComponent("Tests/Topologies/33-sixteen-nodes-ties.yaml").path
+    let result = try Tool.run(["simulate", "--topology", sixteen, "--kernel", "6.12", "--workload", Self.workload, "--plot", "-"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains(">Node 0: DMA, DMA32<"), "node 0's two zones share a panel")
+    #expect(!result.stdout.contains(", zone "), "no panel per zone beyond 12 zones")
+    let panels = result.stdout.components(separatedBy: "font-size=\"13\" font-weight=\"bold\" fill=\"#222222\">Node ").dropFirst()
+      .compactMap { Int($0.prefix { $0.isNumber }) }
+    #expect(Set(panels).count == 16 && panels.count == 16, "one panel per node: \(panels)")
+    // Nodes 0-2 take the workload's pages; they come first.
+    #expect(Set(panels.prefix(3)) == [0, 1, 2], "\(panels)")
+  }
+
   /// A path that cannot be written is refused before any work (nothing on standard output).
   @Test(arguments: [
     ["simulate", "--topology", example, "--workload", workload, "--plot"],

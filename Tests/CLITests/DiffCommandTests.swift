@@ -56,6 +56,16 @@ import Testing
     #expect(result.stderr.contains("what-if: the machine as edited by --add-node 'memory=4G cpus=none distance=24,14,28,10 kind=dax-kmem'"))
   }
 
+  /// `--watermarks boot` prints kernel text only where the late frees can be told: a topology
+  /// file has no boot, and a boot fixture of an earlier session has no `proc/iomem`.
+  @Test(arguments: [example, boots + "/03-two-nodes-default-6.12"])
+  func bootWatermarksRefuseWhatTheInputCannotTell(_ input: String) throws {
+    let option = input.hasSuffix(".yaml") ? "--topology" : "--sysroot"
+    let result = try Tool.run(["zoneinfo", option, input, "--watermarks", "boot", "--format", "zoneinfo"])
+    #expect(result.status == 65, "\(result.stdout)")
+    #expect(result.stderr.contains("--watermarks boot: the pages freed after the boot set the watermarks cannot be told"), "\(result.stderr)")
+  }
+
   /// A snapshot's target must be new; the tarball holds one top folder named after it.
   @Test func snapshotWritesAFolderOrATarball() throws {
     let base = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-snap-\(UUID().uuidString)").path

@@ -31,6 +31,24 @@ import Testing
     #expect(result.stderr.contains("kernel image /nonexistent/vmlinuz does not exist"), "\(result.stderr)")
   }
 
+  /// A topology of one architecture and a kernel image of another: refused before QEMU starts,
+  /// by `verify` and `run-guest` alike.
+  @Test(arguments: ["verify", "run-guest"])
+  func aKernelOfAnotherArchitectureIsRefusedBeforeBooting(command: String) throws {
+    var header = [UInt8](repeating: 0, count: 0x240)
+    header.replaceSubrange(0x202..<0x206, with: Array("HdrS".utf8))
+    header[0x236] = 1  // XLF_KERNEL_64: an x86-64 bzImage
+    let image = try Tool.file(String(decoding: header, as: UTF8.self), name: "vmlinuz")
+    let topology = try Tool.file("architecture: i386\nnodes:\n  - {id: 0, cpus: 0, memory: 1G}\n")
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-guest-\(UUID().uuidString)").path
+    let extra = command == "run-guest" ? ["--init", "/dev/null", "--output", output] : []
+    let result = try Tool.run([command, "--kernel-image", image, "--topology", topology] + extra)
+    #expect(result.status == 64)
+    #expect(
+      result.stderr.contains("kernel image \(image) is built for x86_64 (amd64), but \(topology)'s architecture is x86_32 (i386)"),
+      "\(result.stderr)")
+  }
+
   /// `--machine` is split like `sh` splits words, and `qemu-args` quoted so that `sh` reads it back.
   @Test func shellWordsRoundTrip() throws {
     let words = try ShellWords.split(#"-m 768M,slots=4 -append 'a b' "c \"d\"" e\ f"#)

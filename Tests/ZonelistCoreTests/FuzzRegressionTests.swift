@@ -151,3 +151,110 @@ extension FuzzRegressionTests {
     }
   }
 }
+
+extension MachineInputFixtureTests {
+  /// Fuzz target `machines` (crash: "Fatal access conflict detected", at once): every error in
+  /// numactl's distance table trapped, as the error builder read the line number that was
+  /// passed inout beside it. A short row is a located error.
+  @Test func aShortNumactlDistanceRowIsALocatedError() throws {
+    let text = """
+      available: 2 nodes (0-1)
+      node 0 cpus: 0
+      node 0 size: 512 MB
+      node 0 free: 500 MB
+      node 1 cpus: 1
+      node 1 size: 512 MB
+      node 1 free: 500 MB
+      node distances:
+      node   0   1
+        0:  10  20
+        1:  20
+
+      """
+    #expect {
+      _ = try ImportedMachine.read(text, file: "numactl-hardware", format: .numactl)
+    } throws: { error in
+      guard let error = error as? ImportError else { return false }
+      return error.file == "numactl-hardware" && error.line == 11 && error.text == "  1:  20" && error.expected.hasPrefix("2 distances in the row of node 1")
+    }
+  }
+}
+
+extension FuzzRegressionTests {
+  /// A ustar header for `name` of `type` and `size` bytes, its checksum filled in.
+  static func tarHeader(_ name: String, type: Character, size: Int) -> [UInt8] {
+    var header = [UInt8](repeating: 0, count: 512)
+    func put(_ text: String, at offset: Int) { for (index, byte) in text.utf8.enumerated() { header[offset + index] = byte } }
+    func octal(_ value: Int, _ width: Int) -> String { String(repeating: "0", count: width - String(value, radix: 8).count) + String(value, radix: 8) }
+    put(name, at: 0)
+    put("0000644", at: 100)
+    put(octal(size, 11), at: 124)
+    put(octal(0, 11), at: 136)
+    put(String(type), at: 156)
+    put("ustar\u{0}00", at: 257)
+    put("        ", at: 148)
+    put(octal(header.reduce(0) { $0 + Int($1) }, 6) + "\u{0} ", at: 148)
+    return header
+  }
+
+  /// Fuzz target `archive` (crash: "Range requires lowerBound <= upperBound"): a pax record
+  /// with an `=` before its length's space (`path=snap/c … 53 L`) made a backwards range. Such
+  /// a record names no key: it is left out, and the archive is read.
+  @Test func aPaxRecordWithItsEqualsSignBeforeTheSpaceIsNoKey() throws {
+    let records = Array("path=snap/c 1\n".utf8)
+    var bytes = Self.tarHeader("././@PaxHeader", type: "x", size: records.count) + records
+    bytes += [UInt8](repeating: 0, count: 512 - records.count)
+    bytes += Self.tarHeader("snap/online", type: "0", size: 0) + [UInt8](repeating: 0, count: 1024)
+    let tar = try TarArchive(bytes: bytes, file: "snapshot.tar")
+    #expect(tar.entries.map(\.path) == ["snap/online"])
+  }
+}
+
+extension FuzzRegressionTests {
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  static func topologyError(_ text: String) -> ImportError? {
+    do {
+      _ = try TopologyFile.parse(text, file: "t.yaml")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// Fuzz target `topology` (timeout, over 100 s): duplicated, nested complex keys made Yams
+  /// sort them to name the duplicates, comparing nested sequences both ways per element. A
+  /// key that is not a scalar is refused, in one pass, before Yams composes the text.
+  @Test func nestedDuplicatedComplexKeysAreALocatedError() throws {
+    let seed = Self.repository.appending(path: "Fuzz/seeds/topology/timeout-yams-duplicate-complex-keys")
+    let text = try String(contentsOf: seed, encoding: .utf8)
+    let error = try #require(Self.topologyError(text))
+    #expect(error.line == 2)
+    #expect(error.text == "? - [22, 12, 17]")
+    #expect(error.expected == "a plain key (a sequence or mapping used as a key is not part of the format)")
+  }
+
+  /// Flow and explicit complex keys, and nesting past the bound, anywhere in the file.
+  @Test(arguments: [
+    ("nodes:\n  - id: 0\n    [a, b]: 1\n", 3, "a plain key (a sequence or mapping used as a key is not part of the format)"),
+    ("nodes:\n  - id: 0\n    ? {a: 1}\n    : 2\n", 3, "a plain key (a sequence or mapping used as a key is not part of the format)"),
+    ("? - a\n: 1\n", 1, "a plain key (a sequence or mapping used as a key is not part of the format)"),
+    ("nodes: " + String(repeating: "[", count: 65) + String(repeating: "]", count: 65) + "\n", 1,
+     "at most 64 nested collections"),
+  ])
+  func complexKeysAndDeepNestingAreLocatedErrors(text: String, line: Int, expected: String) throws {
+    let error = try #require(Self.topologyError(text))
+    #expect(error.file == "t.yaml")
+    #expect(error.line == line)
+    #expect(error.expected == expected)
+  }
+
+  /// Plain keys and 64 levels of nesting still read (the check refuses nothing the format has).
+  @Test func plainKeysAndSixtyFourLevelsPassTheShapeCheck() throws {
+    let deep = "nodes: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "\n"
+    let error = try #require(Self.topologyError(deep))
+    #expect(error.expected != "at most 64 nested collections")
+    #expect(Self.topologyError("nodes:\n  - id: 0\n    memory: 1G\n    cpus: 0\n") == nil)
+  }
+}

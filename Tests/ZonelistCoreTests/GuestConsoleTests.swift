@@ -82,6 +82,7 @@ import ZonelistHarness
     let busybox = FileManager.default.temporaryDirectory.appendingPathComponent("dynamic-busybox-\(UUID().uuidString)")
     // One program header of type PT_INTERP (3).
     var elf = Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1]) + Data(count: 0x80)
+    elf[0x12] = 62  // EM_X86_64
     elf[0x20] = 0x40
     elf[0x36] = 0x38
     elf[0x38] = 1

@@ -41,8 +41,8 @@ import ZonelistHarness
   @Test func everyBootHasItsQEMUArgumentsAndSomeHaveNumactl() {
     BootFixture.expectCount("boot")
     #expect(Self.cases.filter { $0.format == .qemu }.count == 200)
-    #expect(Self.cases.filter { $0.format == .numactl }.count >= 30, "the numactl capture ran on the 6.12 boots")
-    #expect(Self.cases.filter { $0.format == .hwloc }.count >= 30)
+    #expect(Self.cases.filter { $0.format == .numactl }.count == 46, "the numactl capture ran on 46 of the 6.12 boots")
+    #expect(Self.cases.filter { $0.format == .hwloc }.count == 46)
   }
 
   @Test(arguments: cases)
@@ -58,6 +58,12 @@ import ZonelistHarness
       return
     }
     #expect(input.spec != nil)
+    if item.format == .hwloc && item.fixture.name.contains("numa-fake") {
+      // hwloc lists the real node only, not numa=fake's emulated ones: it cannot describe these.
+      let online = try Sysroot.read(item.fixture.path).topology.onlineNodes.count
+      #expect(input.topology.onlineNodes.count < online, "\(item)")
+      return
+    }
     let detected = try MachineInputFile.load(path: path, format: nil)
     #expect(detected.format == item.format, "\(item): detected as \(detected.format)")
     let run = try ZonelistRun(input: input, context: .boot)

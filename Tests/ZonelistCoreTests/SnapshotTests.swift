@@ -81,6 +81,40 @@ import ZonelistHarness
     #expect(captured.contains { $0.hasSuffix("/cache/index0/size") }, "\(name): no CPU cache files")
   }
 
+  /// A boot captured with the shared list holds `proc/sys/vm` and what tells the pages freed
+  /// after the boot set the watermarks, so the zoneinfo lines the model prints equal the
+  /// guest's own `/proc/zoneinfo`, line for line, the run-time lines left out (the README's
+  /// filter; before 6.7 the page sets' `high:` is a boot figure and is compared too).
+  @Test(arguments: captures.map(\.name))
+  func bootWatermarksAreTheGuestsZoneinfo(_ name: String) throws {
+    let folder = BootFixture.directory + "/snapshot/" + name
+    let input = try ModelInput.load(sysroot: folder, topologyFile: nil, kernel: nil)
+    let (tunables, notes) = try input.tunables(sysroot: folder)
+    #expect(notes.isEmpty, "\(name): \(notes)")
+    let (boot, lateNotes) = input.bootWatermarkTopology(sysroot: folder)
+    #expect(lateNotes.isEmpty, "\(name): \(lateNotes)")
+    let report = TuningCalculator(topology: boot, profile: input.profile, onlineCPUCount: input.topology.cpus.count).compute(tunables)
+    let model = ZoneinfoFormat.text(report, topology: input.topology, profile: input.profile, onlineCPUs: input.topology.cpus)
+      .split(separator: "\n").map(String.init)
+    let kernel = try String(contentsOfFile: folder + "/proc/zoneinfo", encoding: .utf8).split(separator: "\n").map(String.init)
+      .filter { Self.isComputedLine($0, autoTunedHigh: input.profile.version >= KernelVersion(6, 7)) }
+    #expect(model == kernel, "\(name): \(zip(model, kernel).first { $0 != $1 }.map { "model '\($0)' kernel '\($1)'" } ?? "lengths \(model.count) vs \(kernel.count)")")
+    // Without the late frees (the current managed pages) some watermark differs: the boot figure is not the recomputed one.
+    let current = ZoneinfoFormat.text(
+      TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: input.topology.cpus.count).compute(tunables),
+      topology: input.topology, profile: input.profile, onlineCPUs: input.topology.cpus)
+    #expect(current.split(separator: "\n").map(String.init) != kernel)
+  }
+
+  /// The lines of `/proc/zoneinfo` the model computes (the README's `grep -E`).
+  static func isComputedLine(_ line: String, autoTunedHigh: Bool) -> Bool {
+    let prefixes = ["Node ", "  pagesets", "    cpu: ", "  vm stats threshold"]
+    let fields = ["boost", "min", "low", "high", "promo", "spanned", "present", "managed", "cma", "protection:"]
+    let pageSetFields = ["batch:", "high_min:", "high_max:"] + (autoTunedHigh ? [] : ["high:"])
+    return prefixes.contains { line.hasPrefix($0) } || fields.contains { line.hasPrefix("        \($0) ") }
+      || pageSetFields.contains { line.hasPrefix("              \($0)") }
+  }
+
   /// The capture fixtures of this suite have a fixed count.
   @Test func captureCount() { BootFixture.expectCount("snapshot") }
 

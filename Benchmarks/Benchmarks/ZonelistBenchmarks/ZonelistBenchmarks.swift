@@ -55,20 +55,8 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
   simulatorBenchmarks()
+  EndToEnd.register()
   simulateEndToEndBenchmarks()
-  // `zonelist build --topology Inputs/1024-nodes.yaml --format kernel-log`, in process:
-  // read and check the file (a 1024x1024 distance table), lay memory out, build, print.
-  let input = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Inputs/1024-nodes.yaml").path
-  Benchmark("zonelist build end to end, 1024-node topology file", configuration: .init(maxDuration: .seconds(20), maxIterations: 5)) {
-    benchmark in
-    for _ in benchmark.scaledIterations {
-      let model = try! ModelInput.load(sysroot: nil, topologyFile: input, kernel: "6.12")
-      var builder = ZonelistBuilder(topology: model.topology, profile: model.profile, context: .boot)
-      let build = builder.build()
-      blackHole(KernelLog.lines(build, totalPages: TotalPages.boot(build, topology: model.topology) ?? 0).joined(separator: "\n"))
-    }
-  }
 }
 
 /// A 1 TiB machine: 4 nodes of 256 GiB, each with DMA32 and Normal, 8 CPUs per node.

@@ -67,9 +67,10 @@ public struct AllocationRecord: Sendable {
           cursor = (Int(weave.firstLane), 0)
           continue
         }
-        let zones = lanes[Int(weave.firstLane)...lastLane]
-        guard weave.laneCount < Self.maxLanes, !zones.contains(where: { Int($0.zone) == run.zone }), run.count <= UInt32.max
-        else { return startWeave(run) }
+        // (A loop, not a slice of `lanes`: a slice alive across the append below would copy the array.)
+        var zoneIsNew = weave.laneCount < Self.maxLanes && run.count <= UInt32.max
+        for lane in Int(weave.firstLane)...lastLane where Int(lanes[lane].zone) == run.zone { zoneIsNew = false }
+        guard zoneIsNew else { return startWeave(run) }
         lanes.append(Lane(zone: Int32(run.zone), start: UInt32(run.start), weight: UInt32(run.count)))
         weaves[last].laneCount += 1
         weaves[last].blocks += run.count

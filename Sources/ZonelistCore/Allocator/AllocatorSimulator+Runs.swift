@@ -32,13 +32,15 @@ extension AllocatorSimulator {
   ///   - cycle: The node positions of a round (``interleaveRound(_:cpuNode:)``).
   ///   - offset: Where in the cycle the next allocation is.
   ///   - limit: The allocations left in the request.
-  /// - Returns: The allocations made (a whole number of rounds; 0 when no round could be taken).
+  /// - Returns: The allocations made (a whole number of rounds; 0 when no round can be taken
+  ///   until another walk), or nil when rounds are taken at another offset (where each list
+  ///   serves neighbouring positions, so the record stays a weave).
   /// - Complexity: O(rounds × positions) for the record at worst; O(positions) when each list's
   ///   pages are consecutive.
   mutating func takeRounds(
     cycle: [Int], from offset: Int, upTo limit: Int, lists: inout [ListInUse?], walks: Int, walk: Walk, countsHits: Bool,
     into outcome: inout Outcome, served: inout [Int]
-  ) -> Int {
+  ) -> Int? {
     let width = cycle.count
     guard limit >= 2 * width else { return 0 }
     let order = walk.order
@@ -63,6 +65,8 @@ extension AllocatorSimulator {
         distinct.append((list.set, list.index, list.zone, 1))
       }
     }
+    let lane = round.map { list in distinct.firstIndex { $0.set == list.set && $0.index == list.index }! }
+    guard zip(lane, lane.dropFirst()).allSatisfy({ $0 == $1 || $1 == $0 + 1 }) else { return nil }
     let rounds = distinct.reduce(limit / width) { Swift.min($0, pageSets[$1.set].blocks(list: $1.index) / $1.uses) }
     guard rounds > 0 else { return 0 }
     let byte = walk.movable ? BuddyZone.inUseMovable : BuddyZone.inUse

@@ -90,14 +90,14 @@ extension AllocatorSimulator {
           : interleavePositions[(request.interleaveStart + i) % interleavePositions.count]
         if shortcuts.contains(.interleaveRuns), !request.taskInterleave {
           // Rounds that could not be taken cannot be until another walk.
-          let rounds = roundsFailedAfterWalk == walks ? 0 : takeRounds(
+          let rounds: Int? = roundsFailedAfterWalk == walks ? 0 : takeRounds(
             cycle: interleavePositions, from: (request.interleaveStart + i) % interleavePositions.count, upTo: request.count - i, lists: &listOf,
             walks: walks, walk: walk, countsHits: policy.mode == .interleave, into: &outcome, served: &servedCounts)
-          if rounds > 0 {
+          if let rounds, rounds > 0 {
             i += rounds - 1
             continue
           }
-          roundsFailedAfterWalk = walks
+          if rounds == 0 { roundsFailedAfterWalk = walks }
           if var use = listOf[position], let zone = takeAgain(&use, walks: walks, walk: walk, into: &outcome) {
             listOf[position] = use
             servedCounts[zone] += pages

@@ -98,6 +98,8 @@ extension Diagnostic: CustomStringConvertible {
       return "the /proc/zoneinfo layout of kernel \(release.series) was not compared with a real one here (known: \(ZoneinfoLayout.knownSeries)): which lines it prints, and how it pads them, is assumed"
     case .tieringRulesUnconfirmed(let release):
       return "the tiering rules of \(release.series) are not confirmed (not read in its sources): they are placed by the upstream history (HMAT algorithm from 6.7 for kmem, for every node from 6.10; demotion lines printed as from 6.12)"
+    case .lateFreedUnknown(let reason):
+      return "--watermarks boot: the pages freed after the boot set the watermarks cannot be told (\(reason)): the current managed pages are used, as after a recompute"
     case .whatIf(let edits):
       return "what-if: the machine as edited by \(edits.joined(separator: ", ")) (applied in this order)"
     case .precedingBuildAssumed(let assumed):

@@ -85,6 +85,9 @@ public enum Diagnostic: Hashable, Sendable {
   case importedNodesRenumbered(format: MachineFormat, map: String)
   /// Parts of the description that do not change what the model computes.
   case importedIgnored(format: MachineFormat, what: String)
+  /// `--watermarks boot`, and the pages freed after the boot's watermark computation cannot
+  /// be told (``LateFreedMemory``): the current managed pages are used.
+  case lateFreedUnknown(reason: String)
 
   /// What a printed value can rest on.
   public enum Reliance: String, Hashable, Sendable, Codable, CaseIterable {
@@ -136,7 +139,7 @@ public enum Diagnostic: Hashable, Sendable {
       .distancesDefaulted:
       [.nodeOrder]
     case .dmaReserveMissing, .rebuildNeedsHighWatermarks: [.totalPages]
-    case .minFreeKbytesMissing, .tunablesMissing, .managedEstimatedAsPresent, .lastLevelCacheUnknown: [.watermarks]
+    case .minFreeKbytesMissing, .tunablesMissing, .managedEstimatedAsPresent, .lastLevelCacheUnknown, .lateFreedUnknown: [.watermarks]
     case .pageTypeInfoMissing, .pageTypeInfoUnreadable: [.freeBlocks]
     case .rulesAssumed, .tieringRulesUnconfirmed: [.rules]
     case .precedingBuildAssumed: [.precedingBuild]
@@ -182,7 +185,7 @@ public enum Diagnostic: Hashable, Sendable {
     case .pageTypeInfoMissing, .pageTypeInfoUnreadable: return "proc/pagetypeinfo"
     case .lastLevelCacheUnknown(let cpus): return cpus.count == 1 ? "sys/devices/system/cpu/cpu\(cpus[0])/cache" : "sys/devices/system/cpu/cpuN/cache"
     case .rulesAssumed, .rulesFromComparedSource, .zoneinfoLayoutAssumed, .tieringRulesUnconfirmed: return P.version
-    case .precedingBuildAssumed: return "dmesg"
+    case .precedingBuildAssumed, .lateFreedUnknown: return "dmesg"
     case .importedZonesLaidOut, .importedMachineType, .importedPossibleNodesUnknown, .importedDistancesMissing,
       .importedCPUsFromLocality, .importedNodesRenumbered, .importedIgnored:
       return nil

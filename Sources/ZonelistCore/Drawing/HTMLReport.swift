@@ -16,6 +16,8 @@ public struct HTMLReport: Sendable {
   /// `zonelist tiers`' table, when the kernel has tiers.
   public var tiersTable: String?
   public var tuning: TuningReport
+  /// `zonelist zoneinfo`'s table, shown folded under the highlights.
+  public var zoneinfoTable: String
   public var topology: Topology
   public var zoneTypes: [ZoneType]
   /// `zonelist explain` for the first nodes, by node.
@@ -24,7 +26,7 @@ public struct HTMLReport: Sendable {
 
   public init(
     title: String, picture: TopologyPicture, build: BuildReport, kernelLog: [String]?, tiersTable: String?, tuning: TuningReport,
-    topology: Topology, zoneTypes: [ZoneType], explanations: [(node: NodeID, text: String)], notes: [String]
+    zoneinfoTable: String, topology: Topology, zoneTypes: [ZoneType], explanations: [(node: NodeID, text: String)], notes: [String]
   ) {
     self.title = title
     self.picture = picture
@@ -32,6 +34,7 @@ public struct HTMLReport: Sendable {
     self.kernelLog = kernelLog
     self.tiersTable = tiersTable
     self.tuning = tuning
+    self.zoneinfoTable = zoneinfoTable
     self.topology = topology
     self.zoneTypes = zoneTypes
     self.explanations = explanations
@@ -126,6 +129,7 @@ public struct HTMLReport: Sendable {
     }
     out += "</table>\n"
     if rows > 4 * Self.detailLimit { out += "<p>… \(rows - 4 * Self.detailLimit) more zones: zonelist zoneinfo lists them all.</p>\n" }
+    out += "<details><summary>Every figure (<code>zonelist zoneinfo</code>)</summary>\n<pre>\(Markup.escape(zoneinfoTable))</pre>\n</details>\n"
     return out
   }
 

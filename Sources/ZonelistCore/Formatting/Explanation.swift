@@ -4,6 +4,7 @@ public enum Explanation {
   /// - Parameter maxCandidates: How many of each step's candidates to show, lowest scores
   ///   first (`nil`: all, in node order, as the kernel scans them).
   public static func text(_ explanation: NodeExplanation, build: ZonelistBuild, topology: Topology, maxCandidates: Int? = nil) -> String {
+    if !build.profile.hasNUMA { return withoutNUMA(explanation.node, build: build) }
     var out: [String] = []
     let local = explanation.node
     let steps = explanation.steps
@@ -49,6 +50,39 @@ public enum Explanation {
     }
     let after = build.nodeLoad.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
     out.append("node_load after the whole pass: \(after.isEmpty ? "all 0" : after)")
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  /// A kernel built without `CONFIG_NUMA` (Debian's 686-pae) has no node order to choose.
+  ///
+  /// Kernel: the UMA `build_zonelists()` of `mm/page_alloc.c`: `build_zonerefs_node()` puts the
+  /// node's populated zones in from the highest type down, so HighMem, the cheapest to give
+  /// away, is tried first and DMA, the scarcest, last; an allocation starts at the highest zone
+  /// its flags allow (`gfp_zone()`).
+  static func withoutNUMA(_ node: NodeID, build: ZonelistBuild) -> String {
+    let fallback = build[node]?.fallback ?? []
+    var out = [
+      "Zonelist of node \(node), kernel \(build.profile.version.series) rules on \(build.profile.architecture.rawValue), \(build.context.isBoot ? "boot" : "rebuild") build",
+      "The kernel is built without NUMA: one node, one zonelist, no node order to choose (no find_next_best_node(),",
+      "no Fallback order line, no Policy zone, no __GFP_THISNODE list). build_zonerefs_node() adds the node's",
+      "populated zones from the highest type down, so the cheapest memory is tried first and the scarcest last:",
+      "",
+      "  FALLBACK: " + fallback.map(\.description).joined(separator: " "),
+      "",
+      "An allocation starts at the highest zone its flags allow (gfp_zone()) and walks down from there:",
+    ]
+    for type in build.profile.zoneTypes.reversed() where type != .movable && fallback.contains(where: { $0.type == type }) {
+      let flags: String
+      switch type {
+      case .highmem: flags = "GFP_HIGHUSER (user pages)"
+      case .normal: flags = "GFP_KERNEL"
+      case .dma32: flags = "GFP_DMA32"
+      case .dma: flags = "GFP_DMA"
+      default: flags = type.kernelName
+      }
+      let list = NodeZonelists.eligible(fallback, atOrBelow: type).map(\.description).joined(separator: " ")
+      out.append("  " + flags + String(repeating: " ", count: max(1, 27 - flags.count)) + list)
+    }
     return out.joined(separator: "\n") + "\n"
   }
 

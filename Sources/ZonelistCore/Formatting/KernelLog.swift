@@ -49,14 +49,18 @@ public enum KernelLog {
     }
     out.write(builtLine(build, totalPages: totalPages))
     out.write(byte: UInt8(ascii: "\n"))
-    out.write(policyZoneLine(build))
-    out.write(byte: UInt8(ascii: "\n"))
+    // Kernel: `Policy zone:` is printed under CONFIG_NUMA only.
+    if build.profile.hasNUMA {
+      out.write(policyZoneLine(build))
+      out.write(byte: UInt8(ascii: "\n"))
+    }
   }
 
   /// The `mminit::zonelist` lines `mminit_loglevel=4` adds at boot.
   ///
   /// Kernel: `mminit_verify_zonelist()`: for each online node, list `general` then
   /// `thisnode`, for each populated zone of the node, the list's zones up to that zone.
+  /// Without CONFIG_NUMA there is no `thisnode` list (`MAX_ZONELISTS` is 1).
   public static func mminitLines(_ build: ZonelistBuild, topology: Topology) -> [String] {
     ByteWriter.lines { writeMminit(build, topology: topology, to: &$0) }
   }
@@ -65,7 +69,8 @@ public enum KernelLog {
   public static func writeMminit(_ build: ZonelistBuild, topology: Topology, to out: inout ByteWriter) {
     for node in topology.onlineNodes {
       guard let lists = build[node.id] else { continue }
-      for (name, list) in [("general", lists.fallback), ("thisnode", lists.thisNode)] {
+      let kinds = [("general", lists.fallback)] + (build.profile.hasNUMA ? [("thisnode", lists.thisNode)] : [])
+      for (name, list) in kinds {
         for type in build.profile.zoneTypes where node[type].isPopulated {
           out.write("mminit::zonelist ")
           out.write(name)

@@ -35,7 +35,7 @@ public enum ZoneinfoFormat {
         out.write("        spanned  \(size.spanned)\n")
         out.write("        present  \(size.present)\n")
         out.write("        managed  \(size.managed)\n")
-        if layout.hasBoostAndCMA { out.write("        cma      0\n") }
+        if layout.hasBoostAndCMA { out.write("        cma      \(size.cma ?? 0)\n") }
         out.write("        protection: (" + tuning.protection.map(String.init).joined(separator: ", ") + ")\n")
         guard size.isPopulated else { continue }
         out.write("  pagesets\n")

@@ -11,6 +11,12 @@ public struct BootOptions: Hashable, Sendable, Codable {
   public var movableCore: String?
   /// `kernelcore=…`, as written.
   public var kernelCore: String?
+  /// `mem=…` (x86: RAM above this address is dropped), as written.
+  public var mem: String?
+  /// `highmem=…` (i386: the HighMem zone's size), as written.
+  public var highmem: String?
+  /// `vmalloc=…` (i386: the vmalloc area, which bounds lowmem), as written.
+  public var vmalloc: String?
   /// `mminit_loglevel=N`.
   public var mminitLogLevel: Int?
   /// The whole command line.
@@ -33,6 +39,9 @@ public struct BootOptions: Hashable, Sendable, Codable {
       case "movablecore": movableCore = value
       case "kernelcore": kernelCore = value
       case "mminit_loglevel": mminitLogLevel = value.flatMap { Int($0) }
+      case "mem": mem = value
+      case "highmem": highmem = value
+      case "vmalloc": vmalloc = value
       default: break
       }
     }

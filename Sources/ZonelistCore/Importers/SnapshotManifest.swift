@@ -42,6 +42,7 @@ public enum SnapshotManifest {
       + group(SystemSnapshot.Path.nodeTreeFiles + nodeFiles + cpus, "every command: nodes, CPUs, distances")
       + group(proc, "zone sizes, watermarks; simulate: free blocks")
       + group(vmSysctls, "zoneinfo, simulate: the vm sysctls")
+      + group([iomem], "zoneinfo --watermarks boot: where the kernel image lies")
       + group(caches, "zoneinfo, simulate: the last-level cache share (PCPF_FREE_HIGH_BATCH)")
       + group(hmat + tiering + daxFiles, "tiers, explain --demotion: HMAT, dax/kmem, the kernel's tiers")
       + group([weightedInterleave + "/node[0-9]*"], "simulate: weighted-interleave weights")
@@ -49,6 +50,8 @@ public enum SnapshotManifest {
   }()
 
   public static let buddyinfo = "proc/buddyinfo"
+  /// Root sees the kernel image's physical place there (``LateFreedMemory``).
+  public static let iomem = "proc/iomem"
   public static let pageTypeInfo = "proc/pagetypeinfo"
   public static let weightedInterleave = "sys/kernel/mm/mempolicy/weighted_interleave"
 
@@ -62,8 +65,8 @@ public enum SnapshotManifest {
 
   /// Whether a live snapshot keeps a kernel log line: the release, the zonelist builds, the
   /// `mminit::zonelist` lines, the demotion targets, and the memory freed late in boot
-  /// (`Freeing …`, `RAMDISK:`), which explains why the boot's watermarks differ from later
-  /// recomputes. The rest of a machine's log is its owner's business, and no command reads it.
+  /// (`Freeing …`, `RAMDISK:`, the early node ranges), from which `zoneinfo --watermarks boot`
+  /// tells the boot's watermarks (``LateFreedMemory``). The rest of a machine's log is its owner's business, and no command reads it.
   ///
   /// Kernel: `build_zonelists()`/`build_all_zonelists()` (`mm/page_alloc.c`, `mm/mm_init.c`),
   /// `mminit_verify_zonelist()`, `establish_demotion_targets()` (`mm/memory-tiers.c`).
@@ -71,7 +74,7 @@ public enum SnapshotManifest {
     let text = KernelLog.strippingTimestamp(line)
     return KernelLog.isZonelistLine(text) || text.hasPrefix("mminit::zonelist ")
       || text.hasPrefix("Demotion targets for Node ") || text.hasPrefix("Linux version ") || text.hasPrefix("Freeing ")
-      || text.hasPrefix("RAMDISK: ")
+      || text.hasPrefix("RAMDISK: ") || text.hasPrefix("  node ") && text.contains(": [mem ")
   }
 
   /// Whether `name` matches one pattern component (`*`, `?`, `[0-9]` ranges, literal

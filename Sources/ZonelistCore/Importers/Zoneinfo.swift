@@ -75,7 +75,7 @@ extension Zoneinfo {
     var totalPresent = 0
 
     enum SizeKey: Int, CaseIterable {
-      case spanned, present, managed, high, min, low, boost
+      case spanned, present, managed, high, min, low, boost, cma
       static let names = allCases.map { Array("\($0)".utf8) }
     }
     static let node = Array("Node ".utf8), zone = Array("zone".utf8)
@@ -131,6 +131,7 @@ extension Zoneinfo {
       case .min: entry.min = Pages(value)
       case .low: entry.low = Pages(value)
       case .boost: entry.boost = Pages(value)
+      case .cma: if value > 0 { entry.size.cma = Pages(value) }
       }
       seen |= 1 << key.rawValue
       current = entry

@@ -1,12 +1,26 @@
 /// The rules one kernel generation follows when it builds zonelists.
 ///
 /// Kernel: the code of `mm/page_alloc.c` (`build_all_zonelists()` and helpers) at that
-/// version, together with Debian's amd64 configuration (`CONFIG_NODES_SHIFT=10`,
-/// `CONFIG_ZONE_DMA`, `CONFIG_ZONE_DMA32`, `CONFIG_ZONE_DEVICE`, no HighMem). Each rule
-/// below names the release where it changed; see `Docs/kernel-generations.md`.
+/// version, together with Debian's configuration of the architecture (amd64:
+/// `CONFIG_NODES_SHIFT=10`, `CONFIG_ZONE_DMA`, `CONFIG_ZONE_DMA32`, `CONFIG_ZONE_DEVICE`, no
+/// HighMem; 686-pae and arm64: ``KernelConfiguration``). Each rule below names the release
+/// where it changed; see `Docs/kernel-generations.md`.
 public struct KernelProfile: Hashable, Sendable, Codable {
   /// The release the rules are taken from.
   public var version: KernelVersion
+  /// The architecture the kernel is built for, with Debian's configuration of it.
+  public var architecture: Architecture
+  /// Whether the kernel is built with `CONFIG_NUMA`. Without it there is one node, one
+  /// zonelist per node (no `__GFP_THISNODE` list: no `thisnode` lines), and neither
+  /// `Fallback order` nor `Policy zone:` is printed.
+  public var hasNUMA: Bool
+  /// Kernel: `sizeof(struct page)` (``KernelConfiguration/structPageSize``).
+  public var structPageSize: Int
+  /// Kernel: `CONFIG_SPARSEMEM`, under which `calc_memmap_size()` counts present pages of a
+  /// zone with holes; `FLATMEM` (i386) always counts spanned pages.
+  public var isSparseMemory: Bool
+  /// Whether the boot sets `dma_reserve` (`memblock_find_dma_reserve()` does on x86-64 only).
+  public var setsDMAReserve: Bool
   /// Zone types the kernel has, in `enum zone_type` order.
   public var zoneTypes: [ZoneType]
   /// Kernel: `MAX_NUMNODES`.
@@ -106,16 +120,21 @@ public struct KernelProfile: Hashable, Sendable, Codable {
   /// Whether this generation has been booted and compared here (see the README's table).
   public var isProvenOnRealKernel: Bool
 
-  /// The rules of the release `version`, from the kernel history this project has read.
-  public init(version: KernelVersion) {
+  /// The rules of the release `version` built for `architecture`, from the kernel history
+  /// this project has read.
+  public init(version: KernelVersion, architecture: Architecture = .x86_64) {
     func atLeast(_ major: Int, _ minor: Int, _ patch: Int = 0) -> Bool {
       version >= KernelVersion(major, minor, patch)
     }
     self.version = version
-    zoneTypes = [.dma, .dma32, .normal]
-    if atLeast(2, 6, 23) { zoneTypes.append(.movable) }
-    if atLeast(4, 5) { zoneTypes.append(.device) }
-    maxNumNodes = 1024
+    self.architecture = architecture
+    let configuration = KernelConfiguration(architecture: architecture, version: version)
+    zoneTypes = configuration.zoneTypes
+    hasNUMA = configuration.hasNUMA
+    structPageSize = configuration.structPageSize
+    isSparseMemory = architecture != .x86_32
+    setsDMAReserve = architecture == .x86_64
+    maxNumNodes = architecture.maxNumNodes
     penaltyForNodeWithCPUs = 1
     nodeLoadRule =
       !atLeast(2, 6, 31) ? .assignResetPerNode : !atLeast(5, 16) ? .assign : !atLeast(5, 19) ? .accumulateLoad : .increment
@@ -127,7 +146,7 @@ public struct KernelProfile: Hashable, Sendable, Codable {
       atLeast(4, 14) ? .nodeOnly : atLeast(4, 4) ? .node : atLeast(2, 6, 35) ? .heuristicWithNormalCheck : .heuristic
     perZoneTypeZonelists = !atLeast(2, 6, 26)
     hasZonelistCache = atLeast(2, 6, 20) && !atLeast(4, 4)
-    printsFallbackOrder = atLeast(5, 16)
+    printsFallbackOrder = atLeast(5, 16) && hasNUMA
     builtMessageNamesOrder = !atLeast(4, 14)
     bootTotalPages = atLeast(6, 10) ? .present : .presentLessMemmapAndDMAReserve
     hotAddRebuild = atLeast(4, 14) ? .newNodeOnly : atLeast(2, 6, 33) ? .newNodeThenOnlineNodes : .onlineNodes

@@ -73,16 +73,18 @@ public struct MachineSpec: Hashable, Sendable, Codable {
       distances = nil
     }
     // Memory by size goes where QEMU's pc machine puts it; explicit ranges stay as given.
-    let qemu = QEMUPCLayout(memoryBytes: specs.filter { $0.zones == nil && $0.ranges == nil }.map { ($0.id, $0.memoryBytes) })
+    let sized = specs.filter { $0.zones == nil && $0.ranges == nil }.map { ($0.id, $0.memoryBytes) }
+    let qemu = architecture == .arm64 ? QEMUVirtLayout(memoryBytes: sized).ranges : QEMUPCLayout(memoryBytes: sized).ranges
     var ranges: [MemoryRange] = []
     for spec in specs where spec.zones == nil {
-      for pages in spec.ranges ?? qemu.ranges[spec.id] ?? [] { ranges.append(MemoryRange(node: spec.id, pages: pages)) }
+      for pages in spec.ranges ?? qemu[spec.id] ?? [] { ranges.append(MemoryRange(node: spec.id, pages: pages)) }
     }
     if let past = ranges.first(where: { $0.pages.upperBound > architecture.maxPhysicalPages }) {
       throw .invalid(
         "node \(past.node)'s memory, laid out as QEMU's pc machine lays it out (above 4 GiB past the PCI hole), ends at page frame \(past.pages.upperBound), past \(architecture.physicalLimitText)")
     }
-    let layout = ZoneLayout(ranges: ranges, architecture: architecture, zoneTypes: KernelProfile(version: kernel).zoneTypes)
+    let layout = ZoneLayout(
+      ranges: ranges, architecture: architecture, zoneTypes: KernelProfile(version: kernel, architecture: architecture).zoneTypes)
     let laidOut: [NodeID: [ZoneType: ZoneSize]]
     do { laidOut = try layout.zones(options: options) } catch { throw .unsupported(error.description) }
     var built: [Node] = []

@@ -1,4 +1,5 @@
-/// The `qemu-system-x86_64` options that boot a ``MachineSpec``.
+/// The QEMU options that boot a ``MachineSpec`` (`qemu-system-x86_64` or `qemu-system-i386` on
+/// `pc`, `qemu-system-aarch64` on `virt` with the CPU `max`).
 ///
 /// Linux numbers nodes in the order the ACPI SRAT names them, and QEMU lists the CPU
 /// entries first (by CPU index), then memory: so nodes with CPUs get the low Linux ids in
@@ -42,7 +43,9 @@ public struct QEMUArguments: Hashable, Sendable {
       throw .unsupported("node \(node.id) memory is not a whole number of MiB")
     }
     let tiering = try QEMUArguments.tiering(nodes: nodes)
-    var options = ["-machine", "pc" + tiering.machine, "-m", "\(totalBytes / mebibyte)M", "-smp", "\(cpus.count)"]
+    // arm64 boots on the virt machine, whose device tree carries the NUMA nodes and distances.
+    let machine = spec.architecture == .arm64 ? ["-machine", "virt" + tiering.machine, "-cpu", "max"] : ["-machine", "pc" + tiering.machine]
+    var options = machine + ["-m", "\(totalBytes / mebibyte)M", "-smp", "\(cpus.count)"]
     for node in nodes where node.memoryBytes > 0 {
       options += ["-object", "memory-backend-ram,id=mem\(node.id),size=\(node.memoryBytes / mebibyte)M"]
     }
@@ -80,7 +83,9 @@ public struct QEMUArguments: Hashable, Sendable {
     if let unseen = nodes.first(where: { !order.contains($0.id) }) {
       throw .unsupported("node \(unseen.id) has neither CPUs nor memory: QEMU gives it no SRAT entry, so Linux would not see it")
     }
-    linuxNodeIDs = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, NodeID($0)) })
+    // The device tree of arm64's virt machine names each node by its QEMU id (`numa-node-id`).
+    linuxNodeIDs = Dictionary(
+      uniqueKeysWithValues: spec.architecture == .arm64 ? order.map { ($0, $0) } : order.enumerated().map { ($1, NodeID($0)) })
   }
 
 }

@@ -8,6 +8,10 @@ public struct ZoneSize: Hashable, Sendable, Codable {
   public var present: Pages
   /// Pages the buddy allocator manages (at the time the sizes were read).
   public var managed: Pages
+  /// Pages of the zone given to the CMA reserve (`zone->cma_pages`, zoneinfo's `cma`, part of
+  /// the managed pages), when a snapshot states a non-zero count (Debian's arm64 kernels reserve
+  /// 64 MiB at boot); `nil` is 0.
+  public var cma: Pages? = nil
 
   public init(spanned: Pages, present: Pages, managed: Pages) {
     self.spanned = spanned

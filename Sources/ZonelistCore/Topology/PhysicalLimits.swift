@@ -15,6 +15,16 @@ extension Architecture {
     case .arm64: 48
     }
   }
+  /// Kernel: `MAX_NUMNODES` (`1 << CONFIG_NODES_SHIFT`) of Debian's kernels of the
+  /// architecture: amd64 `NODES_SHIFT` 10, arm64 4; the 686-pae kernel is built without
+  /// `CONFIG_NUMA` (`MAX_NUMNODES` 1).
+  public var maxNumNodes: Int {
+    switch self {
+    case .x86_64: 1024
+    case .x86_32: 1
+    case .arm64: 16
+    }
+  }
   /// The size of the physical address space, in bytes.
   public var maxPhysicalBytes: Int { 1 << physicalAddressBits }
   /// The number of 4 KiB page frames in the physical address space.

@@ -38,8 +38,9 @@ public struct TuningCalculator: Sendable {
     }
   }
 
-  /// Whether the profile caps ZONE_MOVABLE's minimum like HighMem (6.6 on, seen in 6.8).
-  var movableIsCapped: Bool { profile.version >= KernelVersion(6, 6) }
+  /// Whether ZONE_MOVABLE's minimum is capped like HighMem's: always from 6.6 (seen in 6.8),
+  /// and before when it is carved out of HighMem (`is_highmem()`, seen on 686-pae 6.1).
+  var movableIsCapped: Bool { profile.version >= KernelVersion(6, 6) || topology.movableZoneIsHighmem }
 
   /// Kernel: `__setup_per_zone_wmarks()`.
   public func watermarks(minFreeKibibytes: Int, scaleFactor: Int, explain: inout [String: [String]])

@@ -66,10 +66,9 @@ public struct VMTunables: Hashable, Sendable, Codable {
       guard value >= 0 else { throw .outOfRange(name: name.rawValue, value: value, limit: "≥ 0") }
       watermarkBoostFactor = value
     case .lowmemReserveRatio:
-      guard values.count <= zoneTypes.count else {
-        throw .outOfRange(name: name.rawValue, value: values.count, limit: "at most \(zoneTypes.count) entries, one per zone")
-      }
-      // Kernel: entries below 1 become 0; entries not written keep their value.
+      // Kernel: entries below 1 become 0; entries not written keep their value. Entries past
+      // the last zone are left unread by `proc_dointvec_minmax()` and the write succeeds (seen
+      // on the 686-pae kernel, whose four zones took "128 64 16 0 0").
       for (type, ratio) in zip(zoneTypes, values) { lowmemReserveRatio[type] = max(ratio, 0) < 1 ? 0 : ratio }
     case .percpuPagelistHighFraction:
       guard value == 0 || value >= VMTunables.minPercpuPagelistHighFraction else {

@@ -3,18 +3,19 @@
 /// Kernel: `vm_total_pages = nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE))` and
 /// `page_group_by_mobility_disabled` in `build_all_zonelists()`, `mm/page_alloc.c`.
 public enum TotalPages {
-  /// Kernel: `sizeof(struct page)` on x86-64.
-  public static let structPageSize = 64
   /// Kernel: `pageblock_nr_pages * MIGRATE_TYPES` on Debian's amd64 kernels (512 × 5).
   public static let mobilityGroupingThreshold = 512 * 5
 
   /// A zone's managed pages at the boot-time build, before the memblock pages are freed.
   ///
   /// Kernel: the `freesize` of `free_area_init_core()`: from 6.10 the present pages; up to
-  /// 6.9 the present pages less `calc_memmap_size()` and, for zone index 0, `dma_reserve`.
+  /// 6.9 the present pages less `calc_memmap_size()` (not in HighMem) and, for zone index 0,
+  /// `dma_reserve` (x86-64 only sets it).
   /// - Returns: `nil` when the kernel subtracts `dma_reserve` and it is unknown.
+  /// - Parameter movableIsHighmem: Whether ZONE_MOVABLE is carved out of HighMem
+  ///   (`is_highmem_idx()`: `movable_zone == ZONE_HIGHMEM`), so that it is charged no memmap either.
   public static func bootManaged(
-    _ size: ZoneSize, type: ZoneType, profile: KernelProfile, dmaReserve: Pages?
+    _ size: ZoneSize, type: ZoneType, profile: KernelProfile, dmaReserve: Pages?, movableIsHighmem: Bool = false
   ) -> Int? {
     switch profile.bootTotalPages {
     case .present:
@@ -22,11 +23,12 @@ public enum TotalPages {
     case .presentLessMemmapAndDMAReserve:
       var freesize = size.present.rawValue
       let spanned = size.spanned.rawValue
-      // Kernel: calc_memmap_size() with SPARSEMEM.
-      let pages = spanned > freesize + (freesize >> 4) ? freesize : spanned
-      let memmap = (pages * structPageSize + 4095) / 4096
-      if type != .highmem && freesize >= memmap { freesize -= memmap }
-      if type == profile.zoneTypes.first {
+      // Kernel: calc_memmap_size(); the present pages of a zone with holes under SPARSEMEM only.
+      let pages = profile.isSparseMemory && spanned > freesize + (freesize >> 4) ? freesize : spanned
+      let memmap = (pages * profile.structPageSize + 4095) / 4096
+      let isHighmem = type == .highmem || (type == .movable && movableIsHighmem)
+      if !isHighmem && freesize >= memmap { freesize -= memmap }
+      if type == profile.zoneTypes.first && profile.setsDMAReserve {
         guard let dmaReserve else { return freesize > 0 ? nil : 0 }
         if freesize > dmaReserve.rawValue { freesize -= dmaReserve.rawValue }
       }
@@ -40,12 +42,13 @@ public enum TotalPages {
   /// - Returns: `nil` when the profile needs `dma_reserve` and the topology does not say it.
   public static func boot(_ build: ZonelistBuild, topology: Topology) -> Int? {
     guard let list = listForTotal(build, topology: topology) else { return 0 }
+    let movableIsHighmem = topology.movableZoneIsHighmem
     var total = 0
     for reference in NodeZonelists.eligible(list, atOrBelow: .movable) {
       guard
         let managed = bootManaged(
           topology[reference.node][reference.type], type: reference.type, profile: build.profile,
-          dmaReserve: topology.dmaReserve)
+          dmaReserve: topology.dmaReserve, movableIsHighmem: movableIsHighmem)
       else { return nil }
       total += max(0, managed)
     }

@@ -42,7 +42,8 @@ public struct ZoneLayout: Hashable, Sendable {
   }
 
   /// Kernel: `arch_zone_lowest_possible_pfn[]` / `arch_zone_highest_possible_pfn[]`.
-  public func zoneBounds() -> [ZoneType: Range<Int>] {
+  /// - Parameter maxLowPFN: i386's `max_low_pfn` (``X86LowMemory``); the layout's end when `nil`.
+  public func zoneBounds(maxLowPFN: Int? = nil) -> [ZoneType: Range<Int>] {
     let maxPFN = ranges.map(\.pages.upperBound).max() ?? 0
     let startPFN = ranges.map(\.pages.lowerBound).min() ?? 0
     var maxZonePFN: [ZoneType: Int] = [:]
@@ -50,7 +51,7 @@ public struct ZoneLayout: Hashable, Sendable {
     case .x86_64:
       maxZonePFN = [.dma: Swift.min(4096, maxPFN), .dma32: Swift.min(1 << 20, maxPFN), .normal: maxPFN]
     case .x86_32:
-      let maxLow = Swift.min(maxPFN, (896 << 20) >> 12)
+      let maxLow = Swift.min(maxPFN, maxLowPFN ?? maxPFN)
       maxZonePFN = [.dma: Swift.min(4096, maxLow), .normal: maxLow, .highmem: maxPFN]
     case .arm64:
       maxZonePFN = [.dma: Swift.min(1 << 20, maxPFN), .dma32: Swift.min(1 << 20, maxPFN), .normal: maxPFN]
@@ -74,7 +75,7 @@ public struct ZoneLayout: Hashable, Sendable {
   ///
   /// Kernel: `find_zone_movable_pfns_for_nodes()` (not the `movable_node` and
   /// `kernelcore=mirror` paths).
-  public func movableStarts(options: BootOptions) throws(ZoneLayoutError) -> [NodeID: Int] {
+  public func movableStarts(options: BootOptions, maxLowPFN: Int? = nil) throws(ZoneLayoutError) -> [NodeID: Int] {
     let totalPages = ranges.reduce(0) { $0 + $1.pages.count }
     var requiredKernelcore = 0
     var requiredMovablecore = 0
@@ -91,7 +92,7 @@ public struct ZoneLayout: Hashable, Sendable {
       requiredKernelcore = Swift.max(requiredKernelcore, totalPages - requiredMovablecore)
     }
     guard requiredKernelcore > 0 && requiredKernelcore < totalPages else { return [:] }
-    let bounds = zoneBounds()
+    let bounds = zoneBounds(maxLowPFN: maxLowPFN)
     let usableStart = bounds[movableZone(bounds)]!.lowerBound
     let memoryNodes = Array(Set(ranges.filter { !$0.pages.isEmpty }.map(\.node))).sorted()
     var usableNodes = memoryNodes.count
@@ -155,9 +156,21 @@ public struct ZoneLayout: Hashable, Sendable {
   }
 
   /// Each node's zones. Managed pages are set to the present pages (see the type's note).
+  /// On i386 the memory past `mem=` and past the HighMem that `highmem=` leaves is dropped
+  /// first, and lowmem ends at `max_low_pfn` (``X86LowMemory``).
   public func zones(options: BootOptions = BootOptions()) throws(ZoneLayoutError) -> [NodeID: [ZoneType: ZoneSize]] {
-    let bounds = zoneBounds()
-    let movableStart = try movableStarts(options: options)
+    guard architecture == .x86_32 else { return try zones(options: options, maxLowPFN: nil) }
+    let low = try X86LowMemory(ranges: ranges, options: options)
+    let kept = ranges.compactMap { range -> MemoryRange? in
+      let end = Swift.min(range.pages.upperBound, low.maxPFN)
+      return range.pages.lowerBound < end ? MemoryRange(node: range.node, pages: range.pages.lowerBound..<end) : nil
+    }
+    return try ZoneLayout(ranges: kept, architecture: architecture, zoneTypes: zoneTypes).zones(options: options, maxLowPFN: low.maxLowPFN)
+  }
+
+  func zones(options: BootOptions, maxLowPFN: Int?) throws(ZoneLayoutError) -> [NodeID: [ZoneType: ZoneSize]] {
+    let bounds = zoneBounds(maxLowPFN: maxLowPFN)
+    let movableStart = try movableStarts(options: options, maxLowPFN: maxLowPFN)
     let movableZone = self.movableZone(bounds)
     var result: [NodeID: [ZoneType: ZoneSize]] = [:]
     for node in Set(ranges.map(\.node)) {

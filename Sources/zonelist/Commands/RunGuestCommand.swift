@@ -45,6 +45,7 @@ struct RunGuestCommand: AsyncParsableCommand {
     if let topology {
       let spec = try reportingErrors { try TopologyFile.load(path: topology) }
       let arguments = try reportingErrors { try QEMUArguments(spec) }
+      try reportingErrors { try KernelImage.check(kernelImage, expected: spec.architecture, what: "\(topology)'s architecture") }
       machineOptions = arguments.machineOptions
       bootOptions = arguments.bootOptions
     }

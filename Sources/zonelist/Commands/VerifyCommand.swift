@@ -65,7 +65,8 @@ struct Verification: Encodable {
   init(spec: MachineSpec, arguments: QEMUArguments, capture: BootCapture, kernel: String?) throws {
     let snapshot = try capture.snapshot()
     let release = snapshot.kernelRelease ?? "unknown"
-    let (profile, source) = try ModelInput.resolveProfile(kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "the guest's /proc/version")
+    let (profile, source) = try ModelInput.resolveProfile(
+      kernel: kernel, fromInput: snapshot.kernelRelease, inputName: "the guest's /proc/version", architecture: spec.architecture)
     bootedKernel = release
     self.profile = profile.version.series
     profileSource = source

@@ -13,6 +13,13 @@ struct ZoneinfoCommand: AsyncParsableCommand {
 
   @Flag(help: "Show the arithmetic zone by zone.") var explain = false
 
+  enum Watermarks: String, ExpressibleByArgument, CaseIterable { case current, boot }
+  @Option(
+    help: ArgumentHelp(
+      "current (as the kernel recomputes them after any vm sysctl write or hotplug) or boot (as set during boot, before the initrd and init memory were freed: a sysroot's dmesg and root's proc/iomem tell how much).",
+      valueName: "figures"))
+  var watermarks: Watermarks = .current
+
   enum Format: String, ExpressibleByArgument, CaseIterable { case table, zoneinfo, json }
   @Option(help: "table, zoneinfo (the computed lines of /proc/zoneinfo, exactly as the kernel prints them) or json.")
   var format: Format = .table
@@ -20,7 +27,7 @@ struct ZoneinfoCommand: AsyncParsableCommand {
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
     let run = try reportingErrors {
-      try ZoneinfoRun(input: input, sysroot: self.input.sysroot)
+      try ZoneinfoRun(input: input, sysroot: self.input.sysroot, watermarks: watermarks == .boot ? .boot : .current)
     }
     let (report, notes, onlineCPUs) = (run.report, run.diagnostics, run.onlineCPUs)
     if explain {

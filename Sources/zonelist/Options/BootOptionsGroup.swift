@@ -13,6 +13,7 @@ struct QEMUBootOptions: ParsableArguments {
   func boot(dumps: String = "") throws -> (MachineSpec, QEMUArguments, BootCapture) {
     let spec = try reportingErrors { try TopologyFile.load(path: topology) }
     let arguments = try reportingErrors { try QEMUArguments(spec) }
+    try reportingErrors { try KernelImage.check(kernelImage, expected: spec.architecture, what: "\(topology)'s architecture") }
     var capture = try reportingErrors {
       try QEMURunner(kernelImage: kernelImage, timeoutSeconds: timeout)
         .boot(machineOptions: arguments.machineOptions, bootOptions: arguments.bootOptions, plan: GuestPlan(dumps: dumps))

@@ -24,12 +24,20 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Kernel release whose rules apply (6.1, 6.12, 5.15, 2.6.24, …); default: the input's.")
   var kernel: String?
 
+  @Option(
+    name: .customLong("arch"),
+    help: "Architecture whose Debian kernel configuration applies (amd64, i386, arm64); default: the topology file's architecture:, or the flavour of the snapshot's kernel release.")
+  var architectureName: String?
+
   @OptionGroup(title: "What-if edits") var whatIf: EditOptions
 
   func validate() throws {
     let given = zip(["'--sysroot'", "'--topology'", "'--input'"], [sysrootArgument, topology, input]).filter { $0.1 != nil }.map(\.0)
     if given.count > 1 {
       throw ValidationError("\(given.dropLast().joined(separator: ", ")) and \(given.last!) exclude each other.")
+    }
+    if let architectureName, Architecture(name: architectureName) == nil {
+      throw ValidationError("--arch \(architectureName): expected amd64, i386 or arm64 (or x86_64, x86_32).")
     }
     if inputFormat != nil && input == nil { throw ValidationError("'--input-format' goes with '--input'.") }
   }
@@ -48,7 +56,9 @@ struct InputOptions: ParsableArguments {
     if let sysrootArgument, SysrootArchive.isArchive(sysrootArgument) {
       _ = try SysrootArchive.root(of: sysrootArgument)
     }
-    return try ModelInput.load(sysroot: sysroot, topologyFile: topology, kernel: kernel, edits: edits)
+    return try ModelInput.load(
+      sysroot: sysroot, topologyFile: topology, kernel: kernel, edits: edits,
+      architecture: architectureName.flatMap { Architecture(name: $0) })
   }
 }
 

@@ -6,7 +6,8 @@
 /// `<distances><sibling id= value=>`, `<interconnects>` `<latency>` (ns) and `<bandwidth>`
 /// (per second, KiB by default) of type `access` or `read` → HMAT figures (`hmat:`), the
 /// machine type of `<os><type machine=>`; without `<numa>`, one node with `<memory>` and
-/// `<vcpu>` CPUs. libvirt makes QEMU options of these (`-numa node,nodeid=`, `-numa dist`,
+/// `<vcpu>` CPUs; the kernel options of `<os><cmdline>` that shape memory (`numa=`, `movablecore=`,
+/// …). libvirt makes QEMU options of these (`-numa node,nodeid=`, `-numa dist`,
 /// `-numa hmat-lb`), so the node ids are renumbered as Linux numbers QEMU's nodes (SRAT order:
 /// nodes with CPUs first) and memory is laid out in cell order.
 ///
@@ -80,6 +81,10 @@ public enum LibvirtDomain {
       arguments += ["-m", "\(bytes >> 20)M", "-smp", String(vcpus)]
     }
     arguments = ["-machine", machine + (hasHMAT ? ",hmat=on" : "")] + arguments
+    if let commandLine = root.child("os")?.child("cmdline")?.text.trimmingWhitespace(), !commandLine.isEmpty {
+      guard !commandLine.contains("'") else { throw fail(root.child("os")!, "a <cmdline> without single quotes") }
+      arguments += ["-append", "'\(commandLine)'"]
+    }
     var imported: ImportedMachine
     do { imported = try QEMUCommandLine.read(arguments.joined(separator: " "), file: file) } catch {
       throw fail(root, "a domain QEMU could boot: \(error.expected)")

@@ -47,6 +47,7 @@ public enum NumactlHardware {
     var seen: Set<String> = []
     var cpuOwner: [Int: Int] = [:]
     var totalBytes = 0
+    var sharedCPUs = false
     while let (lineNumber, line) = rest.first, line.hasPrefix("node "), !line.hasPrefix("node distances") {
       number = lineNumber
       rest.removeFirst()
@@ -62,7 +63,12 @@ public enum NumactlHardware {
         var cpus: [Int] = []
         for word in words.dropFirst(3) {
           guard let cpu = Int(word), cpu >= 0, cpu < Topology.maxNumCPUs else { throw fail("CPU numbers below \(Topology.maxNumCPUs) after 'cpus:'") }
-          if let other = cpuOwner[cpu] { throw fail("each CPU on one node (CPU \(cpu) is also on node \(other))") }
+          // numa=fake= puts a CPU on every emulated node of its real node: it is kept on the
+          // lowest, as the kernel's cpu_to_node() has it (and the sysroot reader does).
+          if cpuOwner[cpu] != nil {
+            sharedCPUs = true
+            continue
+          }
           cpuOwner[cpu] = id
           cpus.append(cpu)
         }
@@ -98,6 +104,7 @@ public enum NumactlHardware {
       throw fail("a 'node \(id) size:' line (every node of 'available:' has one)", at: rest.first?.0 ?? lines.count)
     }
     var diagnostics: [Diagnostic] = [.importedZonesLaidOut(format: .numactl, sizes: "MemTotal, rounded down to MiB"), .importedPossibleNodesUnknown(format: .numactl)]
+    if sharedCPUs { diagnostics.append(.cpusOnSeveralNodes) }
     var distances: DistanceMatrix? = nil
     if let (lineNumber, line) = rest.first {
       number = lineNumber
@@ -107,7 +114,9 @@ public enum NumactlHardware {
       } else {
         guard line == "node distances:" else { throw fail("'node distances:' after the nodes' lines") }
         rest.removeFirst()
-        distances = try readDistances(&rest, ids: ids, fail: fail, number: &number)
+        // `fail` reads `number`: it is not passed inout beside it (fuzz target machines:
+        // an overlapping access trapped on every bad table).
+        distances = try readDistances(&rest, ids: ids, fail: fail)
       }
     } else {
       diagnostics.append(.importedDistancesMissing(format: .numactl))
@@ -121,29 +130,29 @@ public enum NumactlHardware {
   }
 
   static func readDistances(
-    _ rest: inout [(Int, String)], ids: [Int], fail: (String, Int?) -> ImportError, number: inout Int
+    _ rest: inout [(Int, String)], ids: [Int], fail: (String, Int?) -> ImportError
   ) throws(ImportError) -> DistanceMatrix {
     guard let (headerNumber, header) = rest.first else { throw fail("the distance table's header 'node 0 1 …'", nil) }
-    number = headerNumber
+    var number = headerNumber
     rest.removeFirst()
     let columns = header.split(separator: " ")
     guard columns.first == "node", columns.dropFirst().map({ Int($0) }) == ids.map({ Optional($0) }) else {
-      throw fail("the header 'node \(ids.map(String.init).joined(separator: " "))' (one column per node of 'available:')", nil)
+      throw fail("the header 'node \(ids.map(String.init).joined(separator: " "))' (one column per node of 'available:')", number)
     }
     var rows: [[Int]] = []
     for id in ids {
-      guard let (rowNumber, row) = rest.first else { throw fail("the distance row '\(id): …' (the table has \(ids.count) rows)", nil) }
+      guard let (rowNumber, row) = rest.first else { throw fail("the distance row '\(id): …' (the table has \(ids.count) rows)", number) }
       number = rowNumber
       rest.removeFirst()
       let words = row.split(separator: " ")
-      guard words.first == "\(id):" else { throw fail("the distance row of node \(id), '\(id): …'", nil) }
+      guard words.first == "\(id):" else { throw fail("the distance row of node \(id), '\(id): …'", number) }
       let values = words.dropFirst().map { Int($0) }
       guard values.count == ids.count, values.allSatisfy({ $0 != nil }) else {
-        throw fail("\(ids.count) distances in the row of node \(id), one per node (found \(values.count))", nil)
+        throw fail("\(ids.count) distances in the row of node \(id), one per node (found \(values.count))", number)
       }
       rows.append(values.map { $0! })
     }
-    do { return try DistanceMatrix(nodes: ids.map { NodeID($0) }, rows: rows) } catch { throw fail("\(error)", nil) }
+    do { return try DistanceMatrix(nodes: ids.map { NodeID($0) }, rows: rows) } catch { throw fail("\(error)", number) }
   }
 
   /// The text `numactl --hardware` prints for `topology`: every online node with its CPUs and

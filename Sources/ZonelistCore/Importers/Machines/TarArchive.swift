@@ -153,7 +153,8 @@ public struct TarArchive: Hashable, Sendable {
   static func paxRecords(_ data: [UInt8]) -> [String: String] {
     var result: [String: String] = [:]
     for record in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-      guard let space = record.firstIndex(of: " "), let equals = record.firstIndex(of: "=") else { continue }
+      // The key starts after the length's space: an `=` before it is no key's (fuzz target archive: it trapped).
+      guard let space = record.firstIndex(of: " "), let equals = record[space...].firstIndex(of: "=") else { continue }
       result[String(record[record.index(after: space)..<equals])] = String(record[record.index(after: equals)...])
     }
     return result
