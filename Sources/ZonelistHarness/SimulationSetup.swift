@@ -21,8 +21,7 @@ public enum SimulationSetup {
       do { try tunables.set(setting, zoneTypes: input.profile.zoneTypes) } catch { throw HarnessError("--set \(setting): \(error)") }
     }
     let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: input.topology.cpus.count)
-    let (tuning, note) = watermarks(input: input, calculator: calculator, tunables: tunables)
-    if let note { notes.append(note) }
+    let tuning = calculator.compute(tunables)
     for node in input.topology.onlineNodes {
       for (type, size) in node.zones where size.managed.rawValue > AllocatorSimulator.maxPagesPerZone {
         throw HarnessError(
@@ -71,23 +70,6 @@ public enum SimulationSetup {
       notes.append("\(reference): the simulation starts with \(laidOut) free pages in blocks; zoneinfo says 'pages free \(free)'")
     }
     return (simulator, notes)
-  }
-
-  /// The watermarks the kernel enforces: those the snapshot's `zoneinfo` states (computed at
-  /// boot), recomputed from today's managed pages only where it states none, or where the input
-  /// changes what they derive from (a `--set` sysctl, which the kernel answers by recomputing
-  /// them; an edited machine; a topology file); the note says when recomputed values stand in.
-  static func watermarks(input: ModelInput, calculator: TuningCalculator, tunables: VMTunables) -> (TuningReport, String?) {
-    guard input.spec == nil, input.edits.isEmpty, let zoneinfo = input.snapshot?.zoneinfo else {
-      return (calculator.compute(tunables), nil)
-    }
-    let (report, recomputed) = calculator.compute(tunables, stated: zoneinfo)
-    guard !recomputed.isEmpty else { return (report, nil) }
-    let zones = recomputed.map(\.description).joined(separator: ", ")
-    return (
-      report,
-      "zoneinfo states no min/low/high/protection for \(zones): recomputed from today's managed pages (the kernel keeps those it computed at boot, in the captures about 100 pages lower on a 1 GiB node)"
-    )
   }
 
   /// The lists to walk: `--context` if given, else those of the last build the sysroot's
