@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Capture what Debian's numactl and hwloc print inside the booted test topologies (README.md).
 
-Usage: capture.py [--jobs N] [--work DIR] [--dest DIR] [--series S] [TOPOLOGY ...]
+Usage: capture.py [--jobs N] [--work DIR] [--dest DIR] [--series S] [--timeout SECONDS] [TOPOLOGY ...]
 
 TOPOLOGY is a file name in Tests/Topologies without .yaml (default: all). Each is booted on the
 --series kernel (default 6.12) with guest/init, which runs the host's own /usr/bin/numactl,
@@ -54,11 +54,11 @@ def store_sysroot(got, dest):
             toolkit.put(root, path, data)
 
 
-def run_one(item, work, dest_root, series, files):
+def run_one(item, work, dest_root, series, files, timeout):
     rundir = os.path.join(work, "runs", f"{item}-{series}")
     shutil.rmtree(rundir, ignore_errors=True)
     source = os.path.join(toolkit.REPO, "Tests", "Topologies", f"{item}.yaml")
-    guest = toolkit.boot(rundir, series, os.path.join(HERE, "guest", "init"), files=files, topology=source)
+    guest = toolkit.boot(rundir, series, os.path.join(HERE, "guest", "init"), files=files, topology=source, timeout=timeout)
     got = guest.snapshot("boot")
     dest = os.path.join(dest_root, f"{item}-{series}")
     if not os.path.isdir(dest):
@@ -77,13 +77,15 @@ def run_one(item, work, dest_root, series, files):
 def main():
     ap = toolkit.arguments(__doc__, "topologies (file names in Tests/Topologies without .yaml)")
     ap.add_argument("--series", default="6.12")
+    ap.add_argument("--timeout", type=float, default=300,
+                    help="seconds per guest (default 300; the 32-64 node machines need far more under TCG)")
     a = ap.parse_args()
     names = a.names or sorted(f[:-5] for f in os.listdir(os.path.join(toolkit.REPO, "Tests", "Topologies"))
                               if f.endswith(".yaml"))
     work = a.work or os.path.join("/tmp", "zonelist-numactl-capture")
     dest = a.dest or os.path.join(toolkit.FIXTURES, "boot")
     files = libraries()
-    failed = toolkit.parallel(a.jobs, lambda n: run_one(n, work, dest, a.series, files), names)
+    failed = toolkit.parallel(a.jobs, lambda n: run_one(n, work, dest, a.series, files, a.timeout), names)
     sys.exit(1 if failed else 0)
 
 

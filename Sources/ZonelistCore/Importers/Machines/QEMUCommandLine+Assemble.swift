@@ -3,7 +3,7 @@ extension QEMUCommandLine.Parser {
   /// Puts the options together: CPUs on nodes, memory, distances, HMAT figures, then Linux's
   /// numbering (SRAT order) with the memory laid out in QEMU's node order.
   func assemble(
-    machineType: String, hasHMAT: Bool, total: (bytes: Int, line: Int)?, smp: SMP, nodes declared: [NumaNode],
+    machineType: String, hasHMAT: Bool, lowRAM: (bytes: Int, line: Int)?, total: (bytes: Int, line: Int)?, smp: SMP, nodes declared: [NumaNode],
     distances: [(from: Int, to: Int, value: Int, line: Int)], cpuRules: [(node: Int, ids: [String: Int], line: Int)],
     figures: [Int: [Int: NodeTieringSpec.Figures]], ignored: [String], bootWords: [String]
   ) throws(ImportError) -> ImportedMachine {
@@ -50,6 +50,8 @@ extension QEMUCommandLine.Parser {
       let map = linux.sorted { $0.key < $1.key }.map { "\($0.key)->\($0.value)" }.joined(separator: " ")
       diagnostics.append(.importedNodesRenumbered(format: .qemu, map: map))
     }
+    var bootWords = bootWords
+    let daxKmem = try daxKmemNode(lowRAM, nodes: nodes, bootWords: &bootWords)
     let layout = QEMUPCLayout(memoryBytes: nodes.map { (NodeID($0.id), $0.memory) })
     var specs: [MachineSpec.NodeSpec] = []
     for node in nodes {
@@ -67,6 +69,11 @@ extension QEMUCommandLine.Parser {
         }
         spec.tiering = tiering
       }
+      if node.id == daxKmem {
+        var tiering = spec.tiering ?? NodeTieringSpec()
+        tiering.isDaxKmem = true
+        spec.tiering = tiering
+      }
       specs.append(spec)
     }
     if !hasHMAT && !figures.isEmpty { diagnostics.append(.importedIgnored(format: .qemu, what: "-numa hmat-lb without -machine hmat=on (QEMU writes no HMAT)")) }
@@ -77,6 +84,26 @@ extension QEMUCommandLine.Parser {
     }
     let spec = MachineSpec(nodes: specs.sorted { $0.id < $1.id }, distances: matrix, bootOptions: kept.joined(separator: " "))
     return ImportedMachine(format: .qemu, spec: spec, diagnostics: diagnostics)
+  }
+
+  /// The QEMU id of the dax/kmem node of `-machine …,max-ram-below-4g=`, read as `zonelist
+  /// qemu-args` writes it (``QEMUArguments/tiering(nodes:)``): the last node with memory made
+  /// soft reserved with `memmap=SIZE%0x100000000-1+0xefffffff` from 4 GiB, the nodes before it
+  /// holding exactly `max-ram-below-4g` below 4 GiB. That `memmap=` word is taken off
+  /// `bootWords`. Any other use of `max-ram-below-4g` moves memory the layout does not model
+  /// and is refused.
+  func daxKmemNode(_ lowRAM: (bytes: Int, line: Int)?, nodes: [NumaNode], bootWords: inout [String]) throws(ImportError) -> Int? {
+    guard let lowRAM else { return nil }
+    let withMemory = nodes.filter { $0.memory > 0 }
+    let below = withMemory.dropLast().reduce(0) { $0 + $1.memory }
+    let word = "memmap=\((withMemory.last?.memory ?? 0) >> 20)M%0x100000000-1+0xefffffff"
+    guard let last = withMemory.last, lowRAM.bytes == below, below <= 3 << 30, let at = bootWords.firstIndex(of: word) else {
+      throw fail(
+        "max-ram-below-4g= only as zonelist qemu-args writes it for a dax-kmem last node: the memory of the nodes before it (\(below >> 20)M, at most 3G) with \(word) on -append",
+        lowRAM.line)
+    }
+    bootWords.remove(at: at)
+    return last.id
   }
 
   /// Puts `-smp`'s CPUs on the nodes: `cpus=` of `-numa node`, then `-numa cpu` by x86's

@@ -19,6 +19,7 @@ extension QEMUCommandLine.Parser {
   func machine() throws(ImportError) -> ImportedMachine {
     var machineType = "pc"
     var hasHMAT = false
+    var lowRAM: (bytes: Int, line: Int)?
     var total: (bytes: Int, line: Int)?
     var smp = SMP()
     var backends: [String: Int] = [:]
@@ -48,7 +49,7 @@ extension QEMUCommandLine.Parser {
           case "", "type": machineType = value
           case "hmat": hasHMAT = value == "on" || value == "yes" || value == "true"
           case "max-ram-below-4g":
-            throw fail("a machine QEMU lays out by default (max-ram-below-4g=, the dax/kmem layout of qemu-args, is not read back: give the topology file)", argument.line)
+            lowRAM = (try size(value, unit: 1 << 20, argument, what: "max-ram-below-4g="), argument.line)
           default: ignored.append("-machine \(key)=")
           }
         }
@@ -116,7 +117,7 @@ extension QEMUCommandLine.Parser {
       }
     }
     return try assemble(
-      machineType: machineType, hasHMAT: hasHMAT, total: total, smp: smp, nodes: nodes, distances: distances,
+      machineType: machineType, hasHMAT: hasHMAT, lowRAM: lowRAM, total: total, smp: smp, nodes: nodes, distances: distances,
       cpuRules: cpuRules, figures: figures, ignored: ignored, bootWords: bootWords)
   }
 
