@@ -30,7 +30,7 @@ extension ModelInput {
         let domain = MachineExport.libvirtDomain(bootable)
         return (domain.text, notes + domain.notes)
       }
-      let append = [QEMURunner.baseCommandLine, arguments.bootOptions].filter { !$0.isEmpty }.joined(separator: " ")
+      let append = bootable.architecture.commandLine([QEMURunner.baseCommandLine, arguments.bootOptions].filter { !$0.isEmpty }.joined(separator: " "))
       return (arguments.machineOptions.joined(separator: " ") + "\n-append '\(append)'\n", notes + arguments.notes)
     }
   }

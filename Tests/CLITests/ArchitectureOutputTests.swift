@@ -23,6 +23,16 @@ import Testing
     #expect(!json.stdout.contains("policyZone") && !json.stdout.contains("thisNode"))
   }
 
+  /// `qemu-args` gives each architecture's kernel its own serial console (the PL011 on arm64's
+  /// `virt`, as `run-guest` boots it).
+  @Test(arguments: [("arm64/02-two-nodes", "-machine virt", "console=ttyAMA0 "), ("i386/07-1g", "-machine pc", "console=ttyS0 ")])
+  func qemuArgsUseTheArchitecturesConsole(_ topology: String, _ machine: String, _ console: String) throws {
+    let path = Tool.repositoryRoot.appendingPathComponent("Tests/Topologies/\(topology).yaml").path
+    let result = try Tool.run(["qemu-args", "--topology", path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix(machine) && result.stdout.contains("-append '\(console)"), "\(result.stdout)")
+  }
+
   /// The CPU-penalty line names the architecture whose CPU bring-up fills the node masks.
   @Test(arguments: [(arm64, "arm64 adds CPUs"), (amd64, "x86 adds CPUs")])
   func explainNamesTheArchitecture(_ fixture: String, _ expected: String) throws {

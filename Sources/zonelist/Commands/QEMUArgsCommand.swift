@@ -21,7 +21,7 @@ struct QEMUArgsCommand: AsyncParsableCommand {
   func run() async throws {
     let spec = try reportingErrors { try TopologyFile.load(path: topology) }
     let arguments = try reportingErrors { try QEMUArguments(spec) }
-    let append = [QEMURunner.baseCommandLine, arguments.bootOptions].filter { !$0.isEmpty }.joined(separator: " ")
+    let append = spec.architecture.commandLine([QEMURunner.baseCommandLine, arguments.bootOptions].filter { !$0.isEmpty }.joined(separator: " "))
     let words = arguments.machineOptions + ["-append", append]
     var notes = arguments.notes
     if arguments.renumbered {
