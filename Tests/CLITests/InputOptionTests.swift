@@ -95,3 +95,37 @@ import Testing
     #expect(result.stderr.contains("--set vm.watermark_scale_factor=200 is not part of the machine: not written"), "\(result.stderr)")
   }
 }
+
+/// `capture` and `verify` boot any input too, edited: refusals first, then one real boot.
+@Suite struct BootInputTests {
+  static let numactl = InputOptionTests.boots + "/10-three-nodes-memoryless-middle-6.12/numactl-hardware"
+
+  @Test(arguments: [
+    (["verify"], "give the machine to boot: '--topology' or '--input' (one of them)."),
+    (["capture", "--output", "/nonexistent/out", "--topology", "t.yaml", "--input", numactl], "give the machine to boot"),
+    (["verify", "--topology", "t.yaml", "--input-format", "numactl"], "'--input-format' goes with '--input'."),
+    (["verify", "--input", numactl, "--add-node", "memory=1G"], "--add-node 'memory=1G': expected cpus=LIST"),
+    (["verify", "--input", numactl], "kernel image /nonexistent/vmlinuz does not exist"),
+  ])
+  func refusesBeforeBooting(_ arguments: [String], _ expected: String) throws {
+    let result = try Tool.run(arguments + ["--kernel-image", "/nonexistent/vmlinuz"])
+    #expect(result.status == 64, "\(arguments): \(result.stdout)")
+    #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+  }
+
+  /// `numactl --hardware` of a boot, with a CPU-less node added: the guest booted has the added
+  /// node (its kernel prints four Fallback order lines) and the model's lines match the kernel's.
+  @Test(.enabled(if: Tool.fetchedKernelImage(series: "6.12") != nil, "no 6.12 kernel image: run Scripts/fetch-kernels.sh"))
+  func verifyBootsAnEditedNumactlMachine() throws {
+    let keep = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-verify-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: keep) }
+    let result = try Tool.run([
+      "verify", "--input", Self.numactl, "--add-node", "memory=256M cpus=none distance=30,20,25,10",
+      "--kernel-image", Tool.fetchedKernelImage(series: "6.12")!, "--timeout", "900", "--keep", keep,
+    ])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("what-if: the machine as edited by --add-node"), "\(result.stderr)")
+    let dmesg = try String(contentsOfFile: keep + "/dmesg", encoding: .utf8)
+    #expect(dmesg.contains("Fallback order for Node 3: 3 "), "\(dmesg)")
+  }
+}
