@@ -27,6 +27,11 @@ extension ModelInput {
       let (bootable, changes) = MachineExport.bootable(spec)
       _ = try QEMUArguments(bootable)  // libvirt is held to QEMU's limits too
       let domain = MachineExport.libvirtDomain(bootable)
+      let dax = bootable.nodes.filter { $0.tiering?.isDaxKmem == true }.map(\.id.rawValue)
+      if !dax.isEmpty {
+        notes.append(
+          "dax-kmem \(dax.count == 1 ? "node" : "nodes") \(IDList.format(dax)): a libvirt domain has no element for memory soft-reserved at boot (QEMU's max-ram-below-4g=, the kernel's memmap=): written as ordinary memory, its tier is not kept; export --format qemu keeps it")
+      }
       return (domain.text, notes + changes + domain.notes)
     case .qemu:
       let (arguments, changes) = try qemuArguments()

@@ -129,3 +129,44 @@ import Testing
     #expect(dmesg.contains("Fallback order for Node 3: 3 "), "\(dmesg)")
   }
 }
+
+/// The Bad input paragraph through the command line: each refusal exits non-zero naming the
+/// file, the line and what was expected, and an archive writes nothing outside its own folder.
+@Suite struct BadMachineInputTests {
+  @Test(arguments: [
+    ("t.xml", "<topology version=\"2.0\">\n  <object type=\"NUMANode\" os_index=\"0\">\n", "t.xml:", "</object>"),
+    ("n.txt", "available: 2 nodes (0-1)\nnode 0 cpus: 0\nnode 0 size: 969 MB\nnode 0 free: 1 MB\nnode 1 cpus: 1\nnode 1 size: 969 MB\nnode 1 free: 1 MB\nnode distances:\nnode   0   1\n  0:  10  20\n  1:  20\n", "n.txt:11", "2 distances"),
+    ("n.txt", "verfügbar: 2 Knoten (0-1)\n", "n.txt:1", "available: N nodes"),
+    ("d.xml", "<domain>\n<cpu><numa>\n<cell id='0' cpus='0' memory='1' unit='furlongs'/>\n</numa></cpu>\n</domain>\n", "d.xml:3", "libvirt unit"),
+  ])
+  func badInputFilesAreRefusedWithFileAndLine(_ name: String, _ text: String, _ place: String, _ expected: String) throws {
+    let path = try Tool.file(text, name: name)
+    defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+    for command in [["build"], ["qemu-args"], ["export", "--format", "topology"]] {
+      // numactl text in another locale is not recognised as numactl's: the format is named.
+      let format = name == "n.txt" ? ["--input-format", "numactl"] : []
+      let result = try Tool.run(command + ["--input", path, "--kernel", "6.12"] + format)
+      #expect(result.status != 0 && result.stdout.isEmpty, "\(command) \(name): \(result.status)")
+      #expect(result.stderr.contains(path.replacingOccurrences(of: name, with: place)), "\(command) \(name): \(result.stderr)")
+      #expect(result.stderr.contains(expected), "\(command) \(name): \(result.stderr)")
+    }
+  }
+
+  /// A tarball whose entry climbs out with `..`, and a gzip bomb (a tarball of one 210 MiB file of zeros, past
+  /// the 200 MiB limit): refused, and nothing is written beside the archive.
+  @Test func badArchivesAreRefusedWithoutWritingOutside() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zonelist-badtar-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder + "/root/sys", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try "x\n".write(toFile: folder + "/root/sys/escape", atomically: true, encoding: .utf8)
+    let packed = try Tool.shell("cd '\(folder)/root' && tar --format=ustar -P -cf ../evil.tar --transform='s|sys/escape|../../escaped|' sys/escape")
+    #expect(packed.status == 0, "\(packed.stderr)")
+    let climbing = try Tool.run(["build", "--sysroot", folder + "/evil.tar"])
+    #expect(climbing.status != 0 && climbing.stderr.contains("evil.tar") && climbing.stderr.contains(".."), "\(climbing.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder + "/escaped") && !FileManager.default.fileExists(atPath: folder + "/../escaped"))
+    let bomb = try Tool.shell("cd '\(folder)' && truncate -s 220200960 zeros && tar --format=ustar -czf bomb.tar.gz zeros && rm zeros")
+    #expect(bomb.status == 0, "\(bomb.stderr)")
+    let exploded = try Tool.run(["build", "--sysroot", folder + "/bomb.tar.gz"])
+    #expect(exploded.status != 0 && exploded.stderr.contains("bomb.tar.gz") && exploded.stderr.contains("tarball bomb"), "\(exploded.stderr)")
+  }
+}
