@@ -27,8 +27,15 @@ extension WorkloadFile {
     return weights
   }
 
-  /// `thp:` and `thp-defrag:`; nil when `thp:` is absent.
-  static func transparentHugePages(_ top: [String: Yams.Node], reader: TopologyFile.Reader) throws(ImportError) -> TransparentHugePages? {
+  /// Kernel: transparent huge pages came with 2.6.38 (`mm/huge_memory.c`), the `defer` defrag
+  /// setting with 4.6 (commit 444eb2a449ef), `defer+madvise` with 4.11 (commit 21440d7eb904).
+  static let transparentHugePagesSince = KernelVersion(2, 6, 38)
+  static let defragSince: [TransparentHugePages.Defrag: KernelVersion] = [.defer: KernelVersion(4, 6), .deferMadvise: KernelVersion(4, 11)]
+
+  /// `thp:` and `thp-defrag:`; nil when `thp:` is absent. A setting the kernel does not have is refused.
+  static func transparentHugePages(_ top: [String: Yams.Node], reader: TopologyFile.Reader, profile: KernelProfile) throws(ImportError)
+    -> TransparentHugePages?
+  {
     let enabledNames = TransparentHugePages.Enabled.allCases.map(\.rawValue).joined(separator: ", ")
     let defragNames = TransparentHugePages.Defrag.allCases.map(\.rawValue).joined(separator: ", ")
     guard let node = top["thp"] else {
@@ -38,10 +45,16 @@ extension WorkloadFile {
     guard let enabled = node.string.flatMap(TransparentHugePages.Enabled.init(rawValue:)) else {
       throw reader.fail(node, "thp: one of \(enabledNames) (transparent_hugepage/enabled)")
     }
+    guard profile.version >= transparentHugePagesSince else {
+      throw reader.fail(node, "no 'thp:' for kernel \(profile.version.series): transparent huge pages came with 2.6.38")
+    }
     var settings = TransparentHugePages(enabled: enabled)
     if let node = top["thp-defrag"] {
       guard let defrag = node.string.flatMap(TransparentHugePages.Defrag.init(rawValue:)) else {
         throw reader.fail(node, "thp-defrag: one of \(defragNames) (transparent_hugepage/defrag)")
+      }
+      if let since = defragSince[defrag], profile.version < since {
+        throw reader.fail(node, "a thp-defrag: setting kernel \(profile.version.series) has: '\(defrag.rawValue)' came with \(since.series)")
       }
       settings.defrag = defrag
     }

@@ -43,7 +43,7 @@ public enum WorkloadFile {
     var steps: [Workload.Step] = []
     var seconds: [Int: Double] = [:]
     var secondsAfter: [Int: Double] = [:]
-    let hugePageSettings = try transparentHugePages(top, reader: reader)
+    let hugePageSettings = try transparentHugePages(top, reader: reader, profile: profile)
     let cpus = Set(topology.cpus)
     for item in items {
       let fields = try reader.mapping(

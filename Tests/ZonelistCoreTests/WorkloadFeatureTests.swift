@@ -199,4 +199,22 @@ import ZonelistHarness
       #expect(error?.expected.contains("6.9") == true)
     }
   }
+
+  /// THP settings a kernel does not have are refused with their line: `thp:` before 2.6.38,
+  /// `thp-defrag: defer` before 4.6, `defer+madvise` before 4.11; the first kernel that has one takes it.
+  @Test(arguments: [
+    ("thp: always\nsteps:\n  - allocate: 1M\n", KernelVersion(2, 6, 37), 1, "2.6.38"),
+    ("thp: madvise\nthp-defrag: defer\nsteps:\n  - allocate: 1M\n", KernelVersion(4, 5), 2, "4.6"),
+    ("thp: always\nthp-defrag: defer+madvise\nsteps:\n  - allocate: 1M\n", KernelVersion(4, 10), 2, "4.11"),
+  ])
+  func thpSettingsTheKernelLacksAreRefused(_ text: String, _ version: KernelVersion, _ line: Int, _ since: String) throws {
+    let machine = try topology([zone(60_000), zone(60_000)])
+    let error = #expect(throws: ImportError.self) {
+      try WorkloadFile.parse(text, file: "w.yaml", topology: machine, profile: KernelProfile(version: version))
+    }
+    #expect(error?.file == "w.yaml" && error?.line == line, "\(String(describing: error))")
+    #expect(error?.expected.contains("came with \(since)") == true, "\(String(describing: error))")
+    let first = since == "2.6.38" ? KernelVersion(2, 6, 38) : since == "4.6" ? KernelVersion(4, 6) : KernelVersion(4, 11)
+    _ = try WorkloadFile.parse(text, file: "w.yaml", topology: machine, profile: KernelProfile(version: first))
+  }
 }
