@@ -78,7 +78,7 @@ public struct HTMLReport: Sendable {
   func listsSection() -> String {
     let detailed = build.nodes.count <= Self.detailLimit
     var out = "<h2 id=\"lists\">Zonelists per node</h2>\n"
-    out += "<p>Kernel \(Markup.escape(build.kernel)), \(Markup.escape(build.context)) build, policy zone \(Markup.escape(build.policyZone))"
+    out += "<p>Kernel \(Markup.escape(build.kernel)), \(Markup.escape(build.context)) build, \(build.policyZone.map { "policy zone \(Markup.escape($0))" } ?? "no NUMA (no policy zone)")"
     out += build.totalPages.map { ", Total pages \($0)" } ?? ""
     out += ".\(detailed ? "" : " Node orders are shortened to their first \(Self.orderPrefix) nodes; zonelist build lists them whole.")</p>\n"
     out += "<table>\n<tr><th>node</th><th>state</th><th>CPUs</th><th>memory</th><th>fallback order (nodes)</th>"

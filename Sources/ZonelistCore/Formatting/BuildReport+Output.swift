@@ -19,7 +19,7 @@ extension BuildReport {
       flags.append(node.cpus.isEmpty ? "no CPUs" : "CPUs \(node.cpus)")
       line("")
       line("Node \(node.node) (\(flags.joined(separator: ", ")))")
-      guard let order = node.fallbackOrder, let fallback = node.fallback, let thisNode = node.thisNode else {
+      guard let order = node.fallbackOrder, let fallback = node.fallback else {
         line("  not built by this \(context)")
         continue
       }
@@ -29,7 +29,7 @@ extension BuildReport {
         out.write(id)
       }
       Self.writeList("\n  FALLBACK    : ", fallback, to: &out)
-      Self.writeList("\n  NOFALLBACK  : ", thisNode, to: &out)
+      if let thisNode = node.thisNode { Self.writeList("\n  NOFALLBACK  : ", thisNode, to: &out) }
       out.write(byte: UInt8(ascii: "\n"))
     }
     line("")
@@ -41,6 +41,10 @@ extension BuildReport {
         line("\(padded)  \(node)  \(cpu.memoryNode.map(String.init) ?? "none")")
       }
       line("")
+    }
+    guard let policyZone else {
+      line("Built \(builtZonelists) zonelists, total pages \(totalPages.map(String.init) ?? "unknown") (a kernel without NUMA: one zonelist, no policy zone, no node_load)")
+      return
     }
     let load = nodeLoad.sorted { Int($0.key)! < Int($1.key)! }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
     line("node_load after the build: \(load.isEmpty ? "all 0" : load)")
@@ -89,6 +93,7 @@ extension BuildReport {
     }
     json.endArray()
     json.member("notes", notes)
+    json.member("numa", numa)
     json.member("policyZone", policyZone)
     json.member("provenOnRealKernel", provenOnRealKernel)
     json.member("rulesAssumed", rulesAssumed)

@@ -8,6 +8,9 @@ public struct BuildReport: Hashable, Sendable, Codable {
   public var rulesAssumed: String?
   public var context: String
   public var zonelistOrder: String
+  /// Whether the kernel has `CONFIG_NUMA`. Without it there is one zonelist per node
+  /// (`MAX_ZONELISTS` 1: no `ZONELIST_NOFALLBACK`), no `policy_zone` and no `node_load[]`.
+  public var numa: Bool
   public var nodes: [NodeReport]
   /// `node_load[]` after the build, by node id (zeros left out).
   public var nodeLoad: [String: Int]
@@ -16,7 +19,8 @@ public struct BuildReport: Hashable, Sendable, Codable {
   /// `nil` when the input lacks what the figure needs (see ``notes``).
   public var totalPages: Int?
   public var mobilityGrouping: String?
-  public var policyZone: String
+  /// `nil` on a kernel without NUMA, which has no `policy_zone`.
+  public var policyZone: String?
   public var cpus: [CPUReport]
   public var notes: [String]
   /// The assumptions among the notes, each with its file and what it affects.
@@ -33,7 +37,7 @@ public struct BuildReport: Hashable, Sendable, Codable {
     public var fallbackOrder: [Int]?
     /// `N:Zone` entries of `ZONELIST_FALLBACK`.
     public var fallback: [String]?
-    /// `N:Zone` entries of `ZONELIST_NOFALLBACK`.
+    /// `N:Zone` entries of `ZONELIST_NOFALLBACK`; `nil` also on a kernel without NUMA.
     public var thisNode: [String]?
   }
 
@@ -57,19 +61,20 @@ public struct BuildReport: Hashable, Sendable, Codable {
     case .rebuild(nil): context = "rebuild"
     }
     zonelistOrder = build.zonelistOrder.rawValue
+    numa = build.profile.hasNUMA
     nodes = topology.possibleNodes.map { node in
       let lists = build[node.id]
       return NodeReport(
         node: node.id.rawValue, online: node.isOnline, cpus: IDList.format(node.cpus), hasMemory: node.hasMemory,
         zones: Dictionary(uniqueKeysWithValues: node.zones.map { ($0.key.kernelName, $0.value) }),
         fallbackOrder: lists?.nodeOrder.map(\.rawValue), fallback: lists?.fallback.map(\.description),
-        thisNode: lists?.thisNode.map(\.description))
+        thisNode: build.profile.hasNUMA ? lists?.thisNode.map(\.description) : nil)
     }
     nodeLoad = Dictionary(uniqueKeysWithValues: build.nodeLoad.map { (String($0.key.rawValue), $0.value) })
     builtZonelists = build.builtCount
     self.totalPages = totalPages
     mobilityGrouping = totalPages.map { $0 < TotalPages.mobilityGroupingThreshold ? "off" : "on" }
-    policyZone = build.policyZone.kernelName
+    policyZone = build.profile.hasNUMA ? build.policyZone.kernelName : nil
     cpus = topology.cpus.map { cpu in
       let node = topology.node(ofCPU: cpu)!
       let memoryNode = build[node]?.fallback.first { $0.type <= .normal }?.node

@@ -1,5 +1,17 @@
 /// The text of `zonelist explain`: every step of `find_next_best_node()` for one node.
 public enum Explanation {
+  /// The code that fills a node's cpumask, which runs after `build_all_zonelists(NULL)` in
+  /// `start_kernel()`: at the boot build no node has CPUs.
+  ///
+  /// Kernel: x86 `numa_add_cpu()` from `identify_cpu()`; arm64 `numa_add_cpu()` from
+  /// `smp_prepare_cpus()` (the boot CPU) and `secondary_start_kernel()` (`arch/arm64/kernel/smp.c`).
+  static func cpuMaskSetter(_ architecture: Architecture) -> String {
+    switch architecture {
+    case .x86_64, .x86_32: "x86"
+    case .arm64: "arm64"
+    }
+  }
+
   ///
   /// - Parameter maxCandidates: How many of each step's candidates to show, lowest scores
   ///   first (`nil`: all, in node order, as the kernel scans them).
@@ -21,7 +33,7 @@ public enum Explanation {
       out.append("score = (distance + lower-id penalty + CPU penalty) * nr_online_nodes * MAX_NUMNODES + node_load")
     }
     if build.context.isBoot {
-      out.append("CPU penalty: none at boot (x86 adds CPUs to node masks after the boot build)")
+      out.append("CPU penalty: none at boot (\(cpuMaskSetter(build.profile.architecture)) adds CPUs to node masks after the boot build)")
     }
     if !topology[local].hasMemory {
       out.append(
