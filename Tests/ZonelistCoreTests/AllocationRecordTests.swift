@@ -46,4 +46,32 @@ import Testing
     record.forEachZoneRun { zonePages[$0.zone] += $0.count }
     #expect(zonePages == [1 << 19, 1 << 18, 1 << 18])
   }
+
+  /// The same interleave where the doubled zone's list runs out every 67 of its pages, half the
+  /// times mid-round (its next page then comes from elsewhere, at the round's second position):
+  /// the weave starting there forms a round later, so the record stays a few weaves per refill.
+  @Test func aWeaveBrokenMidRoundFormsAgainAtTheRoundsStart() {
+    var record = AllocationRecord()
+    var starts = [1000, 0, 0]
+    var taken = 0
+    var expected: [AllocationRecord.Run] = []
+    for _ in 0..<(1 << 16) {
+      for (zone, weight) in [(0, 2), (1, 1), (2, 1)] {
+        for _ in 0..<weight {
+          if zone == 0 && taken > 0 && taken % 67 == 0 { starts[0] += 4096 }
+          record.append(zone: zone, page: starts[zone], order: 0)
+          expected.append(AllocationRecord.Run(zone: zone, start: starts[zone], order: 0, count: 1))
+          starts[zone] += 1
+          if zone == 0 { taken += 1 }
+        }
+      }
+    }
+    var blocks: [AllocationRecord.Run] = []
+    record.forEachRun { run in
+      for block in 0..<run.count { blocks.append(AllocationRecord.Run(zone: run.zone, start: run.start + block, order: 0, count: 1)) }
+    }
+    #expect(blocks == expected)
+    // 1956 refills; without forming again, one weave per round after the first mid-round one.
+    #expect(record.weaves.count < 3 * 1956 + 10, "\(record.weaves.count) weaves")
+  }
 }

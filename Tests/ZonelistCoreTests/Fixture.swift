@@ -20,7 +20,7 @@ struct BootFixture: CustomStringConvertible, Sendable {
   /// suite checks its count against this table (``expectCount(_:)``), and
   /// `FixtureCountTests` checks that every kind is in it.
   static let expectedCounts: [String: Int] = [
-    "alloc": AllocationTolerance.fixtureCount, "boot": 200, "rebuild": 22, "zoneinfo": 16, "real-machines": 2, "snapshot": 2, "arch": 98,
+    "alloc": AllocationTolerance.fixtureCount, "boot": 200, "rebuild": 22, "zoneinfo": 16, "real-machines": 2, "snapshot": 2, "arch": 107,
     "tiers": TiersFixture.expectedCount,
   ]
 

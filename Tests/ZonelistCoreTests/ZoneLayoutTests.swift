@@ -73,4 +73,14 @@ import ZonelistHarness
     #expect(zones[.dma32] == nil)
     #expect(zones[.normal]?.spanned == 0x80000)  // 4 GiB to 6 GiB
   }
+
+  // arm64's mem= is an amount of RAM in address order (captures arm64-23-mem-limit,
+  // arm64-24-mem-limit-drops-node); below 256 MiB the image and initrd added back are not modelled.
+  @Test func arm64MemIsAnAmount() throws {
+    let ranges = [MemoryRange(node: 0, pages: 0x40000..<0x60000), MemoryRange(node: 1, pages: 0x60000..<0x80000)]
+    let layout = ZoneLayout(ranges: ranges, architecture: .arm64, zoneTypes: [.dma, .dma32, .normal, .movable, .device])
+    let zones = try layout.zones(options: BootOptions(commandLine: "mem=640M"))
+    #expect(zones[0]?[.dma]?.present == 0x20000 && zones[1]?[.dma]?.present == 0x8000)
+    #expect(throws: ZoneLayoutError.self) { try layout.zones(options: BootOptions(commandLine: "mem=128M")) }
+  }
 }

@@ -81,7 +81,9 @@ public struct AllocationRecord: Sendable {
       let lane = lanes[cursor.lane]
       let round = weave.blocks / weave.roundBlocks
       let next = Int(lane.start) + (round * Int(lane.weight) + cursor.used) << run.order
-      guard Int(lane.zone) == run.zone, next == run.start else { return startWeave(run) }
+      guard Int(lane.zone) == run.zone, next == run.start else {
+        return weave.blocks > weave.roundBlocks && weave.blocks < 2 * weave.roundBlocks ? rephase(run) : startWeave(run)
+      }
       let taken = Swift.min(run.count, Int(lane.weight) - cursor.used)
       weaves[last].blocks += taken
       cursor.used += taken
@@ -104,6 +106,27 @@ public struct AllocationRecord: Sendable {
       Weave(firstLane: Int32(lanes.count), laneCount: Int32(weave.count), blocks: rounds * roundBlocks, roundBlocks: roundBlocks, order: UInt8(order), forming: false))
     for lane in weave { lanes.append(Lane(zone: Int32(lane.zone), start: UInt32(lane.start), weight: UInt32(lane.weight))) }
     cursor = (Int(weaves[weaves.count - 1].firstLane), 0)
+  }
+
+  /// A weave broken in its second round: it keeps its first round, and a new weave forms from
+  /// the second round's blocks and `run`. (A walk that ends a list's run mid-round makes the
+  /// next weave start mid-round, where one zone may serve two positions a round apart: formed
+  /// from its second round, the weave starts where the round does.)
+  private mutating func rephase(_ run: Run) {
+    let last = weaves.count - 1
+    let weave = weaves[last]
+    let order = Int(weave.order)
+    var left = weave.blocks - weave.roundBlocks
+    weaves[last].blocks = weave.roundBlocks
+    var again: [Run] = []
+    for lane in Int(weave.firstLane)..<Int(weave.firstLane + weave.laneCount) where left > 0 {
+      let count = Swift.min(left, Int(lanes[lane].weight))
+      again.append(Run(zone: Int(lanes[lane].zone), start: Int(lanes[lane].start) + Int(lanes[lane].weight) << order, order: order, count: count))
+      left -= count
+    }
+    startWeave(again[0])
+    for part in again.dropFirst() { append(part) }
+    append(run)
   }
 
   private mutating func grow(_ lane: Int, by count: Int) {

@@ -57,12 +57,12 @@ extension AllocatorSimulator {
     let plan = Self.plan(policy, cpuNode: cpuNode, highest: highest, policyZone: build.policyZone)
     let policyMask = Set(policy.nodes)
     // Candidate zones by preferred node position: with the policy's mask, and without.
-    var maskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
-    var unmaskedCandidates = [[Int]?](repeating: nil, count: topology.nodeIDs.count)
+    var maskedCandidates = [[Int]?](repeating: nil, count: plan.masked ? topology.nodeIDs.count : 0)
     func candidates(_ position: Int, masked: Bool) -> [Int] {
-      if let list = masked ? maskedCandidates[position] : unmaskedCandidates[position] { return list }
-      let list = candidateZones(preferred: topology.nodeIDs[position], mask: masked ? policyMask : nil, gfp: request.gfp, highestIndex: highestIndex)
-      if masked { maskedCandidates[position] = list } else { unmaskedCandidates[position] = list }
+      guard masked else { return unmaskedCandidates(position, gfp: request.gfp, highestIndex: highestIndex) }
+      if let list = maskedCandidates[position] { return list }
+      let list = candidateZones(preferred: topology.nodeIDs[position], mask: policyMask, gfp: request.gfp, highestIndex: highestIndex)
+      maskedCandidates[position] = list
       return list
     }
     let cpuNodePosition = nodePosition[cpuNode]!
@@ -190,6 +190,7 @@ extension AllocatorSimulator {
   ) -> Served? {
     let (gfp, highestIndex, order) = (walk.gfp, walk.highestIndex, walk.order)
     let highest = profile.zoneTypes[highestIndex]
+    walkCount += 1
     guard let preferredZone = candidates.first else {
       if outcome.firstFailure.isEmpty {
         outcome.firstFailure = [
@@ -264,8 +265,9 @@ extension AllocatorSimulator {
       for zone in candidates {
         if noFallback && onlineNodeCount > 1 && zone != preferredZone && zoneNode[zone] != zoneNode[preferredZone] {
           // Locality matters more than fragmentation: retry allowing fragmenting fallbacks.
+          // (The zones before were refused by their checks, or a take failed: the retry walks
+          // them alike, so the serving zone's list may still serve the next allocations.)
           attempt.noFragment = false
-          refusedByChecksOnly = false
           continue retry
         }
         let usable = zoneUsable(zone, attempt: attempt, order: order, highestIndex: highestIndex)

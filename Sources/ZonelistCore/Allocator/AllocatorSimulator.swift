@@ -16,7 +16,9 @@ public struct AllocatorSimulator: Sendable {
   public internal(set) var topology: Topology
   public let profile: KernelProfile
   /// The zonelists walked, and why those.
-  public internal(set) var lists: ListsInEffect
+  public internal(set) var lists: ListsInEffect {
+    didSet { candidateCache = [] }
+  }
   var build: ZonelistBuild { lists.build }
 
   /// One zone's allocator state. Kernel: `struct zone`.
@@ -80,6 +82,10 @@ public struct AllocatorSimulator: Sendable {
   var noFragmentZones: [Bool]
   /// The shortcuts taken (same result, faster); tests turn them off to compare with the page-by-page walk.
   var shortcuts: Shortcuts = .all
+  /// ``unmaskedCandidates(_:gfp:highestIndex:)`` by `__GFP_THISNODE`, highest zone and node position.
+  var candidateCache: [[Int]?] = []
+  /// Zonelist walks so far (``allocateOne``), for tests that check a shortcut was taken.
+  var walkCount = 0
   /// The tunables the watermarks came from, for recomputing them after memory is onlined.
   let tunables: VMTunables
   /// The high watermarks the kernel holds (the snapshot's, then those recomputed at each
@@ -197,6 +203,7 @@ public struct AllocatorSimulator: Sendable {
   /// What follows from the zones and the topology: each zone's node, `nr_online_nodes`, and
   /// the zones that set `ALLOC_NOFRAGMENT`.
   mutating func deriveZoneFacts() {
+    candidateCache = []
     zoneIndex = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1.reference, $0) })
     zoneNode = zones.map { nodePosition[$0.reference.node]! }
     onlineNodeCount = topology.onlineNodes.count
@@ -258,6 +265,17 @@ public struct AllocatorSimulator: Sendable {
     guard let lists = build[preferred] else { return [] }
     let list = NodeZonelists.eligible(gfp.contains(.thisNode) ? lists.thisNode : lists.fallback, atOrBelow: profile.zoneTypes[highestIndex])
     return list.compactMap { reference in (mask?.contains(reference.node) ?? true) ? zoneIndex[reference] : nil }
+  }
+
+  /// `candidateZones` without a mask, kept until the lists or the zones change.
+  mutating func unmaskedCandidates(_ position: Int, gfp: GFPFlags, highestIndex: Int) -> [Int] {
+    let (nodes, types) = (topology.nodeIDs.count, profile.zoneTypes.count)
+    if candidateCache.isEmpty { candidateCache = Array(repeating: nil, count: 2 * types * nodes) }
+    let slot = ((gfp.contains(.thisNode) ? types : 0) + highestIndex) * nodes + position
+    if let list = candidateCache[slot] { return list }
+    let list = candidateZones(preferred: topology.nodeIDs[position], mask: nil, gfp: gfp, highestIndex: highestIndex)
+    candidateCache[slot] = list
+    return list
   }
 
   /// Pages on every CPU's lists for a zone. Kernel: the sum of `pcp->count`; per zone, free +

@@ -11,7 +11,7 @@ public struct BootOptions: Hashable, Sendable, Codable {
   public var movableCore: String?
   /// `kernelcore=…`, as written.
   public var kernelCore: String?
-  /// `mem=…` (x86: RAM above this address is dropped), as written.
+  /// `mem=…` (x86: RAM above this address is dropped; arm64: RAM past this amount), as written.
   public var mem: String?
   /// `highmem=…` (i386: the HighMem zone's size), as written.
   public var highmem: String?

@@ -157,8 +157,13 @@ public struct ZoneLayout: Hashable, Sendable {
 
   /// Each node's zones. Managed pages are set to the present pages (see the type's note).
   /// On i386 the memory past `mem=` and past the HighMem that `highmem=` leaves is dropped
-  /// first, and lowmem ends at `max_low_pfn` (``X86LowMemory``).
+  /// first, and lowmem ends at `max_low_pfn` (``X86LowMemory``); on arm64 the memory past the
+  /// first `mem=` bytes (``Arm64MemoryLimit``).
   public func zones(options: BootOptions = BootOptions()) throws(ZoneLayoutError) -> [NodeID: [ZoneType: ZoneSize]] {
+    if architecture == .arm64, let text = options.mem {
+      let kept = try Arm64MemoryLimit.apply(text, to: ranges)
+      return try ZoneLayout(ranges: kept, architecture: architecture, zoneTypes: zoneTypes).zones(options: options, maxLowPFN: nil)
+    }
     guard architecture == .x86_32 else { return try zones(options: options, maxLowPFN: nil) }
     let low = try X86LowMemory(ranges: ranges, options: options)
     let kept = ranges.compactMap { range -> MemoryRange? in
