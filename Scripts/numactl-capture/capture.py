@@ -8,7 +8,7 @@ TOPOLOGY is a file name in Tests/Topologies without .yaml (default: all). Each i
 /usr/bin/numastat and /usr/bin/lstopo-no-graphics (Debian's numactl and hwloc packages, with
 the shared libraries they load) inside the guest. Their outputs go beside the boot fixture,
 Tests/ZonelistCoreTests/Fixtures/boot/<topology>-<series>/{numactl-hardware,numastat,numastat-m,
-hwloc.xml} and numactl-sysroot/ (the sysroot of the same boot); the guest's dmesg Fallback order lines must equal the fixture's (the same machine).
+hwloc.xml}, hwloc-stderr when lstopo warned, and numactl-sysroot/ (the sysroot of the same boot); the guest's dmesg Fallback order lines must equal the fixture's (the same machine).
 
 Env: ZONELIST_KERNEL_<series>, ZONELIST as in ../capture/README.md.
 """
@@ -70,6 +70,8 @@ def run_one(item, work, dest_root, series, files, timeout):
         if not got.get(name):
             raise toolkit.CaptureError(f"{item}-{series}: the guest printed no {name}")
         toolkit.put(dest, name, got[name])
+    if got.get("hwloc-stderr"):
+        toolkit.put(dest, "hwloc-stderr", got["hwloc-stderr"])  # what hwloc said of the machine
     store_sysroot(got, dest)
     return [f"{item}-{series}: " + got["numactl-hardware"].decode().splitlines()[0]]
 

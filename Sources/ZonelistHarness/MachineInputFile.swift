@@ -20,10 +20,12 @@ public enum MachineInputFile {
 extension ModelInput {
   /// The model's input from `--input FILE`: like a topology file, with the diagnostics of
   /// what the file's format does not say.
-  public static func load(input path: String, format: MachineFormat?, kernel: String?) throws -> ModelInput {
+  /// `unnamedKernel` as in ``load(sysroot:topologyFile:kernel:architecture:unnamedKernel:)``.
+  public static func load(input path: String, format: MachineFormat?, kernel: String?, unnamedKernel: KernelVersion? = nil) throws -> ModelInput {
     let imported = try MachineInputFile.load(path: path, format: format)
     let (profile, source) = try resolveProfile(
-      kernel: kernel, fromInput: imported.spec.kernel, inputName: "\(path) (\(imported.format.rawValue))", architecture: imported.spec.architecture)
+      kernel: kernel, fromInput: imported.spec.kernel, inputName: "\(path) (\(imported.format.rawValue))", architecture: imported.spec.architecture,
+      unnamed: unnamedKernel)
     let topology: Topology
     do { topology = try imported.spec.topology(kernel: profile.version) } catch { throw HarnessError("\(path): \(error)") }
     return ModelInput(

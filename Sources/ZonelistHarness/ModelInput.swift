@@ -26,9 +26,11 @@ public struct ModelInput: Sendable {
   /// Loads the input as ``load(sysroot:topologyFile:kernel:)`` does, then applies `edits`
   /// in order.
   public static func load(
-    sysroot: String?, topologyFile: String?, kernel: String?, edits: [MachineEdit], architecture: Architecture? = nil
+    sysroot: String?, topologyFile: String?, kernel: String?, edits: [MachineEdit], architecture: Architecture? = nil,
+    unnamedKernel: KernelVersion? = nil
   ) throws -> ModelInput {
-    var input = try load(sysroot: sysroot, topologyFile: topologyFile, kernel: kernel, architecture: architecture)
+    var input = try load(
+      sysroot: sysroot, topologyFile: topologyFile, kernel: kernel, architecture: architecture, unnamedKernel: unnamedKernel)
     return try input.applying(edits)
   }
 
@@ -45,15 +47,17 @@ public struct ModelInput: Sendable {
 
   /// Loads `--topology FILE` if given, else `--sysroot DIR`; `kernel` (`--kernel`)
   /// overrides the release the input names, `architecture` (`--arch`) the architecture (the
-  /// file's `architecture:`, or the flavour of the snapshot's release, ``Architecture/init(release:)``).
-  public static func load(sysroot: String?, topologyFile: String?, kernel: String?, architecture: Architecture? = nil) throws
-    -> ModelInput
-  {
+  /// file's `architecture:`, or the flavour of the snapshot's release, ``Architecture/init(release:)``);
+  /// `unnamedKernel` is the release whose rules apply when neither names one (else that is an error).
+  public static func load(
+    sysroot: String?, topologyFile: String?, kernel: String?, architecture: Architecture? = nil, unnamedKernel: KernelVersion? = nil
+  ) throws -> ModelInput {
     if let topologyFile {
       var spec = try TopologyFile.load(path: topologyFile)
       if let architecture { spec.architecture = architecture }
       let (profile, source) = try resolveProfile(
-        kernel: kernel, fromInput: spec.kernel, inputName: "\(topologyFile) (kernel:)", architecture: spec.architecture)
+        kernel: kernel, fromInput: spec.kernel, inputName: "\(topologyFile) (kernel:)", architecture: spec.architecture,
+        unnamed: unnamedKernel)
       let topology: Topology
       do { topology = try spec.topology(kernel: profile.version) } catch {
         throw HarnessError("\(topologyFile): \(error)")
@@ -121,8 +125,9 @@ public struct ModelInput: Sendable {
   ///
   /// A release named by hand must exist (``KernelReleases/check(_:)``); one read from a
   /// machine's `proc/version` exists by definition, newer or not, but must be modeled.
+  /// `unnamed`, when given, applies where neither names a release.
   public static func resolveProfile(
-    kernel: String?, fromInput: String?, inputName: String, architecture: Architecture = .x86_64
+    kernel: String?, fromInput: String?, inputName: String, architecture: Architecture = .x86_64, unnamed: KernelVersion? = nil
   ) throws -> (KernelProfile, String) {
     if let kernel {
       guard let version = KernelVersion(parsing: kernel) else {
@@ -137,6 +142,7 @@ public struct ModelInput: Sendable {
       }
       return (KernelProfile(version: version, architecture: architecture), "\(fromInput) from \(inputName)")
     }
+    if let unnamed { return (KernelProfile(version: unnamed, architecture: architecture), "\(unnamed.series), as \(inputName) names no kernel") }
     throw HarnessError("\(inputName) does not name the kernel: pass --kernel (e.g. --kernel 6.12)")
   }
 }

@@ -25,6 +25,11 @@ public struct QEMURunner: Sendable {
   /// is read with `dmesg`, which the console level does not change.
   public static let baseCommandLine = "console=ttyS0 panic=-1 loglevel=7 mminit_loglevel=4"
 
+  /// The kernel command line of a boot with the machine's `bootOptions`: the base, then them.
+  public static func commandLine(_ bootOptions: String) -> String {
+    [baseCommandLine, bootOptions].filter { !$0.isEmpty }.joined(separator: " ")
+  }
+
   /// Boots once with the snapshot guest (``Initramfs/captureScript(extraCommands:)``) and
   /// returns the guest's files.
   ///
@@ -39,7 +44,7 @@ public struct QEMURunner: Sendable {
   /// steps sent when the guest asks) and returns the guest's files.
   public func boot(machineOptions: [String], bootOptions: String, plan: GuestPlan) throws -> BootCapture {
     let guest = plan.program
-    let append = [QEMURunner.baseCommandLine, bootOptions].filter { !$0.isEmpty }.joined(separator: " ")
+    let append = QEMURunner.commandLine(bootOptions)
     let run = try self.run(guest, machineOptions: machineOptions, commandLine: append)
     var capture = try BootCapture(console: run.console)
     capture.qemuArguments = machineOptions

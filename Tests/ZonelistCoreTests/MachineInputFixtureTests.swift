@@ -41,8 +41,8 @@ import ZonelistHarness
   @Test func everyBootHasItsQEMUArgumentsAndSomeHaveNumactl() {
     BootFixture.expectCount("boot")
     #expect(Self.cases.filter { $0.format == .qemu }.count == 200)
-    #expect(Self.cases.filter { $0.format == .numactl }.count == 46, "the numactl capture ran on 46 of the 6.12 boots")
-    #expect(Self.cases.filter { $0.format == .hwloc }.count == 46)
+    #expect(Self.cases.filter { $0.format == .numactl }.count == 50, "the numactl capture ran on every 6.12 boot")
+    #expect(Self.cases.filter { $0.format == .hwloc }.count == 50)
   }
 
   @Test(arguments: cases)

@@ -3,8 +3,11 @@ extension TopologyPicture {
   /// The picture as a Graphviz `digraph`: a cluster per memory tier holding its nodes,
   /// distances as undirected weighted edges (`dir=none`, label the distance, both directions
   /// when they differ), each node's fallback order as arrows labelled `N:k` (the k-th node
-  /// node N tries). Beyond ``detailLimit`` nodes, one graph node per distance group
-  /// (``DistanceGroups``) with the distances between groups, and no fallback arrows.
+  /// node N tries). Beyond ``dotEdgeLimit`` nodes a complete graph of edges is a tangle: the
+  /// distances are a heat-map table instead, each node's whole order is written in it, and
+  /// only its first fallback step is an arrow. Beyond ``detailLimit`` nodes, one graph node
+  /// per distance group (``DistanceGroups``) with the distances between groups (a table past
+  /// ``dotEdgeLimit`` groups), and no fallback arrows.
   ///
   /// - Complexity: O(*n*^2) in the number of nodes.
   public func dot() -> String {
@@ -16,6 +19,10 @@ extension TopologyPicture {
     return out + "}\n"
   }
 
+  /// The most nodes (or groups) whose distances DOT draws as edges and whose fallback steps
+  /// are all arrows.
+  public static let dotEdgeLimit = 6
+
   func detailedDOT() -> String {
     var out = ""
     for (index, band) in bands.enumerated() {
@@ -24,24 +31,36 @@ extension TopologyPicture {
         guard let card = self[id] else { continue }
         var label = "Node \(card.id)\(card.isOnline ? "" : " (offline)")\n\(card.memoryText)\n\(card.cpuText)"
         if !card.demotesTo.isEmpty { label += "\ndemotes to \(IDList.format(card.demotesTo.map(\.rawValue)))" }
+        if nodes.count > Self.dotEdgeLimit && !card.fallback.isEmpty {
+          label += "\nfalls back: " + card.fallback.map { "\($0)" }.joined(separator: " ")
+        }
         out += "    n\(card.id) [label=\"\(Markup.dotEscape(label))\", fillcolor=\"\(Self.cardFill(card))\"\(card.isOnline ? "" : ", style=\"rounded,filled,dashed\"")];\n"
       }
       out += "  }\n"
     }
     let ids = distances.nodes
     let maximum = maxDistance
-    out += "  // distances (node_distance), undirected\n"
-    for (i, a) in ids.enumerated() {
-      for b in ids[(i + 1)...] {
-        let there = distances[from: a, to: b], back = distances[from: b, to: a]
-        let label = there == back ? "\(there)" : "\(there)/\(back)"
-        let weight = 1 + Int((1 - DistanceColor.fraction(min(there, back), maximum: maximum)) * 4)
-        out += "  n\(a) -> n\(b) [dir=none, label=\"\(label)\", color=\"\(DistanceColor.fill(min(there, back), maximum: maximum))\", penwidth=\(weight), constraint=false];\n"
+    let edges = nodes.count <= Self.dotEdgeLimit
+    if edges {
+      out += "  // distances (node_distance), undirected\n"
+      for (i, a) in ids.enumerated() {
+        for b in ids[(i + 1)...] {
+          let there = distances[from: a, to: b], back = distances[from: b, to: a]
+          let label = there == back ? "\(there)" : "\(there)/\(back)"
+          let weight = 1 + Int((1 - DistanceColor.fraction(min(there, back), maximum: maximum)) * 4)
+          out += "  n\(a) -> n\(b) [dir=none, label=\"\(label)\", color=\"\(DistanceColor.fill(min(there, back), maximum: maximum))\", penwidth=\(weight), constraint=false];\n"
+        }
       }
+    } else {
+      out += Self.heatMapDOT(
+        title: "node_distance (row: from)", names: ids.map { "\($0)" }, maximum: maximum,
+        cell: { i, j in let value = distances[from: ids[i], to: ids[j]]; return ("\(value)", value) })
     }
-    out += "  // fallback order (ZONELIST_FALLBACK node order): N:k is the k-th node node N tries\n"
+    out += "  // fallback order (ZONELIST_FALLBACK node order): N:k is the k-th node node N tries"
+    out += edges ? "\n" : "; the first other node only, the whole order is in each node's label\n"
     for card in nodes {
-      for (index, target) in card.fallback.enumerated() where target != card.id {
+      let steps = card.fallback.enumerated().filter { $0.element != card.id }
+      for (index, target) in edges ? steps : Array(steps.prefix(1)) {
         out += "  n\(card.id) -> n\(target) [label=\"\(card.id):\(index + 1)\", color=\"#4a6fa5\"];\n"
       }
     }
@@ -62,6 +81,19 @@ extension TopologyPicture {
       out += "  g\(index + 1) [label=\"\(Markup.dotEscape(label))\", fillcolor=\"#e1ecf8\"];\n"
     }
     let count = groups.count
+    if count > Self.dotEdgeLimit {
+      out += Self.heatMapDOT(
+        title: "node_distance between groups (lowest-highest)", names: groups.indices.map { "G\($0 + 1)" }, maximum: maximum,
+        cell: { a, b in
+          let (low, high, _) = stats[a * count + b]
+          return (low == high ? "\(low)" : "\(low)-\(high)", low)
+        })
+      // Without edges the groups would stack in one column: rows of four, in order.
+      for row in stride(from: 0, to: count, by: 4) where row + 1 < count {
+        out += "  " + (row..<min(row + 4, count)).map { "g\($0 + 1)" }.joined(separator: " -> ") + " [style=invis];\n"
+      }
+      return out
+    }
     for a in 0..<count {
       for b in (a + 1)..<max(a + 1, count) {
         let (low, high, _) = stats[a * count + b]
@@ -70,5 +102,23 @@ extension TopologyPicture {
       }
     }
     return out
+  }
+
+  /// A distance table as one Graphviz node with an HTML-like label: a heat map, each cell
+  /// coloured by `cell`'s value as the SVG's table is. `names` are plain ids (no markup).
+  static func heatMapDOT(title: String, names: [String], maximum: Int, cell: (Int, Int) -> (text: String, value: Int)) -> String {
+    var out = "  // distances (node_distance) as a heat map\n"
+    out += "  distances [shape=plaintext, style=\"\", label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">\n"
+    out += "    <tr><td colspan=\"\(names.count + 1)\"><b>\(title)</b></td></tr>\n"
+    out += "    <tr><td></td>" + names.map { "<td><b>\($0)</b></td>" }.joined() + "</tr>\n"
+    for (i, name) in names.enumerated() {
+      out += "    <tr><td><b>\(name)</b></td>"
+      for j in names.indices {
+        let (text, value) = cell(i, j)
+        out += "<td bgcolor=\"\(DistanceColor.fill(value, maximum: maximum))\"><font color=\"\(DistanceColor.ink(value, maximum: maximum))\">\(text)</font></td>"
+      }
+      out += "</tr>\n"
+    }
+    return out + "  </table>>];\n"
   }
 }

@@ -112,6 +112,10 @@ extension MachineSpec {
   /// `Tests/TiersHeldout/`, and `hotadd-two-memoryless` of the tiers captures).
   public var hmatIgnoredFor: NodeID? {
     guard nodes.contains(where: { !($0.tiering?.hmat.isEmpty ?? true) }) else { return nil }
-    return nodes.first { $0.memoryBytes == 0 }?.id
+    // Memory is given by size, by ranges or by zones (a topology file written by `export`).
+    return nodes.first { node in
+      node.memoryBytes == 0 && (node.ranges ?? []).allSatisfy(\.isEmpty)
+        && (node.zones ?? [:]).values.allSatisfy { $0.present.rawValue == 0 }
+    }?.id
   }
 }

@@ -6,7 +6,7 @@ import ZonelistHarness
 struct CaptureCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "capture",
-    abstract: "Boot a topology under QEMU and store what the kernel showed as a snapshot folder (a test fixture).")
+    abstract: "Boot a machine under QEMU and store what the kernel showed as a snapshot folder (a test fixture).")
 
   @OptionGroup var boot: QEMUBootOptions
   @Option(help: "The folder to write; it must not exist yet.") var output: String
@@ -16,10 +16,14 @@ struct CaptureCommand: AsyncParsableCommand {
       Output.error("\(output) exists already: choose a new folder")
       throw ExitCode.validationFailure
     }
-    let (_, _, capture) = try boot.boot()
+    let (spec, _, capture) = try boot.boot()
     try capture.write(to: output)
-    try FileManager.default.copyItem(
-      atPath: boot.topology, toPath: URL(fileURLWithPath: output).appendingPathComponent("topology.yaml").path)
+    let kept = URL(fileURLWithPath: output).appendingPathComponent("topology.yaml").path
+    if let topology = boot.topology, boot.bootsTheFileAsWritten {
+      try FileManager.default.copyItem(atPath: topology, toPath: kept)
+    } else {
+      try MachineExport.topologyFile(spec).write(toFile: kept, atomically: true, encoding: .utf8)
+    }
     let lines = BootCapture.zonelistLines(dmesg: capture.dmesg)
     print("captured \(output): \(capture.files[SystemSnapshot.Path.version]?.split(separator: " ").dropFirst(2).first ?? "?"), \(lines.count) zonelist lines")
   }

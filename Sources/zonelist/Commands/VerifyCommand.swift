@@ -6,7 +6,7 @@ import ZonelistHarness
 struct VerifyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "verify",
-    abstract: "Boot a topology under QEMU and compare the kernel's own zonelist lines with the model's; exit 0 only on a match.")
+    abstract: "Boot a machine under QEMU and compare the kernel's own zonelist lines with the model's; exit 0 only on a match.")
 
   @OptionGroup var boot: QEMUBootOptions
   @Option(help: "Kernel release whose rules to compare with; default: the booted kernel's.") var kernel: String?

@@ -50,15 +50,19 @@ struct InputOptions: ParsableArguments {
     return (try? SysrootArchive.root(of: sysrootArgument)) ?? sysrootArgument
   }
 
-  func load() throws -> ModelInput {
+  /// The machine, edited. `unnamedKernel`: the release whose rules apply when neither
+  /// `--kernel` nor the input names one (for the commands whose output the rules do not change).
+  func load(unnamedKernel: KernelVersion? = nil) throws -> ModelInput {
     let edits = try whatIf.edits()
-    if let input { return try ModelInput.load(input: input, format: inputFormat, kernel: kernel).applying(edits) }
+    if let input {
+      return try ModelInput.load(input: input, format: inputFormat, kernel: kernel, unnamedKernel: unnamedKernel).applying(edits)
+    }
     if let sysrootArgument, SysrootArchive.isArchive(sysrootArgument) {
       _ = try SysrootArchive.root(of: sysrootArgument)
     }
     return try ModelInput.load(
       sysroot: sysroot, topologyFile: topology, kernel: kernel, edits: edits,
-      architecture: architectureName.flatMap { Architecture(name: $0) })
+      architecture: architectureName.flatMap { Architecture(name: $0) }, unnamedKernel: unnamedKernel)
   }
 }
 
