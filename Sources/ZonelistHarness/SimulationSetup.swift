@@ -80,7 +80,7 @@ public enum SimulationSetup {
     throws(ImportError) -> String?
   {
     guard input.profile.version < KernelVersion(6, 7) else { return nil }
-    let path = root + "/proc/vmstat"
+    let path = root + "/" + SnapshotManifest.vmstat
     guard FileManager.default.fileExists(atPath: path) else {
       return "no proc/vmstat: every page the snapshot shows on per-CPU lists is taken as order 0 (a THP refill's leftover order-9 page cannot be placed)"
     }
