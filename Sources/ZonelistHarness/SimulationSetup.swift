@@ -42,6 +42,7 @@ public enum SimulationSetup {
           }
         }
         let root = sysroot ?? "/"
+        if !bootPageSets, let note = try hugePageLeftover(root: root, zoneinfo: zoneinfo, input: input, start: &start) { notes.append(note) }
         switch try pageTypeInfo(root) {
         case .read(let pageTypes):
           for (zone, counts) in pageTypes.zones where start.freeAreas[zone] != nil { start.freeAreas[zone] = counts }
@@ -70,6 +71,35 @@ public enum SimulationSetup {
       notes.append("\(reference): the simulation starts with \(laidOut) free pages in blocks; zoneinfo says 'pages free \(free)'")
     }
     return (simulator, notes)
+  }
+
+  /// Places the order-9 page a run of THP faults left on a per-CPU list
+  /// (``AllocatorSimulator/StartState/hugePageRefillLeftover(zoneinfo:topology:profile:hugePageFaults:)``),
+  /// from the snapshot's `proc/vmstat`; the note says where, or that the file is missing.
+  static func hugePageLeftover(root: String, zoneinfo: Zoneinfo, input: ModelInput, start: inout AllocatorSimulator.StartState)
+    throws(ImportError) -> String?
+  {
+    guard input.profile.version < KernelVersion(6, 7) else { return nil }
+    let path = root + "/" + SnapshotManifest.vmstat
+    guard FileManager.default.fileExists(atPath: path) else {
+      return "no proc/vmstat: every page the snapshot shows on per-CPU lists is taken as order 0 (a THP refill's leftover order-9 page cannot be placed)"
+    }
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      throw ImportError(file: path, line: 0, text: "", expected: "readable UTF-8 text")
+    }
+    var faults = 0
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.hasPrefix("thp_fault_alloc ") {
+      let words = line.split(separator: " ")
+      guard words.count == 2, let value = Int(words[1]), value >= 0 else {
+        throw ImportError(file: path, line: index + 1, text: String(line), expected: "'thp_fault_alloc' followed by a count")
+      }
+      faults = value
+    }
+    guard let (cpu, zone) = AllocatorSimulator.StartState.hugePageRefillLeftover(
+      zoneinfo: zoneinfo, topology: input.topology, profile: input.profile, hugePageFaults: faults)
+    else { return nil }
+    start.perCPUHugePages[cpu, default: [:]][zone] = 1
+    return "thp_fault_alloc \(faults) (odd): one order-9 page of CPU \(cpu)'s \(start.perCPUCounts[cpu]?[zone] ?? 0) listed pages for \(zone) is taken as a THP refill's leftover (the smallest count of 512 or more on a CPU's own node)"
   }
 
   /// The lists to walk: `--context` if given, else those of the last build the sysroot's

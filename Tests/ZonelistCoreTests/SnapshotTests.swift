@@ -21,6 +21,8 @@ import ZonelistHarness
     let snapshot = LiveSnapshot()
     try snapshot.write(to: folder)
     #expect(snapshot.files[SystemSnapshot.Path.version] != nil, "no proc/version taken: \(snapshot.unreadable)")
+    // simulate reads thp_fault_alloc from it (a THP refill's leftover block on a per-CPU list).
+    #expect(snapshot.files[SnapshotManifest.vmstat] != nil, "no proc/vmstat taken: \(snapshot.unreadable)")
     let input = try ModelInput.load(sysroot: folder, topologyFile: nil, kernel: nil)
     let run = try ZonelistRun(input: input, context: .boot)
     #expect(!run.build.lists.isEmpty)

@@ -117,6 +117,9 @@ public struct AllocatorSimulator: Sendable {
     /// Every CPU's lists are the boot page set (high 0, batch 1); the snapshot's listed pages are
     /// then left in use. Kernel: `boot_pageset`.
     public var bootPageSets = false
+    /// Pageblock-order (THP) pages among a CPU's listed pages for a zone (see
+    /// ``hugePageRefillLeftover(zoneinfo:topology:profile:hugePageFaults:)``); the rest of its count is order 0.
+    public var perCPUHugePages: [CPUID: [ZoneReference: Int]] = [:]
     public init() {}
   }
 
@@ -167,7 +170,15 @@ public struct AllocatorSimulator: Sendable {
     }
     // Pages a snapshot shows on per-CPU lists: taken from the pages in use at the end of the zone.
     for (z, zone) in zones.enumerated() {
-      let counts = cpus.map { start.bootPageSets ? 0 : start.perCPUCounts[$0]?[zone.reference] ?? 0 }
+      var counts = cpus.map { start.bootPageSets ? 0 : start.perCPUCounts[$0]?[zone.reference] ?? 0 }
+      for (c, cpu) in cpus.enumerated() where !start.bootPageSets {
+        let huge = Swift.min(start.perCPUHugePages[cpu]?[zone.reference] ?? 0, counts[c] >> BuddyZone.pageblockOrder)
+        for block in zones[z].buddy.blocksInUse(order: BuddyZone.pageblockOrder, count: huge) {
+          zones[z].buddy.setState(block, order: BuddyZone.pageblockOrder, BuddyZone.onPerCPUList(.movable))
+          pageSets[c * zones.count + z].push(block, order: BuddyZone.pageblockOrder, type: .movable, front: false)
+          counts[c] -= 1 << BuddyZone.pageblockOrder
+        }
+      }
       var pages = zones[z].buddy.pagesInUse(count: counts.reduce(0, +))[...]
       for (c, count) in counts.enumerated() where count > 0 {
         for page in pages.prefix(count) {

@@ -47,9 +47,12 @@ public enum SnapshotManifest {
       + group(hmat + tiering + daxFiles, "tiers, explain --demotion: HMAT, dax/kmem, the kernel's tiers")
       + group([weightedInterleave + "/node[0-9]*"], "simulate: weighted-interleave weights")
       + group(thp, "simulate: transparent huge page settings")
+      + group([vmstat], "simulate: thp_fault_alloc (a THP refill's leftover block on a per-CPU list)")
   }()
 
   public static let buddyinfo = "proc/buddyinfo"
+  /// Its `thp_fault_alloc` count tells whether a huge-page refill left a block on a per-CPU list.
+  public static let vmstat = "proc/vmstat"
   /// Root sees the kernel image's physical place there (``LateFreedMemory``).
   public static let iomem = "proc/iomem"
   public static let pageTypeInfo = "proc/pagetypeinfo"

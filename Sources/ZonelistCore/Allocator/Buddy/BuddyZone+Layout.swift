@@ -92,6 +92,21 @@ extension BuddyZone {
     return result
   }
 
+  /// Up to `count` aligned blocks of 2^`order` pages, from the end of the zone, whose every page
+  /// is in use (none on a list or inside a free block): where a snapshot's listed higher-order pages go.
+  func blocksInUse(order: Int, count: Int) -> [Int] {
+    var result: [Int] = []
+    let size = 1 << order
+    var block = (pageCount / size - 1) * size
+    while block >= 0 && result.count < count {
+      if (block..<(block + size)).allSatisfy({ (state[$0] == BuddyZone.inUse || state[$0] == BuddyZone.inUseMovable) && !isInsideFreeBlock($0) }) {
+        result.append(block)
+      }
+      block -= size
+    }
+    return result
+  }
+
   /// Whether a page is a tail page of a free block.
   func isInsideFreeBlock(_ page: Int) -> Bool {
     for order in 1...BuddyZone.maxOrder {
