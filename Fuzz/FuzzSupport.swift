@@ -128,11 +128,11 @@ enum FuzzInput {
 }
 
 extension FuzzInput {
-  /// `--input --input-format FORMAT`: the bytes as the file's text (``MachineImport/read(_:file:format:)``);
+  /// `--input --input-format FORMAT`: the bytes as the file's text (``ImportedMachine/read(_:file:format:)``);
   /// a machine read is also laid out and written in every export format.
   static func machine(_ bytes: UnsafePointer<UInt8>, _ count: Int, format: MachineFormat) {
     guard let text = String(data: data(bytes, count), encoding: .utf8) else { return }
-    guard let machine = try? MachineImport.read(text, file: "input", format: format) else { return }
+    guard let machine = try? ImportedMachine.read(text, file: "input", format: format) else { return }
     guard let topology = try? machine.spec.topology(kernel: KernelVersion(6, 12)) else { return }
     _ = NumactlHardware.text(topology)
     _ = MachineExport.topologyFile(machine.spec)
