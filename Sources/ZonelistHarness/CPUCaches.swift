@@ -27,7 +27,7 @@ public enum CPUCaches {
         let relative = "\(folder(cpu))/index\(count - 1)/\(name)"
         let path = "\(sysroot)/\(relative)"
         guard manager.fileExists(atPath: path) else { continue }
-        guard let data = manager.contents(atPath: path) else {
+        guard let data = FileBytes.read(path) else {
           throw ImportError(file: path, line: 0, text: "", expected: "a readable file")
         }
         contents[relative] = data

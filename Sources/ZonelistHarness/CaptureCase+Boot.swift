@@ -78,7 +78,7 @@ extension CaptureCase {
       guard let modulesDirectory else { throw HarnessError("case \(name) loads dax/kmem modules: no modules folder found for the kernel image") }
       for (module, path) in CaptureCase.daxModules {
         let plain = modulesDirectory + "/" + path
-        if let data = FileManager.default.contents(atPath: plain) {
+        if let data = FileBytes.read(plain) {
           files["lib/modules/\(module).ko"] = data
         } else if FileManager.default.fileExists(atPath: plain + ".xz") {
           files["lib/modules/\(module).ko"] = try CaptureCase.decompress(plain + ".xz")

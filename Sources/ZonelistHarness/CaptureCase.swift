@@ -41,7 +41,7 @@ public struct CaptureCase: Sendable, Equatable {
 
   /// Reads a case list; every error names the file, the line and what was expected.
   public static func load(path: String) throws(ImportError) -> [CaptureCase] {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+    guard let data = FileBytes.read(path), let text = String(data: data, encoding: .utf8) else {
       throw ImportError(file: path, line: 0, text: "", expected: "a readable UTF-8 case list")
     }
     return try parse(text, file: path)

@@ -17,7 +17,7 @@ public struct GuestFile: Sendable {
 
   /// Reads `host` for the guest path `guest`; executable when the host file is.
   public init(host: String, guest: String) throws(HarnessError) {
-    guard let contents = FileManager.default.contents(atPath: host) else {
+    guard let contents = FileBytes.read(host) else {
       throw HarnessError("cannot read \(host), a file meant for the guest's \(guest)")
     }
     self.init(path: guest, contents: contents, isExecutable: FileManager.default.isExecutableFile(atPath: host))
@@ -104,7 +104,7 @@ public enum Initramfs {
     }
     var refused: [String] = []
     for path in candidates {
-      guard let binary = FileManager.default.contents(atPath: path) else { continue }
+      guard let binary = FileBytes.read(path) else { continue }
       let elf = try ELFProgram(binary, path: path)
       if elf.machine != architecture.elfMachine {
         refused.append("\(path) is not a \(name) program")
@@ -125,7 +125,7 @@ public enum Initramfs {
     script: String, files: [GuestFile] = [], busybox: String? = nil, architecture: Architecture = .x86_64
   ) throws(HarnessError) -> Data {
     let busyboxPath = if let busybox { busybox } else { try locateBusybox(architecture: architecture) }
-    guard let binary = FileManager.default.contents(atPath: busyboxPath) else {
+    guard let binary = FileBytes.read(busyboxPath) else {
       throw HarnessError("cannot read \(busyboxPath): install Debian's busybox-static")
     }
     let all =

@@ -110,7 +110,7 @@ public struct LiveSnapshot: Sendable {
   static func kernelLog(_ source: KernelLogSource) -> Result<String, Unreadable> {
     switch source {
     case .file(let path):
-      guard let data = FileManager.default.contents(atPath: path) else { return .failure(Unreadable("no kernel log in the root")) }
+      guard let data = FileBytes.read(path) else { return .failure(Unreadable("no kernel log in the root")) }
       return .success(String(decoding: data, as: UTF8.self))
     case .dmesg:
       let process = Process()
@@ -137,7 +137,7 @@ extension LiveSnapshot {
   /// The paths a snapshot folder's `zonelist-unreadable` lists (empty without that file).
   public static func recordedUnreadable(root: String) -> Set<String> {
     let path = URL(fileURLWithPath: root).appendingPathComponent(SnapshotManifest.unreadableFile).path
-    guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    guard let data = FileBytes.read(path) else { return [] }
     return Set(String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { $0.split(separator: ":").first.map(String.init) })
   }
 

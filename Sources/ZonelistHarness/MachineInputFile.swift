@@ -7,7 +7,7 @@ public enum MachineInputFile {
   /// Reads `path` as `format` (detected when `nil`).
   /// - Returns: The machine, in Linux's node ids, and what its format does not say.
   public static func load(path: String, format: MachineFormat?) throws -> ImportedMachine {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let data = FileBytes.read(path) else {
       throw ImportError(file: path, line: 0, text: "", expected: "a readable file (numactl --hardware output, hwloc or libvirt XML, QEMU arguments or a topology file)")
     }
     guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: path, line: 0, text: "", expected: "UTF-8 text") }

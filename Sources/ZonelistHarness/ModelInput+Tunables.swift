@@ -43,7 +43,7 @@ extension ModelInput {
   public func bootWatermarkTopology(sysroot: String?) -> (Topology, [Diagnostic]) {
     let base = URL(fileURLWithPath: sysroot ?? "/")
     func read(_ path: String) -> String? {
-      FileManager.default.contents(atPath: base.appendingPathComponent(path).path).map { String(decoding: $0, as: UTF8.self) }
+      FileBytes.read(base.appendingPathComponent(path).path).map { String(decoding: $0, as: UTF8.self) }
     }
     guard spec == nil, let log = read(SnapshotManifest.kernelLogFile) else {
       return (topology, [.lateFreedUnknown(reason: spec == nil ? "the sysroot has no dmesg" : "a topology file has no boot")])

@@ -84,7 +84,7 @@ public enum SimulationSetup {
     guard FileManager.default.fileExists(atPath: path) else {
       return "no proc/vmstat: every page the snapshot shows on per-CPU lists is taken as order 0 (a THP refill's leftover order-9 page cannot be placed)"
     }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+    guard let data = FileBytes.read(path), let text = String(data: data, encoding: .utf8) else {
       throw ImportError(file: path, line: 0, text: "", expected: "readable UTF-8 text")
     }
     var faults = 0
@@ -115,7 +115,7 @@ public enum SimulationSetup {
     }
     if input.spec == nil, input.edits.allSatisfy({ if case .setSysctl = $0 { true } else { false } }) {
       let path = URL(fileURLWithPath: sysroot ?? "/").appendingPathComponent(BootCapture.dmesgFile).path
-      if let data = FileManager.default.contents(atPath: path),
+      if let data = FileBytes.read(path),
         let lists = ListsInEffect.fromKernelLog(String(decoding: data, as: UTF8.self), topology: topology, profile: profile)
       {
         return lists
@@ -168,11 +168,11 @@ public enum SimulationSetup {
       let unreadable = LiveSnapshot.recordedUnreadable(root: root).contains(SnapshotManifest.pageTypeInfo)
       return .assumed(unreadable ? .pageTypeInfoUnreadable : .pageTypeInfoMissing)
     }
-    guard let data = manager.contents(atPath: path) else { return .assumed(.pageTypeInfoUnreadable) }
+    guard let data = FileBytes.read(path) else { return .assumed(.pageTypeInfoUnreadable) }
     let buddyPath = root + "/proc/buddyinfo"
     var buddyinfo: Data? = nil
     if manager.fileExists(atPath: buddyPath) {
-      guard let buddy = manager.contents(atPath: buddyPath) else {
+      guard let buddy = FileBytes.read(buddyPath) else {
         throw ImportError(file: buddyPath, line: 0, text: "", expected: "a readable file")
       }
       buddyinfo = buddy

@@ -37,7 +37,7 @@ public enum Sysroot {
     }
     var contents: [String: Data] = [:]
     for path in paths {
-      if let data = FileManager.default.contents(atPath: base.appendingPathComponent(path).path) { contents[path] = data }
+      if let data = FileBytes.read(base.appendingPathComponent(path).path) { contents[path] = data }
     }
     return try snapshot(contents: contents, nodeDirectories: directories, cpuDirectories: cpuDirectories, root: root)
   }
@@ -62,7 +62,7 @@ public enum Sysroot {
 extension Sysroot {
   /// The text of the file at `path`, which exists: a located error if it cannot be read or is not UTF-8.
   static func text(_ path: String) throws(ImportError) -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let data = FileBytes.read(path) else {
       throw ImportError(file: path, line: 0, text: "", expected: "a readable file")
     }
     guard let text = String(data: data, encoding: .utf8) else {

@@ -50,7 +50,7 @@ public enum SysrootArchive {
       : archive.hasSuffix(".bz2") || archive.hasSuffix(".tbz2") ? "bzip2"
       : archive.hasSuffix(".xz") || archive.hasSuffix(".txz") ? "xz" : nil
     guard let tool else {
-      guard let data = FileManager.default.contents(atPath: archive) else {
+      guard let data = FileBytes.read(archive) else {
         throw ImportError(file: archive, line: 0, text: "", expected: "a readable archive")
       }
       guard data.count <= limit else { throw ImportError(file: archive, line: 0, text: "", expected: "an archive of at most \(limit >> 20) MiB") }

@@ -18,7 +18,7 @@ public struct SysrootFiles: Sendable {
     return SysrootFiles(
       root: root,
       children: { (try? FileManager.default.contentsOfDirectory(atPath: path($0))) ?? [] },
-      bytes: { FileManager.default.contents(atPath: path($0)) },
+      bytes: { FileBytes.read(path($0)) },
       exists: { FileManager.default.fileExists(atPath: path($0)) },
       link: { try? FileManager.default.destinationOfSymbolicLink(atPath: path($0)) })
   }

@@ -8,7 +8,7 @@ public import ZonelistCore
 /// the line and what was expected.
 public enum TopologyFile {
   public static func load(path: String) throws(ImportError) -> MachineSpec {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let data = FileBytes.read(path) else {
       throw ImportError(file: path, line: 0, text: "", expected: "a readable topology file")
     }
     guard let text = String(data: data, encoding: .utf8) else {

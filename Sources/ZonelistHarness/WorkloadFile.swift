@@ -6,7 +6,7 @@ public import ZonelistCore
 public enum WorkloadFile {
   /// - Parameter commandLine: the kernel's command line (`online:` steps' default zone).
   public static func load(path: String, topology: Topology, profile: KernelProfile, commandLine: String = "") throws(ImportError) -> Workload {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let data = FileBytes.read(path) else {
       throw ImportError(file: path, line: 0, text: "", expected: "a readable workload file")
     }
     return try load(contents: data, file: path, topology: topology, profile: profile, commandLine: commandLine)

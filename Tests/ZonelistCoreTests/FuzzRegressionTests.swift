@@ -258,3 +258,28 @@ extension FuzzRegressionTests {
     #expect(Self.topologyError("nodes:\n  - id: 0\n    memory: 1G\n    cpus: 0\n") == nil)
   }
 }
+
+extension FuzzRegressionTests {
+  /// Fuzz target `tunables` (out of memory): `FileManager.contents(atPath:)` keeps 4 KiB for
+  /// every file whose size is 0, empty files and every `/proc` file alike; 310,642 reads ran the
+  /// target out of memory. Every reader now goes through ``FileBytes/read(_:)``; replaying
+  /// `Fuzz/seeds/tunables/oom-05d17e70` under LeakSanitizer (`Scripts/fuzz.sh ci`) fails on a leak.
+  @Test func filesOfSizeZeroReadWholeAndFoldersAreNoFile() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("filebytes-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let large = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    #expect(FileManager.default.createFile(atPath: folder + "/empty", contents: Data()))
+    #expect(FileManager.default.createFile(atPath: folder + "/large", contents: Data(large)))
+    #expect(FileBytes.read(folder + "/empty") == Data())
+    #expect(FileBytes.read(folder + "/large") == Data(large))
+    #expect(FileBytes.read(folder) == nil)
+    #expect(FileBytes.read(folder + "/missing") == nil)
+    // A procfs file states size 0 and is read to its end.
+    let status = try #require(FileBytes.read("/proc/self/status"))
+    let text = String(decoding: status, as: UTF8.self)
+    #expect(text.hasPrefix("Name:"))
+    #expect(text.hasSuffix("\n"))
+    #expect(text.contains("\nVmRSS:"))
+  }
+}

@@ -58,7 +58,7 @@ struct RunGuestCommand: AsyncParsableCommand {
       }
     }
     let script = try reportingErrors { () throws(HarnessError) -> String in
-      guard let text = FileManager.default.contents(atPath: initScript) else { throw HarnessError("cannot read --init \(initScript)") }
+      guard let text = FileBytes.read(initScript) else { throw HarnessError("cannot read --init \(initScript)") }
       return String(decoding: text, as: UTF8.self)
     }
     let guest = GuestProgram(
