@@ -131,8 +131,14 @@ extension FuzzInput {
   /// `--input --input-format FORMAT`: the bytes as the file's text (``ImportedMachine/read(_:file:format:)``);
   /// a machine read is also laid out and written in every export format.
   static func machine(_ bytes: UnsafePointer<UInt8>, _ count: Int, format: MachineFormat) {
-    guard let text = String(data: data(bytes, count), encoding: .utf8) else { return }
-    guard let machine = try? ImportedMachine.read(text, file: "input", format: format) else { return }
+    let input = data(bytes, count)
+    guard let text = String(data: input, encoding: .utf8) else { return }
+    let machine: ImportedMachine
+    do { machine = try ImportedMachine.read(text, file: "input", format: format) } catch {
+      check(error, files: ["input": input])
+      return
+    }
+    // A machine the kernel cannot lay out (a spec error, not a reading error) is an outcome.
     guard let topology = try? machine.spec.topology(kernel: KernelVersion(6, 12)) else { return }
     _ = NumactlHardware.text(topology)
     _ = MachineExport.topologyFile(machine.spec)

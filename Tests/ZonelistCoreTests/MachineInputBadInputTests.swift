@@ -50,6 +50,15 @@ import ZonelistCore
     #expect(qemu?.line == 1 && qemu?.expected.contains("suffixes") == true)
   }
 
+  /// Found in review of the `qemu` fuzz target: without `cpus=`, `-smp`'s CPU count is the product
+  /// of its factors, each up to 8192, so 2^52 CPUs were laid out one by one.
+  @Test func anSMPTopologyPastNRCPUsIsALocatedError() {
+    let found = error { _ = try QEMUCommandLine.read("-m 1G\n-smp sockets=8192,cores=8192,threads=8192\n", file: "q") }
+    #expect(found?.line == 2 && found?.expected.contains("at most 8192 CPUs") == true)
+    let most = try? QEMUCommandLine.read("-m 1G\n-smp sockets=2,dies=2,cores=2,threads=1024\n", file: "q")
+    #expect(most?.spec.nodes.first?.cpus.count == 8192)
+  }
+
   @Test func distanceMatrixOfTheWrongSizeIsRefused() {
     let short = Self.numactl.replacingOccurrences(of: "  1:  20  10", with: "  1:  20")
     let found = error { _ = try NumactlHardware.read(short, file: "n.txt") }

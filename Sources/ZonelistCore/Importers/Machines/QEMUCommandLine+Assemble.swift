@@ -39,11 +39,12 @@ extension QEMUCommandLine.Parser {
     nodes.removeAll { $0.cpus.isEmpty && $0.memory == 0 }
     nodes.sort { $0.id < $1.id }
     // SRAT order: CPU entries by CPU index, then memory entries by QEMU node id.
+    var ownerOfCPU = [Int?](repeating: nil, count: cpuCount)
+    for node in nodes.reversed() { for cpu in node.cpus { ownerOfCPU[cpu] = node.id } }
     var order: [Int] = []
-    for cpu in 0..<cpuCount {
-      if let owner = nodes.first(where: { $0.cpus.contains(cpu) })?.id, !order.contains(owner) { order.append(owner) }
-    }
-    for node in nodes where !order.contains(node.id) { order.append(node.id) }
+    var ordered: Set<Int> = []
+    for case let owner? in ownerOfCPU where ordered.insert(owner).inserted { order.append(owner) }
+    for node in nodes where ordered.insert(node.id).inserted { order.append(node.id) }
     let linux = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
     let renumbered = linux.contains { $0.key != $0.value }
     if renumbered {
@@ -112,13 +113,8 @@ extension QEMUCommandLine.Parser {
   func placeCPUs(_ nodes: inout [NumaNode], cpuCount: Int, smp: SMP, rules: [(node: Int, ids: [String: Int], line: Int)]) throws(ImportError) {
     for rule in rules {
       guard let index = nodes.firstIndex(where: { $0.id == rule.node }) else { throw fail("-numa cpu naming a declared node", rule.line) }
-      for cpu in 0..<cpuCount {
-        let thread = cpu % smp.threads
-        let core = (cpu / smp.threads) % smp.cores
-        let die = (cpu / (smp.threads * smp.cores)) % smp.dies
-        let socket = cpu / (smp.threads * smp.cores * smp.dies)
-        let position = ["socket-id": socket, "die-id": die, "core-id": core, "thread-id": thread]
-        if rule.ids.allSatisfy({ position[$0.key] == $0.value }) { nodes[index].cpus.append(cpu) }
+      for cpu in 0..<cpuCount where rule.ids.allSatisfy({ smp.position(of: cpu, $0.key) == $0.value }) {
+        nodes[index].cpus.append(cpu)
       }
     }
     var owner: [Int: Int] = [:]

@@ -13,6 +13,18 @@ extension QEMUCommandLine.Parser {
     var dies = 1
     var cores = 1
     var threads = 1
+
+    /// CPU index `cpu`'s `socket-id`, `die-id`, `core-id` or `thread-id` in x86's numbering
+    /// (index = ((socket × dies + die) × cores + core) × threads + thread); nil for another key.
+    func position(of cpu: Int, _ key: String) -> Int? {
+      switch key {
+      case "thread-id": cpu % threads
+      case "core-id": (cpu / threads) % cores
+      case "die-id": (cpu / (threads * cores)) % dies
+      case "socket-id": cpu / (threads * cores * dies)
+      default: nil
+      }
+    }
   }
 
   /// The machine the options describe, in Linux's node ids.
@@ -76,6 +88,11 @@ extension QEMUCommandLine.Parser {
           case "maxcpus", "clusters", "books", "drawers": ignored.append("-smp \(key)=")
           default: throw fail("-smp N or cpus=, sockets=, dies=, cores=, threads=, maxcpus=, not '\(key)='", argument.line)
           }
+        }
+        // Each factor is at most maxNumCPUs (2^13), so the product of four cannot overflow.
+        let topologyCPUs = smp.sockets * smp.dies * smp.cores * smp.threads
+        if smp.cpus == nil, topologyCPUs > Topology.maxNumCPUs {
+          throw fail("-smp sockets × dies × cores × threads of at most \(Topology.maxNumCPUs) CPUs (\(topologyCPUs) asked)", argument.line)
         }
       case "-object":
         let fields = try pairs(argument)
