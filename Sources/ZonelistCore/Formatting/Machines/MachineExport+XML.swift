@@ -111,10 +111,15 @@ extension MachineExport {
     guard let highest = ids.max() else { return "0x0" }
     var words = [UInt32](repeating: 0, count: highest / 32 + 1)
     for id in ids { words[id / 32] |= 1 << UInt32(id % 32) }
-    return words.reversed().map { word in
-      let text = String(word, radix: 16)
-      return "0x" + String(repeating: "0", count: 8 - text.count) + text
-    }.joined(separator: ",")
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(words.count * 11)
+    for word in words.reversed() {
+      if !text.isEmpty { text.append(UInt8(ascii: ",")) }
+      text += [UInt8(ascii: "0"), UInt8(ascii: "x")]
+      for shift in stride(from: 28, through: 0, by: -4) { text.append(digits[Int(word >> UInt32(shift) & 0xF)]) }
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 
   static func escape(_ text: String) -> String {
