@@ -118,7 +118,11 @@ extension YAMLComposer {
     var bytes = UnsafeBufferPointer(start: event.value, count: event.length)
     // Yams decodes with Foundation's `String(bytes:encoding: .utf8)`, which drops one leading byte order mark.
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes[3...]) }
-    guard let string = String(validating: bytes, as: UTF8.self) else { return nil }
+    // libyaml hands over UTF-8; ASCII (every number) skips the generic validation.
+    let isASCII = bytes.allSatisfy { $0 < 0x80 }
+    guard let string = isASCII ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self) else {
+      return nil
+    }
     // Quoted and block scalars are `tag:yaml.org,2002:str`; a plain one is resolved by Yams'
     // default rules, of which only bool and value show through a reader.
     let kind = event.quoted_implicit == 1 ? .other : plainKind(bytes)
@@ -129,7 +133,14 @@ extension YAMLComposer {
   /// false|False|FALSE|on|On|ON|off|Off|OFF)$` and `^(?:=)$`.
   private static func plainKind(_ bytes: UnsafeBufferPointer<UInt8>) -> YAMLNode.Kind {
     // Most scalars are numbers: one look at the first byte settles them.
-    guard (1...5).contains(bytes.count), "=yYnNtTfFoO".utf8.contains(bytes[0]) else { return .other }
+    guard (1...5).contains(bytes.count) else { return .other }
+    switch bytes[0] {
+    case UInt8(ascii: "="), UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"),
+      UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"), UInt8(ascii: "O"):
+      break
+    default:
+      return .other
+    }
     switch String(decoding: bytes, as: UTF8.self) {
     case "=": return .value
     case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .true
