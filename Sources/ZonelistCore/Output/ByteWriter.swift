@@ -62,16 +62,22 @@ public struct ByteWriter {
 
   /// `value` in decimal, as `String(value)` spells it.
   public mutating func write(_ value: Int) {
+    write(upTo: Self.maximumDecimalCount) { Self.storeDecimal(value, at: $0) }
+  }
+
+  /// The most bytes ``storeDecimal(_:at:)`` stores: a sign and 19 digits.
+  static let maximumDecimalCount = 20
+
+  /// Stores `value` in decimal at `start`; returns how many bytes that took.
+  @inline(__always) static func storeDecimal(_ value: Int, at start: UnsafeMutablePointer<UInt8>) -> Int {
     var magnitude = value.magnitude
     var digits = 1
     var power: UInt = 10
-    // UInt.max has 20 digits; past 10^19 the power would overflow.
-    while digits < 20 && magnitude >= power {
+    while digits < 19 && magnitude >= power {
       digits += 1
       power = power &* 10
     }
     let sign = value < 0 ? 1 : 0
-    let start = reserve(sign + digits)
     if sign == 1 { start.pointee = UInt8(ascii: "-") }
     var position = start + sign + digits
     repeat {
@@ -79,8 +85,7 @@ public struct ByteWriter {
       position.pointee = UInt8(truncatingIfNeeded: magnitude % 10) &+ 0x30
       magnitude /= 10
     } while magnitude > 0
-    storage.count += sign + digits
-    flushIfFull()
+    return sign + digits
   }
 
   /// `count` copies of `byte` (padding).
@@ -88,6 +93,23 @@ public struct ByteWriter {
     guard count > 0 else { return }
     reserve(count).update(repeating: byte, count: count)
     storage.count += count
+  }
+
+  /// Writes at most `maximum` bytes through `body`, which returns how many it wrote: for
+  /// writers of many short pieces (one reservation instead of one per byte).
+  @inline(__always) mutating func write(upTo maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+    let written = body(reserve(maximum))
+    commit(written)
+  }
+
+  /// Room for `maximum` bytes: store them from the pointer returned, then ``commit(_:)`` the
+  /// count stored (no other write in between).
+  @inline(__always) mutating func reserving(_ maximum: Int) -> UnsafeMutablePointer<UInt8> { reserve(maximum) }
+
+  /// Adds the `count` bytes stored after ``reserving(_:)``.
+  @inline(__always) mutating func commit(_ count: Int) {
+    storage.count += count
+    flushIfFull()
   }
 
   /// Where the next `count` bytes go, once the buffer is this writer's own and holds them.
