@@ -1,6 +1,5 @@
 import Foundation
 public import ZonelistCore
-import Yams
 
 /// One entry of a capture case list (a YAML file such as `Scripts/tiers-capture/cases.yaml`):
 /// a machine given as raw QEMU options and kernel command line, plus what the guest does
@@ -64,7 +63,7 @@ public struct CaptureCase: Sendable, Equatable {
     return cases
   }
 
-  static func parse(_ item: Yams.Node, reader: TopologyFile.Reader) throws(ImportError) -> CaptureCase {
+  static func parse(_ item: YAMLNode, reader: TopologyFile.Reader) throws(ImportError) -> CaptureCase {
     let keys: Set<String> = ["name", "about", "qemu", "append", "dax-kmem", "hot-add", "guest", "kernels"]
     let fields = try reader.mapping(item, "a case: a mapping with 'name:', 'about:' and 'qemu:'", allowed: keys)
     func string(_ key: String, required: Bool) throws(ImportError) -> String {

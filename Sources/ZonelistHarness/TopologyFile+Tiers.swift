@@ -1,4 +1,3 @@
-import Yams
 public import ZonelistCore
 
 extension TopologyFile.Reader {
@@ -6,7 +5,7 @@ extension TopologyFile.Reader {
   static let tieringKeys: Set<String> = ["hmat", "initiator", "kind", "adistance"]
 
   /// Reads a node's `hmat:`, `initiator:`, `kind:` and `adistance:` (`Docs/topology-format.md`).
-  func tiering(_ fields: [String: Yams.Node]) throws(ImportError) -> NodeTieringSpec? {
+  func tiering(_ fields: [String: YAMLNode]) throws(ImportError) -> NodeTieringSpec? {
     guard fields.keys.contains(where: Self.tieringKeys.contains) else { return nil }
     var spec = NodeTieringSpec()
     if let hmat = fields["hmat"] {
@@ -59,14 +58,14 @@ extension TopologyFile.Reader {
   }
 
   /// Checks what one node's tiering says about the others: initiators are nodes with CPUs.
-  func validateTiering(_ nodes: [MachineSpec.NodeSpec], items: [Yams.Node]) throws(ImportError) {
+  func validateTiering(_ nodes: [MachineSpec.NodeSpec], items: [YAMLNode]) throws(ImportError) {
     let withCPUs = Set(nodes.filter { !$0.cpus.isEmpty }.map(\.id))
     for (spec, item) in zip(nodes, items) {
       guard let tiering = spec.tiering, case .mapping(let fields) = item else { continue }
-      func field(_ name: String) -> Yams.Node? { fields.first { $0.key.string == name }?.value }
+      func field(_ name: String) -> YAMLNode? { fields.first { $0.key.string == name }?.value }
       for initiator in tiering.hmat.keys.sorted() where !withCPUs.contains(initiator) {
         let hmat = field("hmat")
-        var located: Yams.Node? = hmat
+        var located: YAMLNode? = hmat
         if case .mapping(let entries)? = hmat { located = entries.first { $0.key.string.flatMap(Int.init) == initiator.rawValue }?.key }
         throw fail(located ?? item, "an initiator that is a node with CPUs (node \(initiator) has none; HMAT initiators are CPU nodes)")
       }

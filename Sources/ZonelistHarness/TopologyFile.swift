@@ -23,12 +23,19 @@ public enum TopologyFile {
   }
 
   /// Parses YAML (or JSON) text into a node tree and a reader that locates errors in it.
-  static func compose(_ text: String, file: String, expecting: String) throws(ImportError) -> (Yams.Node, Reader) {
+  static func compose(_ text: String, file: String, expecting: String) throws(ImportError) -> (YAMLNode, Reader) {
+    let reader = Reader(file: file, text: text)
+    if let root = YAMLComposer.compose(text) { return (root, reader) }
+    return (try composeWithYams(text, file: file, expecting: expecting), reader)
+  }
+
+  /// The node tree Yams composes, after ``YAMLShape``'s check: the path for whatever
+  /// ``YAMLComposer`` gives up on (it words every YAML error), and the composer's reference.
+  static func composeWithYams(_ text: String, file: String, expecting: String) throws(ImportError) -> YAMLNode {
     try YAMLShape.check(text, file: file)
-    let root: Yams.Node
+    let root: YAMLNode
     do {
-      // UTF-8 named: `.default` looks the encoding up in the environment on every parse.
-      guard let node = try Parser(yaml: text, encoding: .utf8).singleRoot() else {
+      guard let node = try YAMLNode.composedByYams(text) else {
         throw ImportError(file: file, line: 0, text: "", expected: expecting)
       }
       root = node
@@ -42,7 +49,7 @@ public enum TopologyFile {
     } catch {
       throw ImportError(file: file, line: 0, text: "\(error)", expected: "well-formed YAML or JSON")
     }
-    return (root, Reader(file: file, lines: yamlLines(text)))
+    return root
   }
 
   /// The lines as libyaml counts them: it breaks lines at CR LF, CR, LF, NEL, LS and PS (a
@@ -77,18 +84,20 @@ public enum TopologyFile {
 
   public struct Reader {
     var file: String
-    var lines: [String]
+    /// The whole text: split into lines only to quote a line in an error.
+    var text: String
 
-    public func fail(_ node: Yams.Node?, _ expected: String) -> ImportError {
+    public func fail(_ node: YAMLNode?, _ expected: String) -> ImportError {
+      let lines = TopologyFile.yamlLines(text)
       // libyaml marks a node at the end of a file without a final newline on the line after it.
-      let line = Swift.min(node?.mark?.line ?? 0, lines.count)
+      let line = Swift.min(node?.line ?? 0, lines.count)
       let text = line > 0 && line <= lines.count ? lines[line - 1].trimmingCharacters(in: .whitespaces) : ""
       return ImportError(file: file, line: line, text: text, expected: expected)
     }
 
-    public func mapping(_ node: Yams.Node, _ what: String, allowed: Set<String>) throws(ImportError) -> [String: Yams.Node] {
+    public func mapping(_ node: YAMLNode, _ what: String, allowed: Set<String>) throws(ImportError) -> [String: YAMLNode] {
       guard case .mapping(let mapping) = node else { throw fail(node, what) }
-      var result: [String: Yams.Node] = [:]
+      var result: [String: YAMLNode] = [:]
       for (key, value) in mapping {
         guard let name = key.string else { throw fail(key, "a key name") }
         guard allowed.contains(name) else {
@@ -99,12 +108,12 @@ public enum TopologyFile {
       return result
     }
 
-    public func integer(_ node: Yams.Node, _ what: String) throws(ImportError) -> Int {
+    public func integer(_ node: YAMLNode, _ what: String) throws(ImportError) -> Int {
       guard case .scalar(let scalar) = node, let value = Int(scalar.string) else { throw fail(node, what) }
       return value
     }
 
-    func machine(_ root: Yams.Node) throws(ImportError) -> MachineSpec {
+    func machine(_ root: YAMLNode) throws(ImportError) -> MachineSpec {
       let top = try mapping(root, "a mapping with 'nodes:'", allowed: ["kernel", "bootOptions", "dmaReserve", "nodes", "distances", "description", "architecture"])
       guard let nodesNode = top["nodes"] else { throw fail(root, "a 'nodes:' list") }
       guard case .sequence(let nodeList) = nodesNode, !nodeList.isEmpty else {
@@ -169,7 +178,7 @@ public enum TopologyFile {
     }
 
     /// `architecture:`, x86_64 when absent.
-    func architecture(_ node: Yams.Node?) throws(ImportError) -> Architecture {
+    func architecture(_ node: YAMLNode?) throws(ImportError) -> Architecture {
       guard let node else { return .x86_64 }
       guard let name = node.string, let value = Architecture(name: name.replacingOccurrences(of: "-", with: "_")) else {
         throw fail(
@@ -178,7 +187,7 @@ public enum TopologyFile {
       return value
     }
 
-    func node(_ item: Yams.Node, architecture: Architecture) throws(ImportError) -> MachineSpec.NodeSpec {
+    func node(_ item: YAMLNode, architecture: Architecture) throws(ImportError) -> MachineSpec.NodeSpec {
       let fields = try mapping(item, "a node: a mapping with 'id:'", allowed: Set(["id", "cpus", "memory", "zones", "online", "ranges"]).union(Self.tieringKeys))
       guard let idNode = fields["id"] else { throw fail(item, "an 'id:' for the node") }
       let id = try integer(idNode, "a node id (an integer)")
@@ -265,7 +274,7 @@ public enum TopologyFile {
       return spec
     }
 
-    func distances(_ table: Yams.Node, nodes: [NodeID], order: [NodeID]) throws(ImportError) -> DistanceMatrix {
+    func distances(_ table: YAMLNode, nodes: [NodeID], order: [NodeID]) throws(ImportError) -> DistanceMatrix {
       guard case .sequence(let rows) = table else { throw fail(table, "'distances:' as a list of rows, one per node") }
       guard rows.count == nodes.count else {
         throw fail(table, "\(nodes.count) distance rows, one per node in the order of 'nodes:' (found \(rows.count))")
@@ -286,7 +295,7 @@ public enum TopologyFile {
       do {
         return try DistanceMatrix(nodes: nodes, rows: sortedRows)
       } catch {
-        var row: Yams.Node = table
+        var row: YAMLNode = table
         switch error {
         case .distanceDiagonal(let node, value: _), .distanceOutOfRange(from: let node, to: _, value: _):
           row = rows[order.firstIndex(of: node)!]

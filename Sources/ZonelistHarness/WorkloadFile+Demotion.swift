@@ -1,10 +1,9 @@
-import Yams
 public import ZonelistCore
 
 extension WorkloadFile {
   /// `demote: {from: N, pages: P}` (with `cpu:` and `seconds:` beside it).
   static func demotion(
-    _ node: Yams.Node, item: Yams.Node, fields: [String: Yams.Node], cpu: CPUID?, reader: TopologyFile.Reader, topology: Topology
+    _ node: YAMLNode, item: YAMLNode, fields: [String: YAMLNode], cpu: CPUID?, reader: TopologyFile.Reader, topology: Topology
   ) throws(ImportError) -> Workload.Step {
     if let extra = fields.keys.filter({ !["demote", "cpu", "seconds", "seconds-after"].contains($0) }).sorted().first {
       throw reader.fail(item, "a demote step holds only 'demote:', 'cpu:', 'seconds:' and 'seconds-after:', not '\(extra):'")

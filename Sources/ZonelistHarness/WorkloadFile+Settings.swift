@@ -1,4 +1,3 @@
-import Yams
 import ZonelistCore
 
 /// The parts of a workload file beyond allocations and frees: `weights:`, `thp:`,
@@ -8,7 +7,7 @@ extension WorkloadFile {
   static let weightedInterleaveSince = KernelVersion(6, 9)
 
   /// `weights: {0: 3, 1: 1}`: per node of the machine, 1...255.
-  static func weights(_ node: Yams.Node, reader: TopologyFile.Reader, topology: Topology, profile: KernelProfile) throws(ImportError)
+  static func weights(_ node: YAMLNode, reader: TopologyFile.Reader, topology: Topology, profile: KernelProfile) throws(ImportError)
     -> [NodeID: Int]
   {
     guard profile.version >= weightedInterleaveSince else {
@@ -33,7 +32,7 @@ extension WorkloadFile {
   static let defragSince: [TransparentHugePages.Defrag: KernelVersion] = [.defer: KernelVersion(4, 6), .deferMadvise: KernelVersion(4, 11)]
 
   /// `thp:` and `thp-defrag:`; nil when `thp:` is absent. A setting the kernel does not have is refused.
-  static func transparentHugePages(_ top: [String: Yams.Node], reader: TopologyFile.Reader, profile: KernelProfile) throws(ImportError)
+  static func transparentHugePages(_ top: [String: YAMLNode], reader: TopologyFile.Reader, profile: KernelProfile) throws(ImportError)
     -> TransparentHugePages?
   {
     let enabledNames = TransparentHugePages.Enabled.allCases.map(\.rawValue).joined(separator: ", ")
@@ -62,7 +61,7 @@ extension WorkloadFile {
   }
 
   /// A step's `madvise:` with the run's THP settings: the THP fault mask, or nil for small pages.
-  static func hugePages(_ fields: [String: Yams.Node], settings: TransparentHugePages?, anonymous: Bool, reader: TopologyFile.Reader)
+  static func hugePages(_ fields: [String: YAMLNode], settings: TransparentHugePages?, anonymous: Bool, reader: TopologyFile.Reader)
     throws(ImportError) -> GFPFlags?
   {
     var advice: TransparentHugePages.Advice? = nil
@@ -79,7 +78,7 @@ extension WorkloadFile {
   }
 
   /// `online: {node: N, memory: SIZE, zone: normal|movable}`.
-  static func online(_ node: Yams.Node, cpu: CPUID?, reader: TopologyFile.Reader, topology: Topology, commandLine: String)
+  static func online(_ node: YAMLNode, cpu: CPUID?, reader: TopologyFile.Reader, topology: Topology, commandLine: String)
     throws(ImportError) -> Workload.Step
   {
     let fields = try reader.mapping(node, "online: {node: N, memory: SIZE} (zone: normal or movable optional)", allowed: ["node", "memory", "zone"])
@@ -110,7 +109,7 @@ extension WorkloadFile {
   }
 
   /// `seconds:`, a positive number.
-  static func seconds(_ node: Yams.Node, reader: TopologyFile.Reader) throws(ImportError) -> Double {
+  static func seconds(_ node: YAMLNode, reader: TopologyFile.Reader) throws(ImportError) -> Double {
     guard let text = node.string, let value = Double(text), value > 0, value.isFinite else {
       throw reader.fail(node, "seconds: a positive number, like 2 or 0.5")
     }

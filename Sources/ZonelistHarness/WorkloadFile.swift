@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 public import ZonelistCore
 
 /// Reads a `--workload` file (YAML or JSON) into a ``Workload``; see `Docs/workload-format.md`.

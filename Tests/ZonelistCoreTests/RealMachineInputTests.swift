@@ -41,18 +41,42 @@ import ZonelistHarness
     let archive = String(file.dropFirst("lstopo-".count).dropLast(".xml".count)) + ".tar.bz2"
     let snapshot = try Sysroot.read(try SysrootArchive.root(of: RealMachineTests.archiveDirectory + "/" + archive)).topology
     let ids = imported.spec.nodes.map(\.id)
+    let realOwner = Dictionary(snapshot.nodes.values.flatMap { node in node.cpus.map { ($0, node.id) } }, uniquingKeysWith: { first, _ in first })
     for node in imported.spec.nodes {
       guard let real = snapshot.nodes[node.id] else {
         Issue.record("\(file): node \(node.id) is not in the snapshot")
         continue
       }
       if node.memoryBytes > 0 { #expect(real.hasMemory, "\(file): node \(node.id)") }
+      // Each CPU on its node, where the XML has that node (hwloc leaves memoryless nodes out:
+      // their CPUs go to a memory node by locality, as the import's note says).
+      for cpu in node.cpus {
+        guard let owner = realOwner[cpu], ids.contains(owner) else { continue }
+        #expect(owner == node.id, "\(file): CPU \(cpu) is on node \(owner), read onto node \(node.id)")
+      }
     }
     if let distances = imported.spec.distances, snapshot.nodes.count > 1 {
       for from in ids {
         for to in ids { #expect(distances[from: from, to: to] == snapshot.distances[from: from, to: to], "\(file): \(from)->\(to)") }
       }
     }
+  }
+
+  /// hwloc writes a zero 32-bit word of a bitmap between others as nothing (`0xffffff00,,0x0` is
+  /// CPUs 72-95): read, each node keeps its CPUs, and written back, each NUMA node's cpuset is
+  /// hwloc's own text.
+  @Test func bitmapsWithZeroWordsReadAndWriteAsHwlocDoes() throws {
+    let path = Self.xmlDirectory + "/lstopo-96em64t-4no4pa3ca2co.xml"
+    let imported = try MachineInputFile.load(path: path, format: nil)
+    #expect(imported.spec.nodes.map(\.cpus) == (0..<4).map { Array($0 * 24..<($0 + 1) * 24) })
+    func cpusets(_ xml: String) -> [String] {
+      xml.split(separator: "\n").filter { $0.contains("type=\"NUMANode\"") }.compactMap { line in
+        line.split(separator: " ").first { $0.hasPrefix("cpuset=") }.map(String.init)
+      }
+    }
+    let original = cpusets(try String(contentsOfFile: path, encoding: .utf8))
+    #expect(original == ["cpuset=\"0x00ffffff\"", "cpuset=\"0x0000ffff,0xff000000\"", "cpuset=\"0x000000ff,0xffff0000,0x0\"", "cpuset=\"0xffffff00,,0x0\""])
+    #expect(cpusets(MachineExport.hwlocXML(imported.spec)) == original)
   }
 
   /// hwloc's own test XML: memory attributes become HMAT figures from the initiator node whose

@@ -106,7 +106,9 @@ extension MachineExport {
     return out + "</topology>\n"
   }
 
-  /// hwloc's bitmap text: 32-bit words, most significant first (`0x00000003`, `0x0000000f,0xffffffff`).
+  /// hwloc's bitmap text as `hwloc_bitmap_snprintf()` writes it: 32-bit words, most significant
+  /// first, a zero word between others as nothing and a zero last word as `0x0`
+  /// (`0x00000003`, `0x0000000f,0xffffffff`, `0x00000078,,0x00000004`, `0xffffffff,,0x0`).
   static func bitmap(_ ids: [Int]) -> String {
     guard let highest = ids.max() else { return "0x0" }
     var words = [UInt32](repeating: 0, count: highest / 32 + 1)
@@ -114,10 +116,14 @@ extension MachineExport {
     let digits = Array("0123456789abcdef".utf8)
     var text: [UInt8] = []
     text.reserveCapacity(words.count * 11)
-    for word in words.reversed() {
-      if !text.isEmpty { text.append(UInt8(ascii: ",")) }
-      text += [UInt8(ascii: "0"), UInt8(ascii: "x")]
-      for shift in stride(from: 28, through: 0, by: -4) { text.append(digits[Int(word >> UInt32(shift) & 0xF)]) }
+    for (index, word) in words.enumerated().reversed() {
+      if index < words.count - 1 { text.append(UInt8(ascii: ",")) }
+      if word != 0 {
+        text += [UInt8(ascii: "0"), UInt8(ascii: "x")]
+        for shift in stride(from: 28, through: 0, by: -4) { text.append(digits[Int(word >> UInt32(shift) & 0xF)]) }
+      } else if index == 0 {
+        text += Array("0x0".utf8)
+      }
     }
     return String(decoding: text, as: UTF8.self)
   }

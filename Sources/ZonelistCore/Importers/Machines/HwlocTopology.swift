@@ -70,10 +70,12 @@ public enum HwlocTopology {
   /// hwloc's bitmap text: comma-separated 32-bit hex words, most significant first
   /// (`0xffffffff,0x00000003`); an infinite set (`0xf...f,…`) is refused.
   static func bitmap(_ text: String, element: XMLElement, fail: (XMLElement, String) -> ImportError) throws(ImportError) -> Set<Int> {
-    let words = text.split(separator: ",")
+    // hwloc_bitmap_snprintf() writes a zero word between others as nothing ("0x00000078,,0x00000004"
+    // is CPUs 2 and 67-70), so empty words keep their place.
+    let words = text.split(separator: ",", omittingEmptySubsequences: false)
     guard words.count <= Topology.maxNumCPUs / 32 + 1 else { throw fail(element, "a cpuset of at most \(Topology.maxNumCPUs) CPUs") }
     var result: Set<Int> = []
-    for (position, word) in words.reversed().enumerated() {
+    for (position, word) in words.reversed().enumerated() where !(word.isEmpty && words.count > 1) {
       guard word.hasPrefix("0x"), word != "0xf...f", let value = UInt64(word.dropFirst(2), radix: 16), value <= UInt64(UInt32.max) else {
         throw fail(element, "a finite hwloc bitmap like 0x0000000f or 0xffffffff,0x00000003, not '\(text)'")
       }
