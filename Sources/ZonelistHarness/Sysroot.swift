@@ -28,18 +28,39 @@ public enum Sysroot {
     }
     let directories = numbered(SystemSnapshot.Path.nodeRoot, prefix: "node")
     let cpuDirectories = numbered(SystemSnapshot.Path.cpuRoot, prefix: "cpu")
-    var paths = SystemSnapshot.Path.nodeTreeFiles + [
-      SystemSnapshot.Path.cpuPossible, SystemSnapshot.Path.cpuOnline, SystemSnapshot.Path.zoneinfo,
-      SystemSnapshot.Path.meminfo, SystemSnapshot.Path.version, SystemSnapshot.Path.cmdline,
-    ]
-    for id in directories {
-      for file in SystemSnapshot.Path.nodeFiles { paths.append(SystemSnapshot.Path.node(id, file)) }
+    let files = readFiles(root, nodeDirectories: directories)
+    return try snapshot(bytes: files, nodeDirectories: directories, cpuDirectories: cpuDirectories, root: root)
+  }
+
+  /// The bytes of the files ``SystemSnapshot`` uses, by relative path: the node lists, the CPU
+  /// lists, `zoneinfo`, `version`, `cmdline`, and each node's `distance` and `cpulist`; a node's
+  /// `cpumap` only where its `cpulist` is missing, the nodes' `meminfo` only without `zoneinfo`,
+  /// and `proc/meminfo` only without the node tree (the snapshot reads them in no other case).
+  ///
+  /// Paths are joined as text (a `URL` would `stat` every file to decide on a trailing slash).
+  static func readFiles(_ root: String, nodeDirectories: [Int]) -> [String: [UInt8]] {
+    typealias Path = SystemSnapshot.Path
+    let prefix = root.hasSuffix("/") ? root : root + "/"
+    var reader = FileBytes.Reader()
+    var files: [String: [UInt8]] = [:]
+    files.reserveCapacity(16 + 2 * nodeDirectories.count)
+    func read(_ path: String) -> Bool {
+      guard let bytes = reader.bytes(prefix + path) else { return false }
+      files[path] = bytes
+      return true
     }
-    var contents: [String: Data] = [:]
-    for path in paths {
-      if let data = FileBytes.read(base.appendingPathComponent(path).path) { contents[path] = data }
+    for path in Path.nodeTreeFiles + [Path.cpuPossible, Path.cpuOnline, Path.zoneinfo, Path.version, Path.cmdline] {
+      _ = read(path)
     }
-    return try snapshot(contents: contents, nodeDirectories: directories, cpuDirectories: cpuDirectories, root: root)
+    if nodeDirectories.isEmpty && !Path.nodeTreeFiles.contains(where: { files[$0] != nil }) { _ = read(Path.meminfo) }
+    let hasZoneinfo = files[Path.zoneinfo] != nil
+    for id in nodeDirectories {
+      let node = "\(Path.nodeRoot)/node\(id)/"
+      _ = read(node + "distance")
+      if !read(node + "cpulist") { _ = read(node + "cpumap") }
+      if !hasZoneinfo { _ = read(node + "meminfo") }
+    }
+    return files
   }
 
   /// Reads a machine from the bytes of its files (by path relative to `root`), as ``read(_:)``
@@ -47,15 +68,18 @@ public enum Sysroot {
   public static func snapshot(
     contents: [String: Data], nodeDirectories: [Int], cpuDirectories: [Int], root: String
   ) throws(ImportError) -> SystemSnapshot {
-    var files: [String: [UInt8]] = [:]
-    files.reserveCapacity(contents.count)
-    for path in contents.keys.sorted() {
-      guard let data = contents[path], let text = KernelText(validating: [UInt8](data)) else {
-        throw ImportError(file: URL(fileURLWithPath: root).appendingPathComponent(path).path, line: 0, text: "", expected: "UTF-8 text")
-      }
-      files[path] = text.bytes
+    try snapshot(bytes: contents.mapValues { [UInt8]($0) }, nodeDirectories: nodeDirectories, cpuDirectories: cpuDirectories, root: root)
+  }
+
+  /// As ``snapshot(contents:nodeDirectories:cpuDirectories:root:)``, from byte arrays.
+  static func snapshot(
+    bytes: [String: [UInt8]], nodeDirectories: [Int], cpuDirectories: [Int], root: String
+  ) throws(ImportError) -> SystemSnapshot {
+    // The first file that is not UTF-8 in path order, as the error names one file.
+    for path in bytes.keys.sorted() where KernelText(validating: bytes[path]!) == nil {
+      throw ImportError(file: root.hasSuffix("/") ? root + path : root + "/" + path, line: 0, text: "", expected: "UTF-8 text")
     }
-    return try SystemSnapshot(bytes: files, nodeDirectories: nodeDirectories, cpuDirectories: cpuDirectories, root: root)
+    return try SystemSnapshot(bytes: bytes, nodeDirectories: nodeDirectories, cpuDirectories: cpuDirectories, root: root)
   }
 }
 

@@ -26,17 +26,16 @@ public enum TopologyFile {
   static func compose(_ text: String, file: String, expecting: String) throws(ImportError) -> (YAMLNode, Reader) {
     let reader = Reader(file: file, text: text)
     if let root = YAMLComposer.compose(text) { return (root, reader) }
-    return (YAMLNode(try composeWithYams(text, file: file, expecting: expecting)), reader)
+    return (try composeWithYams(text, file: file, expecting: expecting), reader)
   }
 
   /// The node tree Yams composes, after ``YAMLShape``'s check: the path for whatever
   /// ``YAMLComposer`` gives up on (it words every YAML error), and the composer's reference.
-  static func composeWithYams(_ text: String, file: String, expecting: String) throws(ImportError) -> Yams.Node {
+  static func composeWithYams(_ text: String, file: String, expecting: String) throws(ImportError) -> YAMLNode {
     try YAMLShape.check(text, file: file)
-    let root: Yams.Node
+    let root: YAMLNode
     do {
-      // UTF-8 named: `.default` looks the encoding up in the environment on every parse.
-      guard let node = try Parser(yaml: text, encoding: .utf8).singleRoot() else {
+      guard let node = try YAMLNode.composedByYams(text) else {
         throw ImportError(file: file, line: 0, text: "", expected: expecting)
       }
       root = node

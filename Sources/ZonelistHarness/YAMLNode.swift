@@ -5,7 +5,7 @@ import Yams
 /// key that Yams' `Node.string` looks through); a collection keeps its entries and its line.
 ///
 /// ``YAMLComposer`` composes most files straight from libyaml's events; anything else is
-/// composed by Yams and taken over with ``init(_:)``, and the two agree on every file the
+/// composed by Yams and taken over by ``composedByYams(_:)``, and the two agree on every file the
 /// fast path takes (a property checked by the tests and the `topology` fuzz target).
 public enum YAMLNode: Equatable, Sendable {
   case scalar(Scalar)
@@ -84,21 +84,46 @@ public enum YAMLNode: Equatable, Sendable {
     }
   }
 
-  /// The node Yams composed, taken over whole (aliases come already expanded).
-  init(_ node: Yams.Node) {
+  /// The tree Yams composes for `text`, `nil` for a stream without a document.
+  static func composedByYams(_ text: String) throws -> YAMLNode? {
+    // UTF-8 named: `.default` looks the encoding up in the environment on every parse.
+    let parser = try Parser(yaml: text, encoding: .utf8)
+    guard let root = try parser.singleRoot() else { return nil }
+    // A node holds its anchor weakly: the parser keeps them while the tree is taken over.
+    return withExtendedLifetime(parser) {
+      var converted: [Anchored: YAMLNode] = [:]
+      return converting(root, &converted)
+    }
+  }
+
+  /// An anchored node: its anchor and where it starts (an anchor may be defined again further on).
+  private struct Anchored: Hashable {
+    var anchor: String
+    var line: Int
+    var column: Int
+  }
+
+  /// Yams expands each alias into the anchored node itself; taken over once per anchor, the
+  /// copies share their storage, so a tree of aliases of aliases costs what its text does.
+  private static func converting(_ node: Yams.Node, _ converted: inout [Anchored: YAMLNode]) -> YAMLNode {
+    let key = node.anchor.map { Anchored(anchor: $0.rawValue, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0) }
+    if let key, let known = converted[key] { return known }
     let line = node.mark?.line ?? 0
+    let result: YAMLNode
     switch node {
     case .scalar(let scalar):
       let kind: Kind = node.tag.rawValue == Tag.Name.value.rawValue ? .value : node.bool.map { $0 ? .true : .false } ?? .other
-      self = .scalar(Scalar(string: scalar.string, line: line, kind: kind))
+      result = .scalar(Scalar(string: scalar.string, line: line, kind: kind))
     case .sequence(let sequence):
-      self = .sequence(Sequence(elements: sequence.map(YAMLNode.init), line: line))
+      result = .sequence(Sequence(elements: sequence.map { converting($0, &converted) }, line: line))
     case .mapping(let mapping):
-      self = .mapping(Mapping(pairs: mapping.map { (key: YAMLNode($0.key), value: YAMLNode($0.value)) }, line: line))
+      result = .mapping(Mapping(pairs: mapping.map { (key: converting($0.key, &converted), value: converting($0.value, &converted)) }, line: line))
     case .alias:
       // Yams' parser expands aliases; a `.alias` node only comes from building a tree by hand.
-      self = .scalar(Scalar(string: "", line: line, kind: .other))
+      result = .scalar(Scalar(string: "", line: line, kind: .other))
     }
+    if let key { converted[key] = result }
+    return result
   }
 }
 
@@ -106,6 +131,6 @@ extension YAMLComposer {
   /// Yams' tree for `text`, `nil` where Yams refuses it or finds no document: what
   /// ``compose(_:)`` equals wherever it composes (the tests and the `topology` fuzz target check it).
   static func reference(_ text: String) -> YAMLNode? {
-    (try? Parser(yaml: text, encoding: .utf8).singleRoot())?.map(YAMLNode.init)
+    (try? YAMLNode.composedByYams(text)) ?? nil
   }
 }

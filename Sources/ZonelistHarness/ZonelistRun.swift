@@ -6,7 +6,12 @@ public struct ZonelistRun: Sendable {
   public var build: ZonelistBuild
   /// The `Built` line's `Total pages`, or nil when the input cannot give it (see ``diagnostics``).
   public var totalPages: Int?
-  public var report: BuildReport
+  /// The `table`/`json` report, made when asked (`kernel-log` and `mminit` never need it).
+  public var report: BuildReport {
+    var report = BuildReport(build: build, topology: topology, totalPages: totalPages, notes: notes)
+    report.assumptions = AssumptionReport.list(diagnostics)
+    return report
+  }
   public var diagnostics: [Diagnostic]
   public var notes: [String] { diagnostics.map(\.description) }
   /// What this build rests on beyond a boot build of online nodes (``Exactness``).
@@ -54,8 +59,6 @@ public struct ZonelistRun: Sendable {
       }
     }
     diagnostics = notes
-    report = BuildReport(build: build, topology: topology, totalPages: totalPages, notes: notes.map(\.description))
-    report.assumptions = AssumptionReport.list(notes)
     // A rebuild charges the CPU penalty; lists of offline nodes use their distances.
     if !context.isBoot { reliances.insert(.cpus) }
     if build.lists.contains(where: { topology.nodes[$0.node]?.isOnline != true }) { reliances.insert(.possibleNodes) }

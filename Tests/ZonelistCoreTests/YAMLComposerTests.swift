@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZonelistCore
 @testable import ZonelistHarness
 
 /// The libyaml event composer (``YAMLComposer``) against Yams, which it replaces on the files
@@ -79,6 +80,18 @@ import Testing
   ])
   func whatItDoesNotReproduceGoesToYams(text: String) {
     #expect(YAMLComposer.compose(text) == nil)
+  }
+
+  /// Aliases of aliases (ten levels of ten: 10^10 nodes written out) are taken over from Yams
+  /// once per anchor, not expanded: the reader refuses `nodes:` at its first entry, as before.
+  @Test func nestedAliasesAreNotExpanded() throws {
+    var text = "a0: &a0 [x]\n"
+    for level in 1...10 { text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+    let (root, _) = try TopologyFile.compose(text + "nodes: *a10\n", file: "t.yaml", expecting: "a mapping")
+    guard case .mapping(let mapping) = root, case .sequence(let top)? = mapping.last?.value else { Issue.record("not a mapping"); return }
+    #expect(top.count == 10)
+    #expect(top.line == 11)
+    #expect(throws: ImportError.self) { try TopologyFile.parse(text + "nodes: *a10\n", file: "t.yaml") }
   }
 
   @Test func aliasesStillReadThroughYams() throws {

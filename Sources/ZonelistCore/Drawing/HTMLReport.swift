@@ -91,7 +91,7 @@ public struct HTMLReport: Sendable {
       out += "<td>\(Markup.escape(node.cpus.isEmpty ? "none" : node.cpus))</td><td>\(Markup.escape(card?.memoryText ?? ""))</td>"
       out += "<td>\(node.fallbackOrder == nil ? "not built" : Markup.escape(order.joined(separator: " ")))</td>"
       if detailed {
-        out += "<td>\(Markup.escape((node.fallback ?? []).joined(separator: " ")))</td><td>\(Markup.escape((node.thisNode ?? []).joined(separator: " ")))</td>"
+        out += "<td>\(Markup.escape((node.fallback?.names ?? []).joined(separator: " ")))</td><td>\(Markup.escape((node.thisNode?.names ?? []).joined(separator: " ")))</td>"
       }
       out += "</tr>\n"
     }

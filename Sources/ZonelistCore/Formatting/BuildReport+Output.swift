@@ -51,12 +51,12 @@ extension BuildReport {
     line("Built \(builtZonelists) zonelists, total pages \(totalPages.map(String.init) ?? "unknown"), policy zone \(policyZone)")
   }
 
-  private static func writeList(_ label: String, _ zones: [String], to out: inout ByteWriter) {
+  private static func writeList(_ label: String, _ zones: ZoneNames, to out: inout ByteWriter) {
     out.write(label)
-    if zones.isEmpty { out.write("(empty)") }
-    for (index, zone) in zones.enumerated() {
+    if zones.zones.isEmpty { out.write("(empty)") }
+    for (index, zone) in zones.zones.enumerated() {
       if index > 0 { out.write(byte: UInt8(ascii: " ")) }
-      out.write(zone)
+      KernelLog.writeZone(zone.node, zone.type, to: &out)
     }
   }
 
@@ -109,15 +109,7 @@ extension BuildReport.NodeReport {
     json.beginObject()
     json.member("cpus", cpus)
     json.member("fallback", fallback)
-    if let fallbackOrder {
-      json.key("fallbackOrder")
-      json.beginArray()
-      for id in fallbackOrder {
-        json.element()
-        json.value(id)
-      }
-      json.endArray()
-    }
+    json.member("fallbackOrder", fallbackOrder)
     json.member("hasMemory", hasMemory)
     json.member("node", node)
     json.member("online", online)

@@ -36,9 +36,9 @@ public struct BuildReport: Hashable, Sendable, Codable {
     /// `nil` for a node this build did not build (a hot-add rebuild builds one node).
     public var fallbackOrder: [Int]?
     /// `N:Zone` entries of `ZONELIST_FALLBACK`.
-    public var fallback: [String]?
+    public var fallback: ZoneNames?
     /// `N:Zone` entries of `ZONELIST_NOFALLBACK`; `nil` also on a kernel without NUMA.
-    public var thisNode: [String]?
+    public var thisNode: ZoneNames?
   }
 
   /// A CPU, its node, and the node its kernel allocations are served from first.
@@ -62,24 +62,62 @@ public struct BuildReport: Hashable, Sendable, Codable {
     }
     zonelistOrder = build.zonelistOrder.rawValue
     numa = build.profile.hasNUMA
+    var listIndex: [NodeID: Int] = [:]
+    for (index, lists) in build.lists.enumerated() where listIndex[lists.node] == nil { listIndex[lists.node] = index }
+    let listOf = { (node: NodeID) in listIndex[node].map { build.lists[$0] } }
     nodes = topology.possibleNodes.map { node in
-      let lists = build[node.id]
+      let lists = listOf(node.id)
       return NodeReport(
         node: node.id.rawValue, online: node.isOnline, cpus: IDList.format(node.cpus), hasMemory: node.hasMemory,
         zones: Dictionary(uniqueKeysWithValues: node.zones.map { ($0.key.kernelName, $0.value) }),
-        fallbackOrder: lists?.nodeOrder.map(\.rawValue), fallback: lists?.fallback.map(\.description),
-        thisNode: build.profile.hasNUMA ? lists?.thisNode.map(\.description) : nil)
+        fallbackOrder: lists?.nodeOrder.map(\.rawValue), fallback: lists.map { ZoneNames($0.fallback) },
+        thisNode: build.profile.hasNUMA ? lists.map { ZoneNames($0.thisNode) } : nil)
     }
     nodeLoad = Dictionary(uniqueKeysWithValues: build.nodeLoad.map { (String($0.key.rawValue), $0.value) })
     builtZonelists = build.builtCount
     self.totalPages = totalPages
     mobilityGrouping = totalPages.map { $0 < TotalPages.mobilityGroupingThreshold ? "off" : "on" }
     policyZone = build.profile.hasNUMA ? build.policyZone.kernelName : nil
-    cpus = topology.cpus.map { cpu in
-      let node = topology.node(ofCPU: cpu)!
-      let memoryNode = build[node]?.fallback.first { $0.type <= .normal }?.node
+    // Kernel: cpu_to_node(), the lowest node holding the CPU (topology.node(ofCPU:)), for all at once.
+    var nodeOfCPU: [CPUID: NodeID] = [:]
+    for node in topology.possibleNodes {
+      for cpu in node.cpus where nodeOfCPU[cpu] == nil { nodeOfCPU[cpu] = node.id }
+    }
+    cpus = nodeOfCPU.keys.sorted().map { cpu in
+      let node = nodeOfCPU[cpu]!
+      let memoryNode = listOf(node)?.fallback.first { $0.type <= .normal }?.node
       return CPUReport(cpu: cpu, node: node.rawValue, memoryNode: memoryNode?.rawValue)
     }
     self.notes = notes
+  }
+}
+
+/// The zones of a list as the reports name them, `N:Zone` (``ZoneReference/description``),
+/// kept as references until written: a 1024-node build's json holds a million of them.
+/// Encoded as an array of those names.
+public struct ZoneNames: Hashable, Sendable, Codable, ExpressibleByArrayLiteral {
+  public var zones: [ZoneReference]
+
+  public init(_ zones: [ZoneReference]) { self.zones = zones }
+  public init(arrayLiteral zones: ZoneReference...) { self.zones = zones }
+
+  /// Each zone's `N:Zone`.
+  public var names: [String] { zones.map(\.description) }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let names = try container.decode([String].self)
+    zones = try names.map { name in
+      let parts = name.split(separator: ":")
+      guard parts.count == 2, let node = Int(parts[0]), let type = ZoneType(kernelName: String(parts[1])) else {
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(name)': expected N:Zone, like 0:Normal")
+      }
+      return ZoneReference(node: NodeID(node), type: type)
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(names)
   }
 }

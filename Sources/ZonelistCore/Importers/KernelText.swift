@@ -152,6 +152,36 @@ public struct KernelText: Hashable, Sendable {
     return value
   }
 
+  /// Appends the integers of `range`'s white-space separated fields to `values` (each read as
+  /// ``integer(_:)`` reads it), in one pass over the bytes.
+  ///
+  /// - Returns: The first field that is not an integer (`values` then holds those before it), or nil.
+  public func appendIntegers(_ range: Range<Int>, to values: inout [Int]) -> Range<Int>? {
+    bytes.withUnsafeBufferPointer { bytes in
+      var index = range.lowerBound
+      let end = range.upperBound
+      while true {
+        while index < end && Self.isSpace(bytes[index]) { index += 1 }
+        guard index < end else { return nil }
+        let start = index
+        var value = 0
+        var digitsOnly = true
+        while index < end && !Self.isSpace(bytes[index]) {
+          let digit = Int(bytes[index]) &- 0x30
+          if digit < 0 || digit > 9 { digitsOnly = false }
+          value = value &* 10 &+ digit
+          index += 1
+        }
+        // Up to 18 digits cannot overflow; anything else is read the slow way.
+        if !digitsOnly || index - start > 18 {
+          guard let parsed = integer(start..<index) else { return start..<index }
+          value = parsed
+        }
+        values.append(value)
+      }
+    }
+  }
+
   /// The hexadecimal number `range` spells (digits only, no prefix), or nil.
   public func hexadecimal(_ range: Range<Int>) -> UInt64? {
     guard !range.isEmpty, range.count <= 16 else { return nil }

@@ -17,11 +17,12 @@ struct DistanceReader {
   /// Which nodes a row's values are for.
   enum Columns: Int, CaseIterable { case online, possible, directories }
 
-  /// One node's row as its file gives it.
+  /// One node's row as its file gives it: `count` values from `start` in the cells read.
   struct Row {
     /// The node's position in ``DistanceReader/online``.
     var onlineIndex: Int
-    var values: [Int]
+    var start: Int
+    var count: Int
     var columns: Columns
   }
 
@@ -37,8 +38,11 @@ struct DistanceReader {
     var grouped = GroupedNotes()
     var rows: [Row] = []
     rows.reserveCapacity(online.count)
+    // Every row's values, one after the other (rows left out leave nothing).
+    var cells: [Int] = []
+    cells.reserveCapacity(online.count * online.count)
     for (index, id) in online.enumerated() {
-      if let row = try row(of: id, onlineIndex: index, grouped: &grouped) { rows.append(row) }
+      if let row = try row(of: id, onlineIndex: index, cells: &cells, grouped: &grouped) { rows.append(row) }
     }
     notes += grouped.rendered
     var kinds: Set<Columns> = [.online]
@@ -49,7 +53,7 @@ struct DistanceReader {
       distances = .uniform(online.map { NodeID($0) })
       if !grouped.isEmpty { notes.append(.defaultDistances) }
     } else {
-      distances = try table(rows, kinds: kinds, tableIDs: tableIDs, notes: &notes)
+      distances = try table(rows, cells: cells, kinds: kinds, tableIDs: tableIDs, notes: &notes)
     }
     var inTable = Set(tableIDs)
     let uncovered = possible.filter { !inTable.contains($0) }
@@ -60,34 +64,31 @@ struct DistanceReader {
     return distances
   }
 
-  /// Node `id`'s row, or nil (with a grouped note) when its file is missing, empty or all zero.
-  private func row(of id: Int, onlineIndex: Int, grouped: inout GroupedNotes) throws(ImportError) -> Row? {
+  /// Node `id`'s row, appended to `cells`, or nil (with a grouped note, nothing appended) when
+  /// its file is missing, empty or all zero.
+  private func row(of id: Int, onlineIndex: Int, cells: inout [Int], grouped: inout GroupedNotes) throws(ImportError) -> Row? {
     let path = Path.node(id, "distance")
     guard let text = files[path] else {
       grouped.add("missing", id, Diagnostic.distanceMissing)
       return nil
     }
-    var values: [Int] = []
-    values.reserveCapacity(online.count)
-    var allZero = true
-    for field in text.fields(text.all) {
-      guard let value = text.integer(field) else {
-        throw ImportError(file: files.name(path), line: 1, text: text.trimmedString(text.all), expected: "distances as integers")
-      }
-      if value != 0 { allZero = false }
-      values.append(value)
+    let start = cells.count
+    if text.appendIntegers(text.all, to: &cells) != nil {
+      throw ImportError(file: files.name(path), line: 1, text: text.trimmedString(text.all), expected: "distances as integers")
     }
+    let count = cells.count - start
+    let allZero = !cells[start...].contains { $0 != 0 }
     let columns: Columns
     let (online, possible, directories) = (self.online, self.possible, self.directories)
-    if values.isEmpty {
+    if count == 0 {
       grouped.add("empty", id, Diagnostic.distanceEmpty)
       return nil
-    } else if values.count == online.count {
+    } else if count == online.count {
       columns = .online
-    } else if values.count == possible.count {
+    } else if count == possible.count {
       columns = .possible
       grouped.add("possible", id) { .distanceRowsPerPossibleNode(nodes: $0, possible: possible, online: online) }
-    } else if values.count == directories.count {
+    } else if count == directories.count {
       columns = .directories
       grouped.add("directories", id) { .distanceRowsPerDirectory(nodes: $0, directories: directories, online: online) }
     } else {
@@ -98,9 +99,10 @@ struct DistanceReader {
     if allZero {
       // Kernel: ia64 without an ACPI SLIT prints node_distance() as 0.
       grouped.add("zero", id, Diagnostic.distanceRowsZero)
+      cells.removeLast(count)
       return nil
     }
-    return Row(onlineIndex: onlineIndex, values: values, columns: columns)
+    return Row(onlineIndex: onlineIndex, start: start, count: count, columns: columns)
   }
 
   /// The position in `tableIDs` of each id of `ids` (both ascending, `ids` within `tableIDs`).
@@ -117,8 +119,44 @@ struct DistanceReader {
 
   /// The full table over `tableIDs`: each cell from its row, else from the mirrored cell, else
   /// the kernel's default.
-  private func table(_ rows: [Row], kinds: Set<Columns>, tableIDs: [Int], notes: inout [Diagnostic]) throws(ImportError)
-    -> DistanceMatrix
+  private func table(_ rows: [Row], cells: [Int], kinds: Set<Columns>, tableIDs: [Int], notes: inout [Diagnostic])
+    throws(ImportError) -> DistanceMatrix
+  {
+    let n = tableIDs.count
+    let values: [Int]
+    let isGiven: [Bool]?
+    if rows.count == n && kinds == [.online] && tableIDs == online {
+      // Every online node's row over the online nodes (the usual case): the rows are the table.
+      (values, isGiven) = (cells, nil)
+    } else {
+      let completed = completedTable(rows, cells: cells, kinds: kinds, tableIDs: tableIDs, notes: &notes)
+      (values, isGiven) = (completed.values, completed.isGiven)
+    }
+    do {
+      let matrix = try DistanceMatrix(nodes: tableIDs.map { NodeID($0) }, values: values)
+      let local = (0..<n).filter { i in (0..<n).contains { j in i != j && values[i * n + j] == DistanceMatrix.local } }
+      if !local.isEmpty { notes.append(.localDistanceBetweenNodes(nodes: local.map { tableIDs[$0] })) }
+      return matrix
+    } catch {
+      func wasGiven(_ from: NodeID, _ to: NodeID) -> Bool {
+        guard let i = tableIDs.firstIndex(of: from.rawValue), let j = tableIDs.firstIndex(of: to.rawValue) else { return false }
+        return isGiven?[i * n + j] ?? true
+      }
+      let path: String
+      switch error {
+      case .distanceDiagonal(let node, value: _):
+        path = Path.node(node.rawValue, "distance")
+      case .distanceOutOfRange(let from, let to, value: _):
+        path = Path.node(wasGiven(from, to) ? from.rawValue : to.rawValue, "distance")
+      default: path = Path.nodeRoot
+      }
+      throw ImportError(file: files.name(path), line: 1, text: files.trimmedText(path), expected: "\(error)")
+    }
+  }
+
+  /// The table over `tableIDs` from rows that do not all cover it, and which cells a row gave.
+  private func completedTable(_ rows: [Row], cells: [Int], kinds: Set<Columns>, tableIDs: [Int], notes: inout [Diagnostic])
+    -> (values: [Int], isGiven: [Bool])
   {
     let n = tableIDs.count
     let positions = Columns.allCases.map { kinds.contains($0) ? Self.positions(of: ids($0), in: tableIDs) : [] }
@@ -127,7 +165,7 @@ struct DistanceReader {
     for row in rows {
       let i = positions[Columns.online.rawValue][row.onlineIndex]
       let columns = positions[row.columns.rawValue]
-      for (k, value) in row.values.enumerated() {
+      for (k, value) in cells[row.start..<(row.start + row.count)].enumerated() {
         given[i * n + columns[k]] = value
         isGiven[i * n + columns[k]] = true
       }
@@ -151,26 +189,7 @@ struct DistanceReader {
       if takenAsDefault { defaulted.append(tableIDs[i]) }
     }
     notes += completionNotes(fromOthers: fromOthers, defaulted: defaulted)
-    do {
-      let matrix = try DistanceMatrix(nodes: tableIDs.map { NodeID($0) }, values: values)
-      let local = (0..<n).filter { i in (0..<n).contains { j in i != j && values[i * n + j] == DistanceMatrix.local } }
-      if !local.isEmpty { notes.append(.localDistanceBetweenNodes(nodes: local.map { tableIDs[$0] })) }
-      return matrix
-    } catch {
-      func wasGiven(_ from: NodeID, _ to: NodeID) -> Bool {
-        guard let i = tableIDs.firstIndex(of: from.rawValue), let j = tableIDs.firstIndex(of: to.rawValue) else { return false }
-        return isGiven[i * n + j]
-      }
-      let path: String
-      switch error {
-      case .distanceDiagonal(let node, value: _):
-        path = Path.node(node.rawValue, "distance")
-      case .distanceOutOfRange(let from, let to, value: _):
-        path = Path.node(wasGiven(from, to) ? from.rawValue : to.rawValue, "distance")
-      default: path = Path.nodeRoot
-      }
-      throw ImportError(file: files.name(path), line: 1, text: files.trimmedText(path), expected: "\(error)")
-    }
+    return (values, isGiven)
   }
 
   /// The notes on cells completed from the mirrored cell or by default.

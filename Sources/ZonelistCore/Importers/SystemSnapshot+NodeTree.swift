@@ -16,6 +16,7 @@ struct NodeTreeReader {
     let possible = try possibleNodes(online: online, notes: &notes)
     let zoneinfo = try files.zoneinfo(possible: possible)
     if zoneinfo == nil { notes.append(.zoneinfoMissing) }
+    let zonesByNode = zoneinfo?.zonesByNode()
     let hasMemoryMask = try files.list(Path.hasMemory)
     let isOnline = Self.membership(online)
     let hasDirectory = Self.membership(directories)
@@ -33,8 +34,8 @@ struct NodeTreeReader {
           node.cpus = try cpus(of: id, grouped: &grouped)
         }
       }
-      if let zoneinfo {
-        node.zones = zoneinfo.zones(of: NodeID(id))
+      if let zonesByNode {
+        node.zones = zonesByNode[NodeID(id)] ?? [:]
       } else {
         node.zones = try memory(
           of: id, isOnline: isOnline[id], hasMemory: hasMemory?[id], totalKibibytes: &totalKibibytes, grouped: &grouped)

@@ -62,7 +62,7 @@ struct SnapshotFiles {
   /// A CPU or node list in the kernel's `0-3,8` format, or nil when the file is absent.
   func list(_ path: String) throws(ImportError) -> [Int]? {
     guard let text = texts[path] else { return nil }
-    let isCPUList = path.contains("/cpu/") || path.hasSuffix("cpulist")
+    let isCPUList = path.hasPrefix(SystemSnapshot.Path.cpuRoot + "/") || path.hasSuffix("cpulist")
     do {
       return try IDList.parse(text, text.all, limit: isCPUList ? Topology.maxNumCPUs : Topology.maxNumNodes)
     } catch {

@@ -47,6 +47,12 @@ public struct Zoneinfo: Hashable, Sendable {
   public func zones(of node: NodeID) -> [ZoneType: ZoneSize] {
     Dictionary(entries.filter { $0.node == node }.map { ($0.type, $0.size) }, uniquingKeysWith: { a, _ in a })
   }
+  /// The zones of every node named, in one pass: `zones(of: n)` is `zonesByNode()[n] ?? [:]`.
+  public func zonesByNode() -> [NodeID: [ZoneType: ZoneSize]] {
+    var zones: [NodeID: [ZoneType: ZoneSize]] = [:]
+    for entry in entries where zones[entry.node]?[entry.type] == nil { zones[entry.node, default: [:]][entry.type] = entry.size }
+    return zones
+  }
   /// Nodes named in the file, ascending.
   public var nodes: [NodeID] { Set(entries.map(\.node)).sorted() }
 }

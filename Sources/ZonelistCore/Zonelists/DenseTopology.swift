@@ -11,8 +11,10 @@ struct DenseTopology: Sendable {
   let hasMemory: [Bool]
   /// Kernel: `!cpumask_empty(cpumask_of_node(n))` at build time.
   let hasCPUs: [Bool]
-  /// Each node's zones that enter a list, highest type first. Kernel: `build_zonerefs_node()`.
-  let zoneReferences: [[ZoneReference]]
+  /// Every node's zones that enter a list, highest type first, node after node (dense index
+  /// `i`'s from `zoneStart[i]` to `zoneStart[i + 1]`). Kernel: `build_zonerefs_node()`.
+  private let zones: [ZoneReference]
+  private let zoneStart: [Int]
 
   init(topology: Topology, profile: KernelProfile, nodesWithCPUs: Set<NodeID>) {
     ids = topology.nodeIDs
@@ -34,11 +36,36 @@ struct DenseTopology: Sendable {
     hasMemory = nodes.map(\.hasMemory)
     memoryIndices = nodes.indices.filter { nodes[$0].hasMemory }
     hasCPUs = ids.map { nodesWithCPUs.contains($0) }
-    zoneReferences = nodes.map { node in
-      profile.zoneTypes.reversed().compactMap { type -> ZoneReference? in
+    var zones: [ZoneReference] = []
+    var zoneStart = [0]
+    zoneStart.reserveCapacity(count + 1)
+    let types = Array(profile.zoneTypes.reversed())
+    for node in nodes {
+      for type in types {
         let size = node[type]
-        let enters = profile.zonePredicate == .populated ? size.isPopulated : size.isManaged
-        return enters ? ZoneReference(node: node.id, type: type) : nil
+        if profile.zonePredicate == .populated ? size.isPopulated : size.isManaged {
+          zones.append(ZoneReference(node: node.id, type: type))
+        }
+      }
+      zoneStart.append(zones.count)
+    }
+    self.zones = zones
+    self.zoneStart = zoneStart
+  }
+
+  /// The zones of the node at dense index `index` that enter a list, highest type first.
+  func zoneReferences(_ index: Int) -> ArraySlice<ZoneReference> { zones[zoneStart[index]..<zoneStart[index + 1]] }
+
+  /// The zones of the nodes at dense indices `order`, node after node: a node-ordered list.
+  func zoneReferences(inOrder order: [Int]) -> [ZoneReference] {
+    zones.withUnsafeBufferPointer { zones in
+      zoneStart.withUnsafeBufferPointer { start in
+        var list: [ZoneReference] = []
+        var count = 0
+        for index in order { count += start[index + 1] - start[index] }
+        list.reserveCapacity(count)
+        for index in order { list.append(contentsOf: UnsafeBufferPointer(rebasing: zones[start[index]..<start[index + 1]])) }
+        return list
       }
     }
   }

@@ -109,7 +109,7 @@ public struct ZonelistBuilder: Sendable {
         case .sorted: order = sortedOrder(for: localIndex)
         }
       }
-      lists.append(zonelists(for: local, nodeOrder: order.map { dense.ids[$0] }))
+      lists.append(zonelists(for: localIndex, nodeOrder: order))
     }
     // Kernel: check_highest_zone(): policy_zone is raised by every zone added, except Movable.
     var policyZone = ZoneType.dma
@@ -121,7 +121,7 @@ public struct ZonelistBuilder: Sendable {
         if seen[index] { continue }
         seen[index] = true
         if dense.hasMemory[index] { seenCount += 1 }
-        for reference in dense.zoneReferences[index] where reference.type != .movable && reference.type > policyZone {
+        for reference in dense.zoneReferences(index) where reference.type != .movable && reference.type > policyZone {
           policyZone = reference.type
         }
       }
@@ -182,51 +182,45 @@ public struct ZonelistBuilder: Sendable {
   ///
   /// Kernel: `build_zonerefs_node()`.
   public func zoneReferences(of node: NodeID, atOrBelow highest: ZoneType? = nil) -> [ZoneReference] {
-    let references = dense.zoneReferences[dense.index(of: node)]
+    let references = Array(dense.zoneReferences(dense.index(of: node)))
     guard let highest else { return references }
     return references.filter { $0.type <= highest }
   }
 
-  /// Makes the lists of `local` from its node order.
+  /// Makes the lists of the node at dense index `local` from its node order (dense indices).
   ///
   /// Kernel: `build_zonelists_in_node_order()`, `build_zonelists_in_zone_order()` (before
   /// 4.14), `build_thisnode_zonelists()` and `build_zonelist_cache()` (2.6.20–4.3).
-  func zonelists(for local: NodeID, nodeOrder order: [NodeID]) -> NodeZonelists {
+  func zonelists(for local: Int, nodeOrder indices: [Int]) -> NodeZonelists {
+    let order = indices.map { dense.ids[$0] }
     func list(highest: ZoneType?) -> [ZoneReference] {
       switch zonelistOrder {
       case .node:
-        var list: [ZoneReference] = []
-        list.reserveCapacity(order.count * profile.zoneTypes.count)
-        for node in order {
-          let references = dense.zoneReferences[dense.index(of: node)]
-          if let highest {
-            for reference in references where reference.type <= highest { list.append(reference) }
-          } else {
-            list.append(contentsOf: references)
-          }
-        }
-        return list
+        let list = dense.zoneReferences(inOrder: indices)
+        guard let highest else { return list }
+        return list.filter { $0.type <= highest }
       case .zone:
         return profile.zoneTypes.reversed().filter { highest == nil || $0 <= highest! }.flatMap { type in
-          order.flatMap { zoneReferences(of: $0, atOrBelow: type).filter { $0.type == type } }
+          indices.flatMap { dense.zoneReferences($0).filter { $0.type == type } }
         }
       }
     }
     let fallback = list(highest: nil)
-    let thisNode = dense.zoneReferences[dense.index(of: local)]
+    let thisNode = Array(dense.zoneReferences(local))
     var perZoneType: PerZoneTypeZonelists? = nil
     if profile.perZoneTypeZonelists {
       var fallbackByType: [ZoneType: [ZoneReference]] = [:]
       var thisNodeByType: [ZoneType: [ZoneReference]] = [:]
       for type in profile.zoneTypes {
         fallbackByType[type] = list(highest: type)
-        thisNodeByType[type] = zoneReferences(of: local, atOrBelow: type)
+        thisNodeByType[type] = thisNode.filter { $0.type <= type }
       }
       perZoneType = PerZoneTypeZonelists(fallback: fallbackByType, thisNode: thisNodeByType)
     }
     let cache = profile.hasZonelistCache ? ZonelistCache(zoneToNode: fallback.map(\.node), fullZones: []) : nil
     return NodeZonelists(
-      node: local, nodeOrder: order, fallback: fallback, thisNode: thisNode, perZoneType: perZoneType, cache: cache)
+      node: dense.ids[local], nodeOrder: order, fallback: fallback, thisNode: thisNode, perZoneType: perZoneType,
+      cache: cache)
   }
 
   /// The order the kernel chooses without `numa_zonelist_order=`.

@@ -51,7 +51,7 @@ enum Output {
   }
   /// Standard output through the one buffered byte writer (written straight to file descriptor 1).
   static func standardOutput() -> ByteWriter {
-    ByteWriter { FileHandle.standardOutput.write(Data($0)) }
+    ByteWriter { bytes in bytes.baseAddress.map { FileHandle.standardOutput.write(Data(bytes: $0, count: bytes.count)) } }
   }
   /// Runs `body` on standard output's writer, then flushes it.
   static func write(_ body: (inout ByteWriter) -> Void) {
