@@ -24,10 +24,22 @@ enum EndToEnd {
     return root.path
   }()
 
+  /// What `baseline check committed` lets pass against `.benchmarkBaselines/…/committed`: the
+  /// median (p50) at most 35% slower in wall clock, 50% in CPU time (counted in 10 ms ticks); no
+  /// absolute tolerance (the package's `.relaxed` one, 10 µs, failed every run). Two runs of
+  /// unchanged code on this busy 2-core host differed by up to 33% in wall clock. Peak resident
+  /// memory is reported, not checked: it is the process's peak, set by whichever benchmark ran
+  /// before (82 and 110 MB for the same json run).
+  static var thresholds: [BenchmarkMetric: BenchmarkThresholds] { [
+    .wallClock: BenchmarkThresholds(relative: [.p50: 35.0]),
+    .cpuTotal: BenchmarkThresholds(relative: [.p50: 50.0]),
+    .peakMemoryResident: BenchmarkThresholds(relative: [:], absolute: [:]),
+  ] }
+
   static func register() {
     let once = Benchmark.Configuration(
       metrics: [.wallClock, .cpuTotal, .peakMemoryResident], timeUnits: .milliseconds, maxDuration: .seconds(20), maxIterations: 10,
-      thresholds: [.wallClock: .relaxed, .peakMemoryResident: .relaxed])
+      thresholds: thresholds)
     Benchmark("e2e build --sysroot 1024 nodes --format kernel-log", configuration: once) { benchmark in
       for _ in benchmark.scaledIterations {
         let run = try! ZonelistRun(input: ModelInput.load(sysroot: snapshot, topologyFile: nil, kernel: nil), context: .boot)
