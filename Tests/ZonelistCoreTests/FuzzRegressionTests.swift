@@ -282,4 +282,21 @@ extension FuzzRegressionTests {
     #expect(text.hasSuffix("\n"))
     #expect(text.contains("\nVmRSS:"))
   }
+
+  /// The leak itself is Foundation's, so the guard is that no reader calls it again: fuzzing runs
+  /// without LeakSanitizer (Swift's runtime caches read as leaks), and one leaked page a read only
+  /// shows after hundreds of thousands of reads.
+  @Test func noReaderCallsTheLeakingFileManagerRead() throws {
+    let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources").standardized.path
+    let files = try #require(FileManager.default.enumerator(atPath: sources)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+    #expect(files.count > 100)
+    var callers: [String] = []
+    for file in files {
+      let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
+      for line in text.split(separator: "\n") where line.contains("contents(atPath:") && !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+        callers.append("\(file): \(line)")
+      }
+    }
+    #expect(callers.isEmpty, "use FileBytes.read: \(callers)")
+  }
 }
