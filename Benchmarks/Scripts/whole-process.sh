@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
 snapshot="${1:-${TMPDIR:-/tmp}/zonelist-1024-snapshot}"
-(cd "$root" && swift build -c release --product zonelist >/dev/null)
+(cd "$root" && swift build -c release --static-swift-stdlib --product zonelist >/dev/null)
 (cd "$here" && swift build -c release --product kernel-scan >/dev/null)
 zonelist="$root/.build/release/zonelist"
 scan="$here/.build/release/kernel-scan"
