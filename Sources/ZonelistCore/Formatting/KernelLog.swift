@@ -13,11 +13,17 @@ public enum KernelLog {
     out.write("Fallback order for Node ")
     out.write(order.node.rawValue)
     out.write(": ")
-    for node in order.order {
-      out.write(node.rawValue)
-      out.write(byte: UInt8(ascii: " "))
+    // One reservation for the whole list: each id and its space, then LF.
+    out.write(upTo: order.order.count * (ByteWriter.maximumDecimalCount + 1) + 1) { start in
+      var position = start
+      for node in order.order {
+        position += ByteWriter.storeDecimal(node.rawValue, at: position)
+        position.pointee = UInt8(ascii: " ")
+        position += 1
+      }
+      position.pointee = UInt8(ascii: "\n")
+      return position + 1 - start
     }
-    out.write(byte: UInt8(ascii: "\n"))
   }
 
   /// `Built N zonelists, mobility grouping on.  Total pages: X` (two spaces before Total).
