@@ -229,7 +229,11 @@ static void grab(const char *path)
             printf("@@ERROR snapshot buffer full at %s\n", path);
             break;
         }
-        ssize_t r = read(fd, snapbuf + snapused, SNAPBUF - snapused);
+        /* at most 64 KiB per read: /proc/sys refuses a read of KMALLOC_MAX_SIZE or more
+         * (proc_sys_call_handler(): -ENOMEM), which left every sysctl file of the captures
+         * before session 8 empty */
+        size_t want = SNAPBUF - snapused < 65536 ? SNAPBUF - snapused : 65536;
+        ssize_t r = read(fd, snapbuf + snapused, want);
         if (r <= 0)
             break;
         snapused += r;

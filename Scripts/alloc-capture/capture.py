@@ -249,6 +249,11 @@ def run_one(name, series, topo, wl_path, flags, alloc, work, dest):
     workload = os.path.join(rundir, "workload.txt")
     open(workload, "w").write("\n".join(text) + "\n")
     files = [(alloc, "bin/alloc"), (workload, "workload.txt")]
+    pad = next((f.split("=", 1)[1] for f in flags if f.startswith("initrd-pad=")), None)
+    if pad:      # a large initrd, freed after the boot computed the watermarks (as on real machines)
+        with open(os.path.join(rundir, "pad.bin"), "wb") as out:
+            out.write(os.urandom(size_bytes(pad)))
+        files.append((os.path.join(rundir, "pad.bin"), "pad.bin"))
     hot = hot_add_options(topo, text)
     if hot:      # the guest onlines each new block itself (memhp_default_state=offline)
         machine, base, steps = hot

@@ -21,7 +21,8 @@ public enum SimulationSetup {
       do { try tunables.set(setting, zoneTypes: input.profile.zoneTypes) } catch { throw HarnessError("--set \(setting): \(error)") }
     }
     let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: input.topology.cpus.count)
-    let tuning = calculator.compute(tunables)
+    let (tuning, note) = watermarks(input: input, calculator: calculator, tunables: tunables)
+    if let note { notes.append(note) }
     for node in input.topology.onlineNodes {
       for (type, size) in node.zones where size.managed.rawValue > AllocatorSimulator.maxPagesPerZone {
         throw HarnessError(
@@ -100,6 +101,23 @@ public enum SimulationSetup {
     else { return nil }
     start.perCPUHugePages[cpu, default: [:]][zone] = 1
     return "thp_fault_alloc \(faults) (odd): one order-9 page of CPU \(cpu)'s \(start.perCPUCounts[cpu]?[zone] ?? 0) listed pages for \(zone) is taken as a THP refill's leftover (the smallest count of 512 or more on a CPU's own node)"
+  }
+
+  /// The watermarks the kernel enforces: those the snapshot's `zoneinfo` states (computed at
+  /// boot), recomputed from today's managed pages only where it states none, or where the input
+  /// changes what they derive from (a `--set` sysctl, which the kernel answers by recomputing
+  /// them; an edited machine; a topology file); the note says when recomputed values stand in.
+  static func watermarks(input: ModelInput, calculator: TuningCalculator, tunables: VMTunables) -> (TuningReport, String?) {
+    guard input.spec == nil, input.edits.isEmpty, let zoneinfo = input.snapshot?.zoneinfo else {
+      return (calculator.compute(tunables), nil)
+    }
+    let (report, recomputed) = calculator.compute(tunables, stated: zoneinfo)
+    guard !recomputed.isEmpty else { return (report, nil) }
+    let zones = recomputed.map(\.description).joined(separator: ", ")
+    return (
+      report,
+      "zoneinfo states no min/low/high/protection for \(zones): recomputed from today's managed pages (the kernel keeps those it computed at boot, in the captures about 100 pages lower on a 1 GiB node)"
+    )
   }
 
   /// The lists to walk: `--context` if given, else those of the last build the sysroot's

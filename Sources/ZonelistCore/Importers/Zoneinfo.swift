@@ -1,8 +1,10 @@
 /// The zone headers and sizes of a `/proc/zoneinfo` text.
 ///
-/// Kernel: `zoneinfo_show_print()` in `mm/vmstat.c`. Only the `Node N, zone NAME`
-/// headers and the `spanned`, `present` and `managed` lines are read; every other line is
-/// skipped, so a cut-down file with just those lines reads the same.
+/// Kernel: `zoneinfo_show_print()` in `mm/vmstat.c`. The `Node N, zone NAME` headers and
+/// the `spanned`, `present` and `managed` lines are required; the watermark lines (`boost`,
+/// `min`, `low`, `high`, `protection:`), `pages free` and the page sets' `cpu:`, `count:` and
+/// `high:` are read where present; every other line is skipped, so a cut-down file with just
+/// the size lines reads the same.
 public struct Zoneinfo: Hashable, Sendable {
   /// One `Node N, zone NAME` block.
   public struct Entry: Hashable, Sendable {
@@ -11,6 +13,13 @@ public struct Zoneinfo: Hashable, Sendable {
     public var size: ZoneSize
     /// The `high` watermark line, when present (boost included), for rebuild totals.
     public var high: Pages?
+    /// The `min` and `low` watermark lines (boost included, as `high`), when present.
+    public var min: Pages?
+    public var low: Pages?
+    /// The `boost` line (`zone->watermark_boost`), when present.
+    public var boost: Pages?
+    /// The `protection:` line (`zone->lowmem_reserve[]`, one entry per zone type), when present.
+    public var protection: [Int]?
     /// `pages free` (run-time state), for a simulation's starting point.
     public var free: Pages?
     /// Each online CPU's `count:` (pages on its per-CPU list), for a simulation's starting point.
@@ -72,12 +81,12 @@ extension Zoneinfo {
     var totalPresent = 0
 
     enum SizeKey: Int, CaseIterable {
-      case spanned, present, managed, high, cma
+      case spanned, present, managed, high, cma, min, low, boost
       static let names = allCases.map { Array("\($0)".utf8) }
     }
     static let node = Array("Node ".utf8), zone = Array("zone".utf8)
     static let pages = Array("pages".utf8), free = Array("free".utf8), cpu = Array("cpu:".utf8)
-    static let count = Array("count:".utf8), pcpHigh = Array("high:".utf8)
+    static let count = Array("count:".utf8), pcpHigh = Array("high:".utf8), protection = Array("protection:".utf8)
 
     func fail(_ number: Int, _ line: Range<Int>, _ expected: String) -> ImportError {
       ImportError(file: file, line: number, text: text.string(line), expected: expected)
@@ -101,10 +110,15 @@ extension Zoneinfo {
       }
       let words = text.words(line)
       if current != nil, try perCPU(words, line, number: number) { return }
+      if current != nil, words.count >= 2, text.equals(words[0], Self.protection) {
+        let values = try protection(words[0].upperBound..<line.upperBound, line, number: number)
+        current?.protection = values
+        return
+      }
       guard words.count == 2, let key = SizeKey.allCases.first(where: { text.equals(words[0], SizeKey.names[$0.rawValue]) })
       else { return }
       guard var entry = current else {
-        if key == .high || key == .cma { return }
+        if key.rawValue >= SizeKey.high.rawValue { return }
         throw fail(number, line, "a 'Node N, zone NAME' header before '\(key)'")
       }
       guard let value = text.integer(words[1]), value >= 0 else { throw fail(number, line, "'\(key)' followed by a page count") }
@@ -121,6 +135,9 @@ extension Zoneinfo {
       case .managed: entry.size.managed = Pages(value)
       case .high: entry.high = Pages(value)
       case .cma: if value > 0 { entry.size.cma = Pages(value) }
+      case .min: entry.min = Pages(value)
+      case .low: entry.low = Pages(value)
+      case .boost: entry.boost = Pages(value)
       }
       seen |= 1 << key.rawValue
       current = entry
@@ -144,6 +161,25 @@ extension Zoneinfo {
       current = Entry(node: NodeID(id), type: type, size: .empty, high: nil, line: number)
       seen = 0
       currentCPU = nil
+    }
+
+    /// "(0, 183, 183, 183, 183)": the page counts between the parentheses.
+    func protection(_ rest: Range<Int>, _ line: Range<Int>, number: Int) throws(ImportError) -> [Int] {
+      let list = text.trimmed(rest)
+      let expected = "'protection:' followed by page counts in parentheses, as '(0, 183, 183)'"
+      guard list.count >= 2, text.bytes[list.lowerBound] == UInt8(ascii: "("), text.bytes[list.upperBound - 1] == UInt8(ascii: ")")
+      else { throw fail(number, line, expected) }
+      var values: [Int] = []
+      var start = list.lowerBound + 1
+      while start <= list.upperBound - 1 {
+        let end = text.firstIndex(of: UInt8(ascii: ","), in: start..<(list.upperBound - 1)) ?? list.upperBound - 1
+        guard let value = text.integer(text.trimmed(start..<end)), value >= 0, value <= Pages.physicalLimit.rawValue else {
+          throw fail(number, line, expected)
+        }
+        values.append(value)
+        start = end + 1
+      }
+      return values
     }
 
     /// `pages free`, and a page set's `cpu:`, `count:` and `high:`; whether the line was one.
