@@ -4,7 +4,8 @@ import ZonelistCore
 
 /// A `--topology` file (YAML or JSON), loaded as every command loads it: parsed, its kernel
 /// profile resolved and its topology laid out. Wherever the libyaml event composer takes the
-/// text, Yams must compose the same tree (the composer's reference).
+/// text, Yams must compose the same tree (the composer's reference), with or without flow
+/// sequences of integers read straight from the bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTopology(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   let text = FuzzInput.data(bytes, count)
@@ -12,7 +13,14 @@ public func fuzzTopology(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   do { _ = try ModelInput.load(sysroot: nil, topologyFile: path, kernel: "6.12") } catch let error as ImportError {
     FuzzInput.check(error, files: ["topology.yaml": text])
   } catch {}
-  if let string = String(data: text, encoding: .utf8), let tree = YAMLComposer.compose(string), tree != YAMLComposer.reference(string) {
+  guard let string = String(data: text, encoding: .utf8) else { return 0 }
+  // With runs of integers read from the bytes (every run, however short, and the default),
+  // and without: the same tree as Yams, or none.
+  let trees = [1, YAMLComposer.minimumRun, .max].map { YAMLComposer.compose(string, minimumRun: $0) }
+  if trees[0] != trees[2] || trees[1] != trees[2] {
+    fatalError("YAMLComposer composes different trees with and without runs of integers")
+  }
+  if let tree = trees[2], tree != YAMLComposer.reference(string) {
     fatalError("YAMLComposer and Yams compose different trees")
   }
   return 0

@@ -3,15 +3,21 @@
 # transcription of the kernel's build (`kernel-scan`, built by this package) on the same
 # 1024-node snapshot, written from Inputs/1024-nodes.yaml by write-snapshot.py.
 # Usage: Benchmarks/Scripts/whole-process.sh [SNAPSHOT_DIR]   (needs hyperfine, python3)
+#        ONLY=topology Benchmarks/Scripts/whole-process.sh    the topology file against its snapshot only
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
 snapshot="${1:-${TMPDIR:-/tmp}/zonelist-1024-snapshot}"
 (cd "$root" && swift build -c release --product zonelist >/dev/null)
-(cd "$here" && swift build -c release --product kernel-scan >/dev/null)
 zonelist="$root/.build/release/zonelist"
-scan="$here/.build/release/kernel-scan"
 [ -d "$snapshot" ] || python3 "$here/Scripts/write-snapshot.py" "$zonelist" "$here/Inputs/1024-nodes.yaml" "$snapshot"
+if [ "${ONLY:-}" = topology ]; then
+  exec hyperfine --warmup 1 --runs "${RUNS:-10}" -N \
+    "$zonelist build --sysroot $snapshot --format kernel-log" \
+    "$zonelist build --topology $here/Inputs/1024-nodes.yaml --kernel 6.12 --format kernel-log"
+fi
+(cd "$here" && swift build -c release --product kernel-scan >/dev/null)
+scan="$here/.build/release/kernel-scan"
 cmp <("$scan" "$snapshot") <("$zonelist" build --sysroot "$snapshot" --format kernel-log | grep '^Fallback order')
 hyperfine --warmup 1 --runs "${RUNS:-10}" -N \
   "$scan $snapshot" \

@@ -285,6 +285,11 @@ public enum TopologyFile {
         guard entries.count == nodes.count else {
           throw fail(row, "\(nodes.count) distances in this row, one per node (found \(entries.count))")
         }
+        // A row read as a run of integers already holds each entry's `Int(string)`.
+        if let parsed = entries.integers {
+          values.append(parsed)
+          continue
+        }
         var parsed: [Int] = []
         for entry in entries { parsed.append(try integer(entry, "a distance (an integer)")) }
         values.append(parsed)

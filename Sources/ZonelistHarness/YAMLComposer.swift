@@ -10,27 +10,47 @@ import CYaml
 /// explicit tag, a key that is not a scalar, two keys with equal text in one mapping (Yams
 /// refuses some such keys), or nesting deeper than ``YAMLShape/maximumDepth``. The caller then
 /// composes with Yams, which refuses or reads the text as before.
+///
+/// A flow sequence of at least ``minimumRun`` plain decimal integers (a row of a distance
+/// table) is read straight from the bytes by ``YAMLIntegerRuns``, and libyaml reads the text
+/// with that sequence emptied; if libyaml does not read each emptied sequence as one (a `[`
+/// in a quoted scalar, say), the composer reads the whole text again without runs.
 enum YAMLComposer {
-  static func compose(_ text: String) -> YAMLNode? {
+  /// The fewest integers in a flow sequence read straight from the bytes (``YAMLIntegerRuns``)
+  /// rather than by libyaml: a 1024-node distance table is a million of them.
+  static let minimumRun = 16
+
+  static func compose(_ text: String, minimumRun: Int = minimumRun) -> YAMLNode? {
     var text = text
     return text.withUTF8 { bytes in
-      var parser = yaml_parser_t()
-      guard yaml_parser_initialize(&parser) == 1 else { return nil }
-      defer { yaml_parser_delete(&parser) }
-      yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-      yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
-      var tree = Tree()
-      var event = yaml_event_t()
-      while yaml_parser_parse(&parser, &event) == 1 {
-        defer { yaml_event_delete(&event) }
-        switch tree.take(event) {
-        case .more: continue
-        case .done: return tree.root
-        case .giveUp: return nil
-        }
+      if let runs = YAMLIntegerRuns.find(in: bytes, minimumCount: minimumRun),
+        let tree = runs.text.withUnsafeBufferPointer({ compose($0, runs: runs) })
+      {
+        return tree
       }
-      return nil
+      return compose(bytes, runs: nil)
     }
+  }
+
+  /// The tree libyaml's events for `bytes` make, with `runs` in place of the empty flow
+  /// sequences at their brackets.
+  private static func compose(_ bytes: UnsafeBufferPointer<UInt8>, runs: YAMLIntegerRuns?) -> YAMLNode? {
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else { return nil }
+    defer { yaml_parser_delete(&parser) }
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+    yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+    var tree = Tree(runs: runs)
+    var event = yaml_event_t()
+    while yaml_parser_parse(&parser, &event) == 1 {
+      defer { yaml_event_delete(&event) }
+      switch tree.take(event) {
+      case .more: continue
+      case .done: return tree.root
+      case .giveUp: return nil
+      }
+    }
+    return nil
   }
 
   private enum Step { case more, done, giveUp }
@@ -46,9 +66,23 @@ enum YAMLComposer {
     var open: [Open] = []
     var root: YAMLNode?
     var documents = 0
+    var runs: YAMLIntegerRuns?
+    /// The next run whose `[` is to come, and the run whose `]` comes next.
+    var nextRun = 0
+    var openRun: (index: Int, line: Int)?
+
+    init(runs: YAMLIntegerRuns?) {
+      self.runs = runs
+    }
 
     mutating func take(_ event: yaml_event_t) -> Step {
       let line = Int(event.start_mark.line) + 1
+      if let (run, line) = openRun, let runs {
+        // An emptied run: its `]` must come next.
+        openRun = nil
+        guard event.type == YAML_SEQUENCE_END_EVENT, Int(event.start_mark.index) == runs.closes[run] else { return .giveUp }
+        return add(.sequence(YAMLNode.Sequence(integers: runs.runs[run], line: line)))
+      }
       switch event.type {
       case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT:
         return .more
@@ -56,7 +90,8 @@ enum YAMLComposer {
         documents += 1
         return documents == 1 ? .more : .giveUp
       case YAML_STREAM_END_EVENT:
-        return root == nil ? .giveUp : .done
+        // Every run must have been read where libyaml reads a flow sequence.
+        return root == nil || nextRun != (runs?.runs.count ?? 0) ? .giveUp : .done
       case YAML_SCALAR_EVENT:
         let scalar = event.data.scalar
         guard scalar.anchor == nil, scalar.tag == nil, let node = YAMLComposer.scalar(event, line: line) else { return .giveUp }
@@ -68,6 +103,12 @@ enum YAMLComposer {
           ? (event.data.mapping_start.anchor, event.data.mapping_start.tag)
           : (event.data.sequence_start.anchor, event.data.sequence_start.tag)
         guard anchor == nil, tag == nil, open.count < YAMLShape.maximumDepth, !isKeyNext else { return .giveUp }
+        if !isMapping, let runs, nextRun < runs.opens.count, Int(event.start_mark.index) == runs.opens[nextRun] {
+          guard event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE else { return .giveUp }
+          openRun = (nextRun, line)
+          nextRun += 1
+          return .more
+        }
         open.append(Open(isMapping: isMapping, line: line))
         return .more
       case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:

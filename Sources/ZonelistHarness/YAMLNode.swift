@@ -32,12 +32,55 @@ public enum YAMLNode: Equatable, Sendable {
     case value
   }
 
+  /// A sequence's elements: nodes, or a flow sequence of integers kept as its values
+  /// (``YAMLIntegerRun``; the scalars are made when an element is asked for).
   public struct Sequence: RandomAccessCollection, Equatable, Sendable {
-    public var elements: [YAMLNode]
+    private enum Storage: Sendable {
+      case nodes([YAMLNode])
+      case integers(YAMLIntegerRun)
+    }
+
+    private var storage: Storage
     public var line: Int
-    public var startIndex: Int { elements.startIndex }
-    public var endIndex: Int { elements.endIndex }
-    public subscript(position: Int) -> YAMLNode { elements[position] }
+
+    init(elements: [YAMLNode], line: Int) {
+      storage = .nodes(elements)
+      self.line = line
+    }
+
+    init(integers: YAMLIntegerRun, line: Int) {
+      storage = .integers(integers)
+      self.line = line
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+      switch storage {
+      case .nodes(let nodes): nodes.count
+      case .integers(let run): run.values.count
+      }
+    }
+
+    public subscript(position: Int) -> YAMLNode {
+      switch storage {
+      case .nodes(let nodes):
+        return nodes[position]
+      case .integers(let run):
+        let value = run.values[position]
+        return .scalar(Scalar(string: String(value), line: line + run.lineOffset(of: position), kind: .other))
+      }
+    }
+
+    /// Each element's `Int(string)`, when the sequence was read as a run of plain decimal
+    /// integers (`nil` otherwise, whatever its elements).
+    var integers: [Int]? {
+      guard case .integers(let run) = storage else { return nil }
+      return run.values
+    }
+
+    public static func == (lhs: Sequence, rhs: Sequence) -> Bool {
+      lhs.line == rhs.line && lhs.elementsEqual(rhs)
+    }
   }
 
   public struct Mapping: RandomAccessCollection, Equatable, Sendable {
