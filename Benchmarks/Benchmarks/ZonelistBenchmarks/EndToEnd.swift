@@ -5,7 +5,7 @@ import ZonelistCore
 import ZonelistHarness
 
 /// The rows of issue 14's table, end to end through the CLI's own pipeline (`ModelInput`,
-/// `ZonelistRun`/`ZoneinfoRun`, the byte writers), output into a writer that discards it, with
+/// `NodeOrderRun` for kernel-log, `ZonelistRun`/`ZoneinfoRun`, the byte writers), output into a writer that discards it, with
 /// the C transcription of the kernel's build measured in the same run on the same table.
 enum EndToEnd {
   static let inputs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -42,7 +42,7 @@ enum EndToEnd {
       thresholds: thresholds)
     Benchmark("e2e build --sysroot 1024 nodes --format kernel-log", configuration: once) { benchmark in
       for _ in benchmark.scaledIterations {
-        let run = try! ZonelistRun(input: ModelInput.load(sysroot: snapshot, topologyFile: nil, kernel: nil), context: .boot)
+        let run = try! NodeOrderRun(input: ModelInput.load(sysroot: snapshot, topologyFile: nil, kernel: nil), context: .boot)
         var out = sink()
         run.writeKernelLog(to: &out)
         out.flush()
@@ -67,7 +67,7 @@ enum EndToEnd {
     }
     Benchmark("e2e build --topology 1024-nodes.yaml --format kernel-log", configuration: once) { benchmark in
       for _ in benchmark.scaledIterations {
-        let run = try! ZonelistRun(input: ModelInput.load(sysroot: nil, topologyFile: topologyFile, kernel: "6.12"), context: .boot)
+        let run = try! NodeOrderRun(input: ModelInput.load(sysroot: nil, topologyFile: topologyFile, kernel: "6.12"), context: .boot)
         var out = sink()
         run.writeKernelLog(to: &out)
         out.flush()
