@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import ZonelistCore
 
 /// Reads a machine from a root directory: `/` for the live machine, or a snapshot folder.
@@ -38,29 +39,55 @@ public enum Sysroot {
   /// and `proc/meminfo` only without the node tree (the snapshot reads them in no other case).
   ///
   /// Paths are joined as text (a `URL` would `stat` every file to decide on a trailing slash).
+  /// The node folders are read by two threads, each half of them (thousands of files on a
+  /// large machine, four system calls each): which files are read does not depend on it.
   static func readFiles(_ root: String, nodeDirectories: [Int]) -> [String: [UInt8]] {
     typealias Path = SystemSnapshot.Path
     let prefix = root.hasSuffix("/") ? root : root + "/"
+    var files = FileSet(prefix: prefix)
+    for path in Path.nodeTreeFiles + [Path.cpuPossible, Path.cpuOnline, Path.zoneinfo, Path.version, Path.cmdline] {
+      _ = files.read(path)
+    }
+    if nodeDirectories.isEmpty && !Path.nodeTreeFiles.contains(where: { files.bytes[$0] != nil }) { _ = files.read(Path.meminfo) }
+    let hasZoneinfo = files.bytes[Path.zoneinfo] != nil
+    let halves = nodeDirectories.count < 64 ? [nodeDirectories[...]] : [
+      nodeDirectories[..<(nodeDirectories.count / 2)], nodeDirectories[(nodeDirectories.count / 2)...],
+    ]
+    let read = Mutex<[[String: [UInt8]]]>([])
+    DispatchQueue.concurrentPerform(iterations: halves.count) { half in
+      var node = FileSet(prefix: prefix)
+      node.readNodes(halves[half], meminfo: !hasZoneinfo)
+      read.withLock { $0.append(node.bytes) }
+    }
+    for bytes in read.withLock({ $0 }) { files.bytes.merge(bytes) { first, _ in first } }
+    return files.bytes
+  }
+
+  /// Files read through one buffer, by relative path.
+  private struct FileSet {
+    let prefix: String
     var reader = FileBytes.Reader()
-    var files: [String: [UInt8]] = [:]
-    files.reserveCapacity(16 + 2 * nodeDirectories.count)
-    func read(_ path: String) -> Bool {
-      guard let bytes = reader.bytes(prefix + path) else { return false }
-      files[path] = bytes
+    var bytes: [String: [UInt8]] = [:]
+
+    init(prefix: String) { self.prefix = prefix }
+
+    /// Reads `path` if it can be read; whether it was.
+    mutating func read(_ path: String) -> Bool {
+      guard let read = reader.bytes(prefix + path) else { return false }
+      bytes[path] = read
       return true
     }
-    for path in Path.nodeTreeFiles + [Path.cpuPossible, Path.cpuOnline, Path.zoneinfo, Path.version, Path.cmdline] {
-      _ = read(path)
+
+    /// Each node's `distance`, `cpulist` (else `cpumap`) and, when asked, `meminfo`.
+    mutating func readNodes(_ ids: ArraySlice<Int>, meminfo: Bool) {
+      bytes.reserveCapacity(2 * ids.count)
+      for id in ids {
+        let node = "\(SystemSnapshot.Path.nodeRoot)/node\(id)/"
+        _ = read(node + "distance")
+        if !read(node + "cpulist") { _ = read(node + "cpumap") }
+        if meminfo { _ = read(node + "meminfo") }
+      }
     }
-    if nodeDirectories.isEmpty && !Path.nodeTreeFiles.contains(where: { files[$0] != nil }) { _ = read(Path.meminfo) }
-    let hasZoneinfo = files[Path.zoneinfo] != nil
-    for id in nodeDirectories {
-      let node = "\(Path.nodeRoot)/node\(id)/"
-      _ = read(node + "distance")
-      if !read(node + "cpulist") { _ = read(node + "cpumap") }
-      if !hasZoneinfo { _ = read(node + "meminfo") }
-    }
-    return files
   }
 
   /// Reads a machine from the bytes of its files (by path relative to `root`), as ``read(_:)``
