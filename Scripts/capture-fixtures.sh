@@ -4,7 +4,7 @@
 # Usage: Scripts/capture-fixtures.sh KERNEL_IMAGE... (existing fixtures are kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release >/dev/null
+swift build -c release --static-swift-stdlib >/dev/null
 tool=.build/release/zonelist
 out=Tests/ZonelistCoreTests/Fixtures/boot
 mkdir -p "$out"

@@ -15,4 +15,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
-swift build -c release 2>&1 | tail -1
+# --static-swift-stdlib: the Swift runtime and Foundation linked in, the process starts in half the time (README, Speed).
+swift build -c release --static-swift-stdlib 2>&1 | tail -1

@@ -25,6 +25,19 @@ public struct ZonelistRun: Sendable {
   /// Kernel: `build_all_zonelists()` in `mm/page_alloc.c` (boot and run-time rebuilds);
   /// `Total pages` is `nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE))`.
   public init(input: ModelInput, context: BuildContext, event: HotplugEvent? = nil, explaining: NodeID? = nil) throws {
+    topology = try Self.topology(input, context: context, event: event)
+    var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context, explaining: explaining)
+    let build = builder.build()
+    self.build = build
+    let topology = topology
+    let outcome = Outcome(input: input, context: context, topology: topology, built: build.lists.map(\.node)) {
+      TotalPages.listForTotal(build.lists, node: \.node, topology: topology)?.fallback
+    }
+    (totalPages, diagnostics, reliances) = (outcome.totalPages, outcome.diagnostics, outcome.reliances)
+  }
+
+  /// `input`'s machine after `event`, once the nodes `event` and `context` name are known to exist.
+  static func topology(_ input: ModelInput, context: BuildContext, event: HotplugEvent?) throws -> Topology {
     let eventNode: NodeID? =
       switch event {
       case .online(let node, _, _)?, .hotAdd(let node)?: node
@@ -34,34 +47,45 @@ public struct ZonelistRun: Sendable {
     where input.topology.nodes[node] == nil {
       throw HarnessError("node \(node): no such node (nodes: \(IDList.format(input.topology.nodeIDs.map(\.rawValue))))")
     }
-    topology = event?.applied(to: input.topology) ?? input.topology
-    var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context, explaining: explaining)
-    build = builder.build()
-    var notes = input.diagnostics
-    switch context {
-    case .boot where !input.totalPagesKnown:
-      totalPages = nil
-    case .boot:
-      totalPages = TotalPages.boot(build, topology: topology)
-    case .rebuild where !input.totalPagesKnown:
-      totalPages = nil
-    case .rebuild:
-      if let zoneinfo = input.snapshot?.zoneinfo, zoneinfo.entries.allSatisfy({ $0.high != nil }) {
-        let high = Dictionary(
-          zoneinfo.entries.map { (ZoneReference(node: $0.node, type: $0.type), $0.high!.rawValue) },
-          uniquingKeysWith: { a, _ in a })
-        // The kernel recomputes watermarks after the rebuild: the high watermarks are the
-        // ones from before the event (checked on 22 real-kernel rebuilds).
-        totalPages = TotalPages.rebuild(build, topology: topology) { high[$0] ?? 0 }
-      } else {
+    return event?.applied(to: input.topology) ?? input.topology
+  }
+
+  /// What a build prints besides its lists: `Total pages`, the notes, what it rests on.
+  struct Outcome {
+    var totalPages: Int?
+    var diagnostics: [Diagnostic]
+    var reliances: Set<Diagnostic.Reliance> = []
+
+    /// - Parameters:
+    ///   - built: The nodes whose lists were built.
+    ///   - fallback: The FALLBACK list `Total pages` sums (``TotalPages/listForTotal(_:node:topology:)``).
+    init(
+      input: ModelInput, context: BuildContext, topology: Topology, built: [NodeID], fallback: () -> [ZoneReference]?
+    ) {
+      var notes = input.diagnostics
+      switch context {
+      case _ where !input.totalPagesKnown:
         totalPages = nil
-        notes.append(.rebuildNeedsHighWatermarks)
+      case .boot:
+        totalPages = TotalPages.boot(fallback: fallback(), profile: input.profile, topology: topology)
+      case .rebuild:
+        if let zoneinfo = input.snapshot?.zoneinfo, zoneinfo.entries.allSatisfy({ $0.high != nil }) {
+          let high = Dictionary(
+            zoneinfo.entries.map { (ZoneReference(node: $0.node, type: $0.type), $0.high!.rawValue) },
+            uniquingKeysWith: { a, _ in a })
+          // The kernel recomputes watermarks after the rebuild: the high watermarks are the
+          // ones from before the event (checked on 22 real-kernel rebuilds).
+          totalPages = TotalPages.rebuild(fallback: fallback(), topology: topology) { high[$0] ?? 0 }
+        } else {
+          totalPages = nil
+          notes.append(.rebuildNeedsHighWatermarks)
+        }
       }
+      diagnostics = notes
+      // A rebuild charges the CPU penalty; lists of offline nodes use their distances.
+      if !context.isBoot { reliances.insert(.cpus) }
+      if built.contains(where: { topology.nodes[$0]?.isOnline != true }) { reliances.insert(.possibleNodes) }
     }
-    diagnostics = notes
-    // A rebuild charges the CPU penalty; lists of offline nodes use their distances.
-    if !context.isBoot { reliances.insert(.cpus) }
-    if build.lists.contains(where: { topology.nodes[$0.node]?.isOnline != true }) { reliances.insert(.possibleNodes) }
   }
 
   /// The kernel's own `Fallback order`/`Built`/`Policy zone` lines, or nil without `Total pages`.

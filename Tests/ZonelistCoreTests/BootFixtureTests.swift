@@ -24,11 +24,14 @@ import ZonelistHarness
     #expect(perSeries == Dictionary(uniqueKeysWithValues: KernelProfile.provenSeries.map { ($0, 50) }))
   }
 
+  /// Both pipelines: the full build's, and the node orders alone (`build --format kernel-log`).
   @Test(arguments: BootFixture.all)
   func kernelLogFromSnapshotMatchesTheKernel(_ fixture: BootFixture) throws {
     let kernel = BootCapture.zonelistLines(dmesg: try fixture.dmesg)
     #expect(!kernel.isEmpty, "no zonelist lines in \(fixture.name)/dmesg")
     #expect(try Self.modelLines(fixture).log == kernel)
+    let input = try ModelInput.load(sysroot: fixture.path, topologyFile: nil, kernel: nil)
+    #expect(try NodeOrderRun(input: input, context: .boot).kernelLogLines == kernel)
   }
 
   @Test(arguments: BootFixture.all)

@@ -15,6 +15,17 @@ import ZonelistCore
     }
   }
 
+  /// Every number written without a loop (below 10,000) and the first past it.
+  @Test func smallNumbersAreSpelledAsStringSpellsThem() {
+    let text = ByteWriter.text { out in
+      for number in 0...10_000 {
+        out.write(number)
+        out.write(byte: UInt8(ascii: " "))
+      }
+    }
+    #expect(text == (0...10_000).map { String($0) + " " }.joined())
+  }
+
   /// A small capacity makes the writer flush mid-line; the sink sees every byte, in order.
   @Test func theSinkGetsEveryByteInOrder() {
     var received: [UInt8] = []

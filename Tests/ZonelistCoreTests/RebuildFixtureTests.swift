@@ -37,7 +37,8 @@ struct RebuildFixture: CustomStringConvertible, Sendable {
 
 @Suite struct RebuildFixtureTests {
   /// The lines `zonelist build --sysroot before --hotplug EVENT --format kernel-log` prints
-  /// (the CLI's pipeline, ``ZonelistRun``), with the firmware's distances for the offline nodes.
+  /// (the CLI's pipeline, ``NodeOrderRun``, and the full build's, ``ZonelistRun``), with the
+  /// firmware's distances for the offline nodes.
   @Test(arguments: RebuildFixture.all)
   func rebuildLinesMatchTheKernel(_ fixture: RebuildFixture) throws {
     var input = try ModelInput.load(sysroot: fixture.path + "/before", topologyFile: nil, kernel: nil)
@@ -46,6 +47,7 @@ struct RebuildFixture: CustomStringConvertible, Sendable {
     let run = try ZonelistRun(input: input, context: event.context, event: event)
     let expected = try fixture.text("kernel-lines").split(separator: "\n").map(String.init)
     #expect(try #require(run.kernelLogLines, "\(fixture.name): \(run.notes)") == expected)
+    #expect(try NodeOrderRun(input: input, context: event.context, event: event).kernelLogLines == expected)
   }
 
   @Test func rebuildFixturesCoverBothKernels() {

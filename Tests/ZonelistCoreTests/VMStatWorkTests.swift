@@ -53,6 +53,16 @@ import Testing
     #expect(simulator.pageSets[list].count == 40 - batch)
   }
 
+  /// 6.12: a `vm.stat_refresh` right after the free folds CPU 1's counters in a round that does
+  /// not queue its vmstat work (`refresh_vm_stats()` ignores the result), so with nothing left
+  /// for the shepherd's `need_update()` no later second counts `expire` down: the list stays.
+  @Test func aStatRefreshDoesNotStartTheVMStatWork() throws {
+    var (simulator, list, _) = try freedRemotely(KernelVersion(6, 12))
+    simulator.refreshVMStats()
+    for _ in 0..<5 { simulator.vmstatSecond() }
+    #expect(simulator.pageSets[list].count == 40)
+  }
+
   /// A CPU's own node's lists never expire ("We never drain zones local to this processor").
   @Test func aLocalListNeverExpires() throws {
     var simulator = try simulator(KernelVersion(6, 12))

@@ -2,12 +2,14 @@ extension AllocatorSimulator {
   /// What every CPU's vmstat work does at a write to `vm.stat_refresh`: one round on each CPU.
   ///
   /// Kernel: `vmstat_refresh()` → `schedule_on_each_cpu(refresh_vm_stats)` →
-  /// `refresh_cpu_vm_stats(true)`.
+  /// `refresh_cpu_vm_stats(true)`, whose result `refresh_vm_stats()` ignores: unlike
+  /// `vmstat_update()` it does not queue the CPU's vmstat work again, and after its fold the
+  /// shepherd's `need_update()` finds nothing, so a CPU's work runs on only if it was queued.
   ///
   /// - Complexity: O(*CPUs* × *zones*) plus the pages drained.
   public mutating func refreshVMStats() {
     if vmstatWorkQueued.count != cpus.count { vmstatWorkQueued = Array(repeating: false, count: cpus.count) }
-    for cpuIndex in cpus.indices where vmstatRound(cpuIndex: cpuIndex) { vmstatWorkQueued[cpuIndex] = true }
+    for cpuIndex in cpus.indices { _ = vmstatRound(cpuIndex: cpuIndex) }
   }
 
   /// One second of vmstat work: a round on every CPU whose work is queued, because its last

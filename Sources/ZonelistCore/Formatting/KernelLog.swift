@@ -6,22 +6,28 @@
 public enum KernelLog {
   /// `Fallback order for Node N: a b c ` (with the trailing space), from 5.16.
   public static func fallbackOrderLine(_ lists: NodeZonelists) -> String {
-    String(ByteWriter.text { writeFallbackOrder(lists, to: &$0) }.dropLast())
+    String(ByteWriter.text { writeFallbackOrder(NodeOrder(node: lists.node, order: lists.nodeOrder), to: &$0) }.dropLast())
   }
 
-  static func writeFallbackOrder(_ lists: NodeZonelists, to out: inout ByteWriter) {
+  static func writeFallbackOrder(_ order: NodeOrder, to out: inout ByteWriter) {
     out.write("Fallback order for Node ")
-    out.write(lists.node.rawValue)
+    out.write(order.node.rawValue)
     out.write(": ")
-    for node in lists.nodeOrder {
-      out.write(node.rawValue)
-      out.write(byte: UInt8(ascii: " "))
+    // One reservation for the whole list: each id and its space, then LF.
+    out.write(upTo: order.order.count * (ByteWriter.maximumDecimalCount + 1) + 1) { start in
+      var position = start
+      for node in order.order {
+        position += ByteWriter.storeDecimal(node.rawValue, at: position)
+        position.pointee = UInt8(ascii: " ")
+        position += 1
+      }
+      position.pointee = UInt8(ascii: "\n")
+      return position + 1 - start
     }
-    out.write(byte: UInt8(ascii: "\n"))
   }
 
   /// `Built N zonelists, mobility grouping on.  Total pages: X` (two spaces before Total).
-  public static func builtLine(_ build: ZonelistBuild, totalPages: Int) -> String {
+  public static func builtLine(_ build: NodeOrders, totalPages: Int) -> String {
     let grouping = totalPages < TotalPages.mobilityGroupingThreshold ? "off" : "on"
     if build.profile.builtMessageNamesOrder {
       let order = build.zonelistOrder == .node ? "Node" : "Zone"
@@ -31,7 +37,7 @@ public enum KernelLog {
   }
 
   /// `Policy zone: Normal`.
-  public static func policyZoneLine(_ build: ZonelistBuild) -> String {
+  public static func policyZoneLine(_ build: NodeOrders) -> String {
     "Policy zone: \(build.policyZone.kernelName)"
   }
 
@@ -44,8 +50,13 @@ public enum KernelLog {
 
   /// ``lines(_:totalPages:)`` written to `out`, each ending in LF.
   public static func write(_ build: ZonelistBuild, totalPages: Int, to out: inout ByteWriter) {
+    write(build.nodeOrders, totalPages: totalPages, to: &out)
+  }
+
+  /// The same lines from the node orders alone: all they print.
+  public static func write(_ build: NodeOrders, totalPages: Int, to out: inout ByteWriter) {
     if build.profile.printsFallbackOrder {
-      for lists in build.lists { writeFallbackOrder(lists, to: &out) }
+      for order in build.orders { writeFallbackOrder(order, to: &out) }
     }
     out.write(builtLine(build, totalPages: totalPages))
     out.write(byte: UInt8(ascii: "\n"))

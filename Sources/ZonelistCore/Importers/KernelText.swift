@@ -155,8 +155,9 @@ public struct KernelText: Hashable, Sendable {
   /// Appends the integers of `range`'s white-space separated fields to `values` (each read as
   /// ``integer(_:)`` reads it), in one pass over the bytes.
   ///
-  /// - Returns: The first field that is not an integer (`values` then holds those before it), or nil.
-  public func appendIntegers(_ range: Range<Int>, to values: inout [Int]) -> Range<Int>? {
+  /// - Returns: The first field that is not an integer or does not fit `Value` (`values` then
+  ///   holds those before it), or nil.
+  public func appendIntegers<Value: FixedWidthInteger>(_ range: Range<Int>, to values: inout [Value]) -> Range<Int>? {
     bytes.withUnsafeBufferPointer { bytes in
       var index = range.lowerBound
       let end = range.upperBound
@@ -177,7 +178,8 @@ public struct KernelText: Hashable, Sendable {
           guard let parsed = integer(start..<index) else { return start..<index }
           value = parsed
         }
-        values.append(value)
+        guard let fitting = Value(exactly: value) else { return start..<index }
+        values.append(fitting)
       }
     }
   }

@@ -34,15 +34,35 @@ struct DistanceReader {
     }
   }
 
+  /// The table, its cells read as bytes (the kernel's `numa_distance[]` is `u8`).
+  ///
+  /// A value that does not fit a byte is always an error (``DistanceMatrix`` checks every cell
+  /// in 10...255): the table is then read again with integer cells, to find and name the first
+  /// error exactly as the checks in their order do.
   func read(notes: inout [Diagnostic]) throws(ImportError) -> DistanceMatrix {
+    var byteNotes = notes
+    if let table = try read(UInt8.self, notes: &byteNotes) {
+      notes = byteNotes
+      return table
+    }
+    guard let table = try read(Int.self, notes: &notes) else {
+      throw ImportError(file: files.name(Path.nodeRoot), line: 0, text: "", expected: "distances in 10...255")
+    }
+    return table
+  }
+
+  /// The table with `Cell` cells, or nil when a value does not fit `Cell`.
+  private func read<Cell: FixedWidthInteger>(_: Cell.Type, notes: inout [Diagnostic]) throws(ImportError) -> DistanceMatrix? {
     var grouped = GroupedNotes()
     var rows: [Row] = []
     rows.reserveCapacity(online.count)
     // Every row's values, one after the other (rows left out leave nothing).
-    var cells: [Int] = []
+    var cells: [Cell] = []
     cells.reserveCapacity(online.count * online.count)
+    var tooWide = false
     for (index, id) in online.enumerated() {
-      if let row = try row(of: id, onlineIndex: index, cells: &cells, grouped: &grouped) { rows.append(row) }
+      if let row = try row(of: id, onlineIndex: index, cells: &cells, grouped: &grouped, tooWide: &tooWide) { rows.append(row) }
+      if tooWide { return nil }
     }
     notes += grouped.rendered
     var kinds: Set<Columns> = [.online]
@@ -65,15 +85,21 @@ struct DistanceReader {
   }
 
   /// Node `id`'s row, appended to `cells`, or nil (with a grouped note, nothing appended) when
-  /// its file is missing, empty or all zero.
-  private func row(of id: Int, onlineIndex: Int, cells: inout [Int], grouped: inout GroupedNotes) throws(ImportError) -> Row? {
+  /// its file is missing, empty or all zero, or (`tooWide` set) when a value does not fit `Cell`.
+  private func row<Cell: FixedWidthInteger>(
+    of id: Int, onlineIndex: Int, cells: inout [Cell], grouped: inout GroupedNotes, tooWide: inout Bool
+  ) throws(ImportError) -> Row? {
     let path = Path.node(id, "distance")
     guard let text = files[path] else {
       grouped.add("missing", id, Diagnostic.distanceMissing)
       return nil
     }
     let start = cells.count
-    if text.appendIntegers(text.all, to: &cells) != nil {
+    if let field = text.appendIntegers(text.all, to: &cells) {
+      if text.integer(field) != nil {
+        tooWide = true
+        return nil
+      }
       throw ImportError(file: files.name(path), line: 1, text: text.trimmedString(text.all), expected: "distances as integers")
     }
     let count = cells.count - start
@@ -119,11 +145,11 @@ struct DistanceReader {
 
   /// The full table over `tableIDs`: each cell from its row, else from the mirrored cell, else
   /// the kernel's default.
-  private func table(_ rows: [Row], cells: [Int], kinds: Set<Columns>, tableIDs: [Int], notes: inout [Diagnostic])
-    throws(ImportError) -> DistanceMatrix
-  {
+  private func table<Cell: FixedWidthInteger>(
+    _ rows: [Row], cells: [Cell], kinds: Set<Columns>, tableIDs: [Int], notes: inout [Diagnostic]
+  ) throws(ImportError) -> DistanceMatrix {
     let n = tableIDs.count
-    let values: [Int]
+    let values: [Cell]
     let isGiven: [Bool]?
     if rows.count == n && kinds == [.online] && tableIDs == online {
       // Every online node's row over the online nodes (the usual case): the rows are the table.
@@ -134,7 +160,7 @@ struct DistanceReader {
     }
     do {
       let matrix = try DistanceMatrix(nodes: tableIDs.map { NodeID($0) }, values: values)
-      let local = (0..<n).filter { i in (0..<n).contains { j in i != j && values[i * n + j] == DistanceMatrix.local } }
+      let local = (0..<n).filter { i in (0..<n).contains { j in i != j && values[i * n + j] == Cell(DistanceMatrix.local) } }
       if !local.isEmpty { notes.append(.localDistanceBetweenNodes(nodes: local.map { tableIDs[$0] })) }
       return matrix
     } catch {
@@ -155,12 +181,12 @@ struct DistanceReader {
   }
 
   /// The table over `tableIDs` from rows that do not all cover it, and which cells a row gave.
-  private func completedTable(_ rows: [Row], cells: [Int], kinds: Set<Columns>, tableIDs: [Int], notes: inout [Diagnostic])
-    -> (values: [Int], isGiven: [Bool])
-  {
+  private func completedTable<Cell: FixedWidthInteger>(
+    _ rows: [Row], cells: [Cell], kinds: Set<Columns>, tableIDs: [Int], notes: inout [Diagnostic]
+  ) -> (values: [Cell], isGiven: [Bool]) {
     let n = tableIDs.count
     let positions = Columns.allCases.map { kinds.contains($0) ? Self.positions(of: ids($0), in: tableIDs) : [] }
-    var given = [Int](repeating: 0, count: n * n)
+    var given = [Cell](repeating: 0, count: n * n)
     var isGiven = [Bool](repeating: false, count: n * n)
     for row in rows {
       let i = positions[Columns.online.rawValue][row.onlineIndex]
@@ -170,7 +196,7 @@ struct DistanceReader {
         isGiven[i * n + columns[k]] = true
       }
     }
-    var values = [Int](repeating: 0, count: n * n)
+    var values = [Cell](repeating: 0, count: n * n)
     var (fromOthers, defaulted): ([Int], [Int]) = ([], [])
     for i in 0..<n {
       var (takenFromOthers, takenAsDefault) = (false, false)
@@ -181,7 +207,7 @@ struct DistanceReader {
           values[i * n + j] = given[j * n + i]
           takenFromOthers = true
         } else {
-          values[i * n + j] = i == j ? DistanceMatrix.local : DistanceMatrix.remote
+          values[i * n + j] = Cell(i == j ? DistanceMatrix.local : DistanceMatrix.remote)
           if i != j { takenAsDefault = true }
         }
       }

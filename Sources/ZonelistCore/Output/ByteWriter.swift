@@ -70,6 +70,10 @@ public struct ByteWriter {
 
   /// Stores `value` in decimal at `start`; returns how many bytes that took.
   @inline(__always) static func storeDecimal(_ value: Int, at start: UnsafeMutablePointer<UInt8>) -> Int {
+    // Node ids, zone counts, most figures: below 10,000, written without a loop.
+    if value >= 0 && value < 10_000 {
+      return storeSmall(UInt32(truncatingIfNeeded: value), at: start)
+    }
     var magnitude = value.magnitude
     var digits = 1
     var power: UInt = 10
@@ -86,6 +90,31 @@ public struct ByteWriter {
       magnitude /= 10
     } while magnitude > 0
     return sign + digits
+  }
+
+  /// `value` (below 10,000) in decimal at `start`; returns how many digits that took.
+  @inline(__always) private static func storeSmall(_ value: UInt32, at start: UnsafeMutablePointer<UInt8>) -> Int {
+    @inline(__always) func digit(_ d: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: d) &+ 0x30 }
+    if value < 10 {
+      start[0] = digit(value)
+      return 1
+    }
+    if value < 100 {
+      start[0] = digit(value / 10)
+      start[1] = digit(value % 10)
+      return 2
+    }
+    if value < 1000 {
+      start[0] = digit(value / 100)
+      start[1] = digit(value / 10 % 10)
+      start[2] = digit(value % 10)
+      return 3
+    }
+    start[0] = digit(value / 1000)
+    start[1] = digit(value / 100 % 10)
+    start[2] = digit(value / 10 % 10)
+    start[3] = digit(value % 10)
+    return 4
   }
 
   /// `count` copies of `byte` (padding).

@@ -8,8 +8,10 @@
 public struct DistanceMatrix: Hashable, Sendable, Codable {
   /// The nodes the table covers, ascending.
   public private(set) var nodes: [NodeID]
-  /// Row-major distances over ``nodes``.
-  private(set) var values: [Int]
+  /// Row-major distances over ``nodes``, one byte each (every entry is checked to be in 10...255).
+  ///
+  /// Kernel: `numa_distance[]` is a `u8` table.
+  private(set) var values: [UInt8]
   private var position: [NodeID: Int]
 
   /// Kernel: `LOCAL_DISTANCE`.
@@ -25,27 +27,30 @@ public struct DistanceMatrix: Hashable, Sendable, Codable {
     guard rows.count == nodes.count else {
       throw .distanceTableNotSquare(row: nil, expected: nodes.count, found: rows.count)
     }
-    var values: [Int] = []
+    var values: [UInt8] = []
     values.reserveCapacity(nodes.count * nodes.count)
     for (i, row) in rows.enumerated() {
       guard row.count == nodes.count else {
         throw .distanceTableNotSquare(row: nodes[i], expected: nodes.count, found: row.count)
       }
-      for (j, value) in row.enumerated() { try Self.check(value, diagonal: i == j, from: nodes[i], to: nodes[j]) }
-      values += row
+      for (j, value) in row.enumerated() {
+        try Self.check(value, diagonal: i == j, from: nodes[i], to: nodes[j])
+        values.append(UInt8(truncatingIfNeeded: value))
+      }
     }
     self.init(checked: nodes, values: values)
   }
 
   /// Creates a table from its cells row by row, `values[i * n + j]` the distance from
   /// `nodes[i]` to `nodes[j]` (n² values for n nodes), checked as ``init(nodes:rows:)`` does.
-  init(nodes: [NodeID], values: [Int]) throws(TopologyError) {
+  init<Cell: FixedWidthInteger>(nodes: [NodeID], values: [Cell]) throws(TopologyError) {
     let n = nodes.count
     precondition(values.count == n * n, "a distance table of \(n) nodes has \(n * n) cells")
     for i in 0..<n {
-      for j in 0..<n { try Self.check(values[i * n + j], diagonal: i == j, from: nodes[i], to: nodes[j]) }
+      for j in 0..<n { try Self.check(Int(values[i * n + j]), diagonal: i == j, from: nodes[i], to: nodes[j]) }
     }
-    self.init(checked: nodes, values: values)
+    // Every cell is in 10...255 now: a byte each.
+    self.init(checked: nodes, values: (values as? [UInt8]) ?? values.map { UInt8(truncatingIfNeeded: $0) })
   }
 
   /// A diagonal cell is 10, any other 10...255 (an off-diagonal 10 is allowed: `numa=fake=` makes them).
@@ -57,7 +62,7 @@ public struct DistanceMatrix: Hashable, Sendable, Codable {
     }
   }
 
-  private init(checked nodes: [NodeID], values: [Int]) {
+  private init(checked nodes: [NodeID], values: [UInt8]) {
     self.nodes = nodes
     self.values = values
     self.position = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0) })
@@ -78,12 +83,12 @@ public struct DistanceMatrix: Hashable, Sendable, Codable {
     guard let i = position[from], let j = position[to] else {
       return from == to ? DistanceMatrix.local : DistanceMatrix.remote
     }
-    return values[i * nodes.count + j]
+    return Int(values[i * nodes.count + j])
   }
 
   /// The rows of the table in ``nodes`` order.
   public var rows: [[Int]] {
-    nodes.indices.map { i in Array(values[(i * nodes.count)..<((i + 1) * nodes.count)]) }
+    nodes.indices.map { i in values[(i * nodes.count)..<((i + 1) * nodes.count)].map { Int($0) } }
   }
 
   private enum CodingKeys: String, CodingKey { case nodes, rows }

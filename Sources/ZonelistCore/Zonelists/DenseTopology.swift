@@ -4,7 +4,8 @@ struct DenseTopology: Sendable {
   /// Node ids by dense index, ascending.
   let ids: [NodeID]
   private let indexByID: [Int]
-  private let distances: [Int]
+  /// Row-major, one byte each as ``DistanceMatrix`` holds them.
+  private let distances: [UInt8]
   let count: Int
   /// Dense indices of the nodes with memory, ascending. Kernel: `N_MEMORY`.
   let memoryIndices: [Int]
@@ -26,9 +27,12 @@ struct DenseTopology: Sendable {
       // The common case: the table covers exactly the possible nodes, in the same order.
       self.distances = topology.distances.values
     } else {
-      var distances = Array(repeating: 0, count: count * count)
+      // Outside the table the kernel's defaults (10 and 20), inside its checked bytes.
+      var distances = [UInt8](repeating: 0, count: count * count)
       for (i, from) in ids.enumerated() {
-        for (j, to) in ids.enumerated() { distances[i * count + j] = topology.distances[from: from, to: to] }
+        for (j, to) in ids.enumerated() {
+          distances[i * count + j] = UInt8(truncatingIfNeeded: topology.distances[from: from, to: to])
+        }
       }
       self.distances = distances
     }
@@ -73,9 +77,9 @@ struct DenseTopology: Sendable {
   func index(of id: NodeID) -> Int { indexByID[id.rawValue] }
 
   /// Distances from `from` to every node, by dense index.
-  func distanceRow(_ from: Int) -> [Int] { Array(distances[(from * count)..<((from + 1) * count)]) }
+  func distanceRow(_ from: Int) -> [UInt8] { Array(distances[(from * count)..<((from + 1) * count)]) }
 
   /// Kernel: `node_distance(from, to)`.
-  func distance(_ from: Int, _ to: Int) -> Int { distances[from * count + to] }
+  func distance(_ from: Int, _ to: Int) -> Int { Int(distances[from * count + to]) }
 }
 

@@ -41,13 +41,19 @@ public enum TotalPages {
   /// Kernel: `nr_free_zone_pages(ZONE_MOVABLE)` over the FALLBACK list of the boot CPU's node.
   /// - Returns: `nil` when the profile needs `dma_reserve` and the topology does not say it.
   public static func boot(_ build: ZonelistBuild, topology: Topology) -> Int? {
-    guard let list = listForTotal(build, topology: topology) else { return 0 }
+    boot(fallback: listForTotal(build, topology: topology), profile: build.profile, topology: topology)
+  }
+
+  /// As ``boot(_:topology:)``, from the FALLBACK list of the node ``listForTotal(_:node:topology:)``
+  /// picks (`nil` when no list was built).
+  public static func boot(fallback list: [ZoneReference]?, profile: KernelProfile, topology: Topology) -> Int? {
+    guard let list else { return 0 }
     let movableIsHighmem = topology.movableZoneIsHighmem
     var total = 0
     for reference in NodeZonelists.eligible(list, atOrBelow: .movable) {
       guard
         let managed = bootManaged(
-          topology[reference.node][reference.type], type: reference.type, profile: build.profile,
+          topology[reference.node][reference.type], type: reference.type, profile: profile,
           dmaReserve: topology.dmaReserve, movableIsHighmem: movableIsHighmem)
       else { return nil }
       total += max(0, managed)
@@ -61,17 +67,30 @@ public enum TotalPages {
   public static func rebuild(
     _ build: ZonelistBuild, topology: Topology, highWatermark: (ZoneReference) -> Int
   ) -> Int {
-    guard let list = listForTotal(build, topology: topology) else { return 0 }
+    rebuild(fallback: listForTotal(build, topology: topology), topology: topology, highWatermark: highWatermark)
+  }
+
+  /// As ``rebuild(_:topology:highWatermark:)``, from the FALLBACK list ``listForTotal(_:node:topology:)`` picks.
+  public static func rebuild(
+    fallback list: [ZoneReference]?, topology: Topology, highWatermark: (ZoneReference) -> Int
+  ) -> Int {
+    guard let list else { return 0 }
     return NodeZonelists.eligible(list, atOrBelow: .movable).reduce(0) { total, reference in
       let managed = topology[reference.node][reference.type].managed.rawValue
       return total + max(0, managed - highWatermark(reference))
     }
   }
 
-  /// Kernel: `node_zonelist(numa_node_id(), GFP_KERNEL)`: the boot CPU's node's list, or
-  /// any built list (they all hold every node with memory).
   static func listForTotal(_ build: ZonelistBuild, topology: Topology) -> [ZoneReference]? {
-    if let node = topology.node(ofCPU: topology.bootCPU), let lists = build[node] { return lists.fallback }
-    return build.lists.first?.fallback
+    listForTotal(build.lists, node: \.node, topology: topology)?.fallback
+  }
+
+  /// Of the built nodes' `lists`, the one whose FALLBACK list `Total pages` sums: the boot
+  /// CPU's node's, or any built list (they all hold every node with memory).
+  ///
+  /// Kernel: `node_zonelist(numa_node_id(), GFP_KERNEL)`.
+  public static func listForTotal<Lists>(_ lists: [Lists], node: (Lists) -> NodeID, topology: Topology) -> Lists? {
+    if let boot = topology.node(ofCPU: topology.bootCPU), let found = lists.first(where: { node($0) == boot }) { return found }
+    return lists.first
   }
 }

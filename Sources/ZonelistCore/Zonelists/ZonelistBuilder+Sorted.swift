@@ -17,7 +17,7 @@ extension ZonelistBuilder {
     let localFirst = takesLocalFirst(local)
     // Scores stay below 2^31 (the kernel's int); node indices below 2^11: pack both.
     for candidate in memory where !(localFirst && candidate == local) {
-      let base = distances[candidate] + (candidate < local ? 1 : 0) + (hasCPUs[candidate] ? penalty : 0)
+      let base = Int(distances[candidate]) + (candidate < local ? 1 : 0) + (hasCPUs[candidate] ? penalty : 0)
       keys.append((base * multiplier + nodeLoad[candidate]) << 11 | candidate)
     }
     keys.sort()

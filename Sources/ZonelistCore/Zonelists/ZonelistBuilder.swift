@@ -85,11 +85,20 @@ public struct ZonelistBuilder: Sendable {
   /// - Complexity: O(*n*^3) with ``Algorithm/kernelScan``, O(*n*^2 log *n*) with
   ///   ``Algorithm/sorted``, for *n* nodes.
   public mutating func build() -> ZonelistBuild {
+    let orders = nodeOrders()
+    return ZonelistBuild(orders, lists: orders.orders.map(zonelists(of:)))
+  }
+
+  /// Runs one full build or rebuild up to the node orders: every choice it makes, no list.
+  ///
+  /// Kernel: the `node_order[]` loops of `__build_all_zonelists(self)`, and
+  /// `check_highest_zone()` for the zones the lists would receive.
+  public mutating func nodeOrders() -> NodeOrders {
     for index in nodeLoad.indices { nodeLoad[index] = 0 }
-    var lists: [NodeZonelists] = []
+    var orders: [NodeOrder] = []
     var explained: NodeExplanation? = nil
     let toBuild = nodesToBuild()
-    lists.reserveCapacity(toBuild.count)
+    orders.reserveCapacity(toBuild.count)
     for local in toBuild {
       let localIndex = dense.index(of: local)
       if profile.nodeLoadRule == .assignResetPerNode {
@@ -102,21 +111,29 @@ public struct ZonelistBuilder: Sendable {
         let (scanned, recorded) = kernelScanOrder(for: localIndex, recording: true)
         order = scanned
         explained = NodeExplanation(
-          node: local, builtBefore: lists.map(\.node), loadOnEntry: loadOnEntry, steps: recorded)
+          node: local, builtBefore: orders.map(\.node), loadOnEntry: loadOnEntry, steps: recorded)
       } else {
         switch algorithm {
         case .kernelScan: order = kernelScanOrder(for: localIndex, recording: false).order
         case .sorted: order = sortedOrder(for: localIndex)
         }
       }
-      lists.append(zonelists(for: localIndex, nodeOrder: order))
+      orders.append(NodeOrder(node: local, order: order.map { dense.ids[$0] }))
     }
-    // Kernel: check_highest_zone(): policy_zone is raised by every zone added, except Movable.
+    var load: [NodeID: Int] = [:]
+    for (index, value) in nodeLoad.enumerated() where value != 0 { load[dense.ids[index]] = value }
+    return NodeOrders(
+      profile: profile, context: context, zonelistOrder: zonelistOrder, orders: orders, nodeLoad: load,
+      builtCount: onlineNodeCount, policyZone: policyZone(orders), explained: explained)
+  }
+
+  /// Kernel: `check_highest_zone()`: `policy_zone` is raised by every zone added, except Movable.
+  func policyZone(_ orders: [NodeOrder]) -> ZoneType {
     var policyZone = ZoneType.dma
     var seen = Array(repeating: false, count: dense.count)
     var seenCount = 0
-    for lists in lists where seenCount < dense.memoryIndices.count {
-      for node in lists.nodeOrder {
+    for order in orders where seenCount < dense.memoryIndices.count {
+      for node in order.order {
         let index = dense.index(of: node)
         if seen[index] { continue }
         seen[index] = true
@@ -126,11 +143,7 @@ public struct ZonelistBuilder: Sendable {
         }
       }
     }
-    var load: [NodeID: Int] = [:]
-    for (index, value) in nodeLoad.enumerated() where value != 0 { load[dense.ids[index]] = value }
-    return ZonelistBuild(
-      profile: profile, context: context, zonelistOrder: zonelistOrder, lists: lists, nodeLoad: load,
-      builtCount: onlineNodeCount, policyZone: policyZone, explained: explained)
+    return policyZone
   }
 
   /// The nodes a build visits, in the order it visits them.
@@ -187,12 +200,13 @@ public struct ZonelistBuilder: Sendable {
     return references.filter { $0.type <= highest }
   }
 
-  /// Makes the lists of the node at dense index `local` from its node order (dense indices).
+  /// Makes a node's lists from its node order.
   ///
   /// Kernel: `build_zonelists_in_node_order()`, `build_zonelists_in_zone_order()` (before
   /// 4.14), `build_thisnode_zonelists()` and `build_zonelist_cache()` (2.6.20–4.3).
-  func zonelists(for local: Int, nodeOrder indices: [Int]) -> NodeZonelists {
-    let order = indices.map { dense.ids[$0] }
+  public func zonelists(of nodeOrder: NodeOrder) -> NodeZonelists {
+    let local = dense.index(of: nodeOrder.node)
+    let indices = nodeOrder.order.map { dense.index(of: $0) }
     func list(highest: ZoneType?) -> [ZoneReference] {
       switch zonelistOrder {
       case .node:
@@ -219,7 +233,7 @@ public struct ZonelistBuilder: Sendable {
     }
     let cache = profile.hasZonelistCache ? ZonelistCache(zoneToNode: fallback.map(\.node), fullZones: []) : nil
     return NodeZonelists(
-      node: dense.ids[local], nodeOrder: order, fallback: fallback, thisNode: thisNode, perZoneType: perZoneType,
+      node: nodeOrder.node, nodeOrder: nodeOrder.order, fallback: fallback, thisNode: thisNode, perZoneType: perZoneType,
       cache: cache)
   }
 

@@ -21,6 +21,15 @@ struct BuildCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
+    if format == .kernelLog {
+      // The kernel's own lines print the node orders only: no zone list is made.
+      let run = try reportingErrors {
+        try NodeOrderRun(input: input, context: contextOptions.buildContext, event: contextOptions.event)
+      }
+      return try KernelTextOutput.print(
+        .kernelLog, diagnostics: run.diagnostics, extra: run.reliances, available: { run.totalPages != nil }
+      ) { run.writeKernelLog(to: &$0) }
+    }
     let outcome = try reportingErrors {
       try ZonelistRun(input: input, context: contextOptions.buildContext, event: contextOptions.event)
     }
@@ -31,9 +40,7 @@ struct BuildCommand: AsyncParsableCommand {
     case .json:
       Output.json { outcome.report.writeJSON(to: &$0) }
     case .kernelLog:
-      try KernelTextOutput.print(
-        .kernelLog, diagnostics: outcome.diagnostics, extra: outcome.reliances, available: { outcome.totalPages != nil }
-      ) { outcome.writeKernelLog(to: &$0) }
+      break  // above
     case .mminit:
       try KernelTextOutput.print(.mminit, diagnostics: outcome.diagnostics, extra: outcome.reliances) {
         outcome.writeMminit(to: &$0)

@@ -1,0 +1,39 @@
+public import ZonelistCore
+
+/// A build taken as far as the node orders: all the kernel's own build lines print
+/// (`zonelist build --format kernel-log`), without the zone lists of every node.
+///
+/// The orders are the ones ``ZonelistRun`` makes its lists from (``ZonelistBuilder/nodeOrders()``);
+/// `Total pages` sums the one FALLBACK list it needs, made from its node's order.
+public struct NodeOrderRun: Sendable {
+  public var orders: NodeOrders
+  /// The `Built` line's `Total pages`, or nil when the input cannot give it (see ``diagnostics``).
+  public var totalPages: Int?
+  public var diagnostics: [Diagnostic]
+  /// What this build rests on beyond a boot build of online nodes (``Exactness``).
+  public var reliances: Set<Diagnostic.Reliance>
+  /// The machine the build saw (after the hotplug event, if any).
+  public var topology: Topology
+
+  /// As ``ZonelistRun/init(input:context:event:explaining:)``, up to the node orders.
+  public init(input: ModelInput, context: BuildContext, event: HotplugEvent? = nil) throws {
+    let topology = try ZonelistRun.topology(input, context: context, event: event)
+    var builder = ZonelistBuilder(topology: topology, profile: input.profile, context: context)
+    let orders = builder.nodeOrders()
+    let outcome = ZonelistRun.Outcome(input: input, context: context, topology: topology, built: orders.orders.map(\.node)) {
+      TotalPages.listForTotal(orders.orders, node: \.node, topology: topology).map { builder.zonelists(of: $0).fallback }
+    }
+    (self.topology, self.orders) = (topology, orders)
+    (totalPages, diagnostics, reliances) = (outcome.totalPages, outcome.diagnostics, outcome.reliances)
+  }
+
+  /// The kernel's own `Fallback order`/`Built`/`Policy zone` lines, or nil without `Total pages`.
+  public var kernelLogLines: [String]? {
+    totalPages.map { total in ByteWriter.lines { KernelLog.write(orders, totalPages: total, to: &$0) } }
+  }
+
+  /// ``kernelLogLines`` written to `out` (nothing without `Total pages`).
+  public func writeKernelLog(to out: inout ByteWriter) {
+    if let totalPages { KernelLog.write(orders, totalPages: totalPages, to: &out) }
+  }
+}
