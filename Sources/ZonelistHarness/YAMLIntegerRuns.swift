@@ -47,11 +47,12 @@ struct YAMLIntegerRuns {
     var copied = 0
     var characters = 0
     var position = 0
-    var capacity = 0
+    // Every candidate reads into one buffer; a run keeps an array of its own size.
+    var values: [Int] = []
     while let open = bytes[position...].firstIndex(of: UInt8(ascii: "[")) {
       var scanner = RunScanner(bytes: bytes, position: open + 1)
-      scanner.run.values.reserveCapacity(capacity)
-      guard scanner.scanElements(), scanner.run.values.count >= Swift.max(minimumCount, 1) else {
+      values.removeAll(keepingCapacity: true)
+      guard scanner.scanElements(into: &values), values.count >= Swift.max(minimumCount, 1) else {
         position = open + 1
         continue
       }
@@ -59,16 +60,19 @@ struct YAMLIntegerRuns {
       result.append(bytes[copied...open], counting: &characters)
       result.opens.append(characters - 1)
       // The line breaks, then the `]` in its column (the text before it on its line is ASCII).
-      if !scanner.run.breaks.isEmpty {
-        result.text.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: scanner.run.breaks.count))
+      if !scanner.breaks.isEmpty {
+        result.text.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: scanner.breaks.count))
         result.text.append(contentsOf: repeatElement(UInt8(ascii: " "), count: close - scanner.lineStart))
-        characters += scanner.run.breaks.count + close - scanner.lineStart
+        characters += scanner.breaks.count + close - scanner.lineStart
       }
       result.text.append(UInt8(ascii: "]"))
       result.closes.append(characters)
       characters += 1
-      result.runs.append(scanner.run)
-      capacity = scanner.run.values.count
+      // A copy of its own size (`Array(values)` would share the buffer and its spare capacity).
+      let run = [Int](unsafeUninitializedCapacity: values.count) { copy, count in
+        count = copy.initialize(fromContentsOf: values)
+      }
+      result.runs.append(YAMLIntegerRun(values: run, breaks: scanner.breaks))
       copied = close + 1
       position = copied
     }
@@ -89,7 +93,10 @@ struct YAMLIntegerRuns {
 private struct RunScanner {
   let bytes: UnsafeBufferPointer<UInt8>
   var position: Int
-  var run = YAMLIntegerRun(values: [])
+  /// ``YAMLIntegerRun/breaks``, as the elements are read.
+  var breaks: [Int] = []
+  /// The number of elements read.
+  private var count = 0
   /// Where the line of the `]` starts.
   var lineStart = 0
 
@@ -99,11 +106,12 @@ private struct RunScanner {
   }
 
   /// Reads through the closing `]`; false where the text is anything else.
-  mutating func scanElements() -> Bool {
+  mutating func scanElements(into values: inout [Int]) -> Bool {
     guard skipBlanks() else { return false }
     while true {
       guard let value = integer() else { return false }
-      run.values.append(value)
+      values.append(value)
+      count += 1
       guard skipBlanks(), position < bytes.count else { return false }
       switch bytes[position] {
       case UInt8(ascii: "]"):
@@ -144,7 +152,7 @@ private struct RunScanner {
   }
 
   private mutating func lineBreak() {
-    run.breaks.append(run.values.count)
+    breaks.append(count)
     lineStart = position
   }
 

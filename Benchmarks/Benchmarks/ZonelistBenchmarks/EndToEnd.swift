@@ -73,7 +73,7 @@ enum EndToEnd {
         out.flush()
       }
     }
-    Benchmark("read 1024-nodes.yaml with Yams (TopologyFile.load)", configuration: once) { benchmark in
+    Benchmark("read 1024-nodes.yaml (TopologyFile.load)", configuration: once) { benchmark in
       for _ in benchmark.scaledIterations { blackHole(try! TopologyFile.load(path: topologyFile)) }
     }
     Benchmark("read the 1024-node snapshot (Sysroot.read)", configuration: once) { benchmark in
