@@ -295,8 +295,9 @@ public enum TopologyFile {
         values.append(parsed)
       }
       // Rows follow the order of 'nodes:'; the matrix wants ascending ids.
-      let permutation = nodes.map { id in order.firstIndex(of: id)! }
-      let sortedRows = permutation.map { i in permutation.map { j in values[i][j] } }
+      // Rows already in ascending order (the usual file) are taken as they are.
+      let permutation = nodes == order ? nil : nodes.map { id in order.firstIndex(of: id)! }
+      let sortedRows = permutation.map { permutation in permutation.map { i in permutation.map { j in values[i][j] } } } ?? values
       do {
         return try DistanceMatrix(nodes: nodes, rows: sortedRows)
       } catch {

@@ -145,4 +145,22 @@ import ZonelistCore
       try TopologyFile.parse(text, file: "t.yaml")
     }
   }
+
+  /// Rows follow the order of `nodes:`: a table of nodes listed 2, 0, 1 (asymmetric, runs of
+  /// any length) reads by node id, and so does one listed in ascending order.
+  @Test func rowsFollowTheOrderOfNodes() throws {
+    let text = "nodes:\n  - {id: 2, memory: 1G}\n  - {id: 0, memory: 1G}\n  - {id: 1, memory: 1G}\ndistances:\n"
+      + "  - [10, 30, 40]\n  - [31, 10, 21]\n  - [41, 22, 10]\n"
+    let reader = TopologyFile.Reader(file: "t.yaml", text: text)
+    let spec = try reader.machine(try #require(YAMLComposer.compose(text, minimumRun: 1)))
+    let table = try #require(spec.distances)
+    let expected = [(2, 0, 30), (2, 1, 40), (0, 2, 31), (0, 1, 21), (1, 2, 41), (1, 0, 22), (0, 0, 10), (1, 1, 10), (2, 2, 10)]
+    for (from, to, distance) in expected {
+      #expect(table[from: NodeID(from), to: NodeID(to)] == distance, "\(from) to \(to)")
+    }
+    let sorted = "nodes:\n  - {id: 0, memory: 1G}\n  - {id: 1, memory: 1G}\ndistances:\n  - [10, 21]\n  - [22, 10]\n"
+    let sortedTable = try #require(try TopologyFile.parse(sorted, file: "t.yaml").distances)
+    #expect(sortedTable[from: 0, to: 1] == 21)
+    #expect(sortedTable[from: 1, to: 0] == 22)
+  }
 }
