@@ -21,8 +21,8 @@ public enum SimulationSetup {
       do { try tunables.set(setting, zoneTypes: input.profile.zoneTypes) } catch { throw HarnessError("--set \(setting): \(error)") }
     }
     let calculator = TuningCalculator(topology: input.topology, profile: input.profile, onlineCPUCount: input.topology.cpus.count)
-    let (tuning, note) = watermarks(input: input, calculator: calculator, tunables: tunables)
-    if let note { notes.append(note) }
+    let (tuning, watermarkNotes) = watermarks(input: input, calculator: calculator, tunables: tunables)
+    notes += watermarkNotes
     for node in input.topology.onlineNodes {
       for (type, size) in node.zones where size.managed.rawValue > AllocatorSimulator.maxPagesPerZone {
         throw HarnessError(
@@ -106,18 +106,28 @@ public enum SimulationSetup {
   /// The watermarks the kernel enforces: those the snapshot's `zoneinfo` states (computed at
   /// boot), recomputed from today's managed pages only where it states none, or where the input
   /// changes what they derive from (a `--set` sysctl, which the kernel answers by recomputing
-  /// them; an edited machine; a topology file); the note says when recomputed values stand in.
-  static func watermarks(input: ModelInput, calculator: TuningCalculator, tunables: VMTunables) -> (TuningReport, String?) {
+  /// them; an edited machine; a topology file). The notes say when recomputed values stand in,
+  /// and when a stated `boost` is taken off (the simulation starts without one).
+  static func watermarks(input: ModelInput, calculator: TuningCalculator, tunables: VMTunables) -> (TuningReport, [String]) {
     guard input.spec == nil, input.edits.isEmpty, let zoneinfo = input.snapshot?.zoneinfo else {
-      return (calculator.compute(tunables), nil)
+      return (calculator.compute(tunables), [])
     }
     let (report, recomputed) = calculator.compute(tunables, stated: zoneinfo)
-    guard !recomputed.isEmpty else { return (report, nil) }
-    let zones = recomputed.map(\.description).joined(separator: ", ")
-    return (
-      report,
-      "zoneinfo states no min/low/high/protection for \(zones): recomputed from today's managed pages (the kernel keeps those it computed at boot, in the captures about 100 pages lower on a 1 GiB node)"
-    )
+    var notes: [String] = []
+    if !recomputed.isEmpty {
+      let zones = recomputed.map(\.description).joined(separator: ", ")
+      notes.append(
+        "zoneinfo states no min/low/high/protection for \(zones): recomputed from today's managed pages (the kernel keeps those it computed at boot, in the captures about 100 pages lower on a 1 GiB node)"
+      )
+    }
+    let boosted = zoneinfo.entries.filter { ($0.boost?.rawValue ?? 0) > 0 }
+    if !boosted.isEmpty {
+      let zones = boosted.map { "\(ZoneReference(node: $0.node, type: $0.type)) boost \($0.boost!.rawValue)" }.joined(separator: ", ")
+      notes.append(
+        "zoneinfo shows a watermark boost (\(zones)): taken off, the simulation starts without one (the kernel keeps it until kswapd has balanced the node)"
+      )
+    }
+    return (report, notes)
   }
 
   /// The lists to walk: `--context` if given, else those of the last build the sysroot's

@@ -49,4 +49,27 @@ import ZonelistHarness
     #expect(before.low == 9362)  // the guest's zoneinfo: `low 9362`
     #expect(after.low > before.low)
   }
+
+  /// A stated `boost` is taken off the watermarks (the simulation starts without one), and the
+  /// output says so: a copy of a capture's snapshot with node 0's DMA32 `boost` set to 40.
+  @Test func aStatedBoostIsTakenOffAndSaid() throws {
+    let fixture = try #require(AllocationFixture.all.first { $0.name == "h2-onegig-spill-6.1" })
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("boost-\(UInt32.random(in: 0...UInt32.max))").path
+    try FileManager.default.copyItem(atPath: fixture.path + "/before", toPath: copy)
+    defer { try? FileManager.default.removeItem(atPath: copy) }
+    let path = copy + "/proc/zoneinfo"
+    var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+    let header = try #require(lines.firstIndex { $0.hasPrefix("Node 0, zone    DMA32") })
+    let boost = try #require(lines[header...].firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("boost") })
+    lines[boost] = "        boost    40"
+    try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    let input = try ModelInput.load(sysroot: copy, topologyFile: nil, kernel: nil)
+    let (simulator, notes) = try SimulationSetup.simulator(input: input, sysroot: copy, everythingFree: false)
+    let stated = try Zoneinfo(parsing: String(contentsOfFile: path, encoding: .utf8))
+    let entry = try #require(stated.entries.first { $0.node == 0 && $0.type == .dma32 })
+    let zone = try #require(simulator.zones.first { $0.reference == ZoneReference(node: 0, type: .dma32) })
+    #expect(entry.boost?.rawValue == 40)
+    #expect(zone.low == entry.low!.rawValue - 40)
+    #expect(notes.contains { $0.contains("0:DMA32 boost 40") }, "\(notes)")
+  }
 }
