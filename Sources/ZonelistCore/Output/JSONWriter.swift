@@ -10,6 +10,10 @@ public struct JSONWriter {
   private var empty = true
   /// Where the element being written starts (between ``startElement(maximum:)`` and ``endElement(at:)``).
   private var elementStart = UnsafeMutablePointer<UInt8>(bitPattern: 1)!
+  /// Array elements already rendered: a 1024-node build writes a million zones and a million
+  /// node ids, each one of about a thousand texts.
+  private let renderedZones = RenderedElements()
+  private let renderedNumbers = RenderedElements()
 
   public init(_ out: ByteWriter) { self.out = out }
 
@@ -64,10 +68,8 @@ public struct JSONWriter {
     guard let numbers else { return }
     key(name)
     beginArray()
-    for number in numbers {
-      var bytes = startElement(maximum: ByteWriter.maximumDecimalCount)
-      bytes += ByteWriter.storeDecimal(number, at: bytes)
-      endElement(at: bytes)
+    writeElements(numbers, through: renderedNumbers, key: { $0 }, maximum: ByteWriter.maximumDecimalCount) {
+      ByteWriter.storeDecimal($0, at: $1)
     }
     endArray()
   }
@@ -79,20 +81,28 @@ public struct JSONWriter {
     beginArray()
     let starts = Self.zoneNameStart
     Self.zoneNameBytes.withUnsafeBufferPointer { names in
-      for zone in zones.zones {
+      /// `"N:Zone"` at `start`; returns how many bytes that took.
+      func store(_ zone: ZoneReference, at start: UnsafeMutablePointer<UInt8>) -> Int {
         let zoneName = UnsafeBufferPointer(rebasing: names[starts[zone.type.rawValue]..<starts[zone.type.rawValue + 1]])
-        var bytes = startElement(maximum: ByteWriter.maximumDecimalCount + zoneName.count + 3)
+        var bytes = start
         bytes[0] = UInt8(ascii: "\"")
         bytes += 1 + ByteWriter.storeDecimal(zone.node.rawValue, at: bytes + 1)
         bytes[0] = UInt8(ascii: ":")
         (bytes + 1).update(from: zoneName.baseAddress!, count: zoneName.count)
         bytes += 1 + zoneName.count
         bytes[0] = UInt8(ascii: "\"")
-        endElement(at: bytes + 1)
+        return bytes + 1 - start
       }
+      writeElements(
+        zones.zones, through: renderedZones,
+        key: { $0.node.rawValue < RenderedElements.keyLimit / Self.zoneTypeCount ? $0.node.rawValue &* Self.zoneTypeCount &+ $0.type.rawValue : -1 },
+        maximum: ByteWriter.maximumDecimalCount + Self.longestZoneName + 3, store)
     }
     endArray()
   }
+
+  private static let zoneTypeCount = ZoneType.allCases.count
+  private static let longestZoneName = ZoneType.allCases.map(\.kernelName.utf8.count).max()!
 
   /// Every zone type's name, one after the other, and where each starts (by raw value, then the end).
   private static let zoneNameBytes = Array(ZoneType.allCases.map(\.kernelName).joined().utf8)
@@ -114,6 +124,49 @@ public struct JSONWriter {
     out.write(repeating: UInt8(ascii: " "), count: 2 * depth)
     out.write(byte: bracket)
     empty = false
+  }
+
+  /// Array elements, each copied from its rendering in `table` under `key` (made the first time
+  /// by `store`, which writes at most `maximum` bytes), or written by `store` when it has none.
+  /// Chunks of elements share one reservation of the output.
+  private mutating func writeElements<Element>(
+    _ elements: [Element], through table: RenderedElements, key: (Element) -> Int, maximum: Int,
+    _ store: (Element, UnsafeMutablePointer<UInt8>) -> Int
+  ) {
+    let indent = 2 * depth
+    let room = max(RenderedElements.slotSize, 2 + indent + maximum)
+    table.forget(unless: depth)
+    withExtendedLifetime(table) {
+      elements.withUnsafeBufferPointer { elements in
+        var chunkStart = 0
+        while chunkStart < elements.count {
+          let chunkEnd = min(elements.count, chunkStart + 4096)
+          let start = out.reserving((chunkEnd - chunkStart) * room)
+          var end = start
+          for element in elements[chunkStart..<chunkEnd] {
+            let key = key(element)
+            if let slot = table.slot(key) ?? table.render(key, depth: depth, { store(element, $0) }) {
+              let first = empty ? 1 : 0
+              let bytes = slot.loadUnaligned(fromByteOffset: first, as: SIMD32<UInt8>.self)
+              UnsafeMutableRawPointer(end).storeBytes(of: bytes, as: SIMD32<UInt8>.self)
+              end += Int(slot.load(fromByteOffset: RenderedElements.slotSize - 1, as: UInt8.self)) - first
+            } else {
+              if !empty {
+                end[0] = UInt8(ascii: ",")
+                end += 1
+              }
+              end[0] = UInt8(ascii: "\n")
+              (end + 1).update(repeating: UInt8(ascii: " "), count: indent)
+              end += 1 + indent
+              end += store(element, end)
+            }
+            empty = false
+          }
+          out.commit(end - start)
+          chunkStart = chunkEnd
+        }
+      }
+    }
   }
 
   /// `,` (after a member), LF and the indent, in one write.
@@ -175,5 +228,73 @@ public struct JSONWriter {
       }
     }
     out.write(byte: UInt8(ascii: "\""))
+  }
+}
+
+/// Array elements rendered once each, for writers that repeat them: `,` LF, the indent of one
+/// depth and the element's text, in a slot of ``slotSize`` bytes whose last byte is the length.
+/// Keys are small non-negative integers (below ``keyLimit``); an element that does not fit its
+/// slot, or a key out of range, is not kept and the caller writes it the long way.
+private final class RenderedElements {
+  static let slotSize = 32
+  static let keyLimit = 1 << 16
+  private var depth = -1
+  /// `capacity` slots and one more, so that a load one byte past a slot stays inside.
+  private var slots = UnsafeMutableRawPointer.allocate(byteCount: slotSize, alignment: 32)
+  private var capacity = 0
+
+  deinit { slots.deallocate() }
+
+  /// The rendering of `key`, if it was made and fits its slot.
+  @inline(__always) func slot(_ key: Int) -> UnsafeRawPointer? {
+    guard key >= 0, key < capacity else { return nil }
+    let slot = slots + key &* Self.slotSize
+    let length = slot.load(fromByteOffset: Self.slotSize - 1, as: UInt8.self)
+    return length == 0 || length == UInt8.max ? nil : UnsafeRawPointer(slot)
+  }
+
+  /// Renders `key` at `depth` with `render` (which stores the text at the pointer given and
+  /// returns its length) unless it was tried before; nil when it does not fit or `key` is out of range.
+  func render(_ key: Int, depth: Int, _ render: (UnsafeMutablePointer<UInt8>) -> Int) -> UnsafeRawPointer? {
+    guard key >= 0, key < Self.keyLimit else { return nil }
+    if depth != self.depth || key >= capacity { prepare(toHold: key, depth: depth) }
+    let slot = slots + key &* Self.slotSize
+    if slot.load(fromByteOffset: Self.slotSize - 1, as: UInt8.self) != 0 { return self.slot(key) }
+    return fill(slot, render) ? UnsafeRawPointer(slot) : nil
+  }
+
+  /// Forgets every rendering unless they were made at `depth`.
+  func forget(unless depth: Int) {
+    if depth != self.depth { prepare(toHold: 0, depth: depth) }
+  }
+
+  /// Renders into `slot`; marks it as not fitting (length 255) when the text is too long.
+  private func fill(_ slot: UnsafeMutableRawPointer, _ render: (UnsafeMutablePointer<UInt8>) -> Int) -> Bool {
+    let header = 2 + 2 * depth
+    // Rendered into a scratch buffer as large as any element: the slot keeps it only if it fits.
+    var scratch = (0..<(header + 64)).map { _ in UInt8(ascii: " ") }
+    let count = scratch.withUnsafeMutableBufferPointer { bytes in
+      bytes[0] = UInt8(ascii: ",")
+      bytes[1] = UInt8(ascii: "\n")
+      return header + render(bytes.baseAddress! + header)
+    }
+    guard count < Self.slotSize else {
+      slot.storeBytes(of: UInt8.max, toByteOffset: Self.slotSize - 1, as: UInt8.self)
+      return false
+    }
+    scratch.withUnsafeBytes { slot.copyMemory(from: $0.baseAddress!, byteCount: count) }
+    slot.storeBytes(of: UInt8(count), toByteOffset: Self.slotSize - 1, as: UInt8.self)
+    return true
+  }
+
+  /// Room for `key`; every slot forgotten when the depth changes.
+  private func prepare(toHold key: Int, depth: Int) {
+    let keep = depth == self.depth ? capacity : 0
+    let larger = depth == self.depth ? max(key + 1, capacity * 2) : max(key + 1, capacity)
+    let moved = UnsafeMutableRawPointer.allocate(byteCount: (larger + 1) * Self.slotSize, alignment: 32)
+    moved.initializeMemory(as: UInt8.self, repeating: 0, count: (larger + 1) * Self.slotSize)
+    moved.copyMemory(from: slots, byteCount: keep * Self.slotSize)
+    slots.deallocate()
+    (slots, capacity, self.depth) = (moved, larger, depth)
   }
 }
