@@ -129,7 +129,7 @@ public struct JSONWriter {
   /// Array elements, each copied from its rendering in `table` under `key` (made the first time
   /// by `store`, which writes at most `maximum` bytes), or written by `store` when it has none.
   /// Chunks of elements share one reservation of the output.
-  private mutating func writeElements<Element>(
+  @inline(__always) private mutating func writeElements<Element>(
     _ elements: [Element], through table: RenderedElements, key: (Element) -> Int, maximum: Int,
     _ store: (Element, UnsafeMutablePointer<UInt8>) -> Int
   ) {
