@@ -14,6 +14,16 @@ public struct NodeOrderRun: Sendable {
   public var reliances: Set<Diagnostic.Reliance>
   /// The machine the build saw (after the hotplug event, if any).
   public var topology: Topology
+  /// What makes lists from the orders, for ``report``.
+  private var builder: ZonelistBuilder
+
+  /// The `table`/`json` report, as ``ZonelistRun/report`` gives it for the same build, its
+  /// node-ordered lists kept as node orders until written.
+  public var report: BuildReport {
+    var report = BuildReport(orders: orders, builder: builder, totalPages: totalPages, notes: diagnostics.map(\.description))
+    report.assumptions = AssumptionReport.list(diagnostics)
+    return report
+  }
 
   /// As ``ZonelistRun/init(input:context:event:explaining:)``, up to the node orders.
   public init(input: ModelInput, context: BuildContext, event: HotplugEvent? = nil) throws {
@@ -23,7 +33,7 @@ public struct NodeOrderRun: Sendable {
     let outcome = ZonelistRun.Outcome(input: input, context: context, topology: topology, built: orders.orders.map(\.node)) {
       TotalPages.listForTotal(orders.orders, node: \.node, topology: topology).map { builder.zonelists(of: $0).fallback }
     }
-    (self.topology, self.orders) = (topology, orders)
+    (self.topology, self.orders, self.builder) = (topology, orders, builder)
     (totalPages, diagnostics, reliances) = (outcome.totalPages, outcome.diagnostics, outcome.reliances)
   }
 

@@ -33,6 +33,38 @@ import ZonelistHarness
     }
   }
 
+  /// The report `zonelist build` writes (from the node orders, lists made as they are written)
+  /// is the one made from the full build: equal, and the same json and table, on every
+  /// topology, in every context, on kernels with node and zone order.
+  @Test(arguments: ["6.12", "4.9", "2.6.30", "2.6.24"])
+  func reportFromOrdersEqualsReportFromLists(_ kernel: String) throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.topologies.path).filter { $0.hasSuffix(".yaml") }.sorted()
+    #expect(names.count >= 50)
+    var orders: Set<String> = []
+    var refused: [String] = []
+    for name in names {
+      // numa=fake= files are refused (the kernel's emulation is read back from a boot).
+      guard let input = try? ModelInput.load(sysroot: nil, topologyFile: Self.topologies.appendingPathComponent(name).path, kernel: kernel)
+      else {
+        refused.append(name)
+        continue
+      }
+      let last = input.topology.nodeIDs.last!
+      let cases: [(BuildContext, HotplugEvent?)] = [(.boot, nil), (.rebuild(onlining: nil), nil), (.rebuild(onlining: last), .hotAdd(node: last))]
+      for (context, event) in cases {
+        let full = try ZonelistRun(input: input, context: context, event: event).report
+        let fromOrders = try NodeOrderRun(input: input, context: context, event: event).report
+        #expect(fromOrders == full, "\(name) \(kernel) \(context)")
+        #expect(Self.streamed(fromOrders) == Self.streamed(full), "\(name) \(kernel) \(context)")
+        #expect(fromOrders.table() == full.table(), "\(name) \(kernel) \(context)")
+        orders.insert(full.zonelistOrder)
+      }
+    }
+    #expect(refused.allSatisfy { $0.contains("numa-fake") } && refused.count <= 3, "\(refused)")
+    // Both list layouts are covered where the kernel has both.
+    #expect(orders == (kernel == "6.12" || kernel == "4.9" ? ["node"] : ["node", "zone"]))
+  }
+
   /// Strings needing escapes, absent optionals, empty containers, a node not built.
   @Test func escapesAndEmptyContainers() throws {
     let input = try ModelInput.load(sysroot: nil, topologyFile: Self.topologies.appendingPathComponent("03-two-nodes-default.yaml").path, kernel: "6.12")

@@ -53,8 +53,9 @@ extension BuildReport {
 
   private static func writeList(_ label: String, _ zones: ZoneNames, to out: inout ByteWriter) {
     out.write(label)
-    if zones.zones.isEmpty { out.write("(empty)") }
-    for (index, zone) in zones.zones.enumerated() {
+    let zones = zones.zones
+    if zones.isEmpty { out.write("(empty)") }
+    for (index, zone) in zones.enumerated() {
       if index > 0 { out.write(byte: UInt8(ascii: " ")) }
       KernelLog.writeZone(zone.node, zone.type, to: &out)
     }

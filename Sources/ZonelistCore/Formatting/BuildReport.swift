@@ -52,32 +52,69 @@ public struct BuildReport: Hashable, Sendable, Codable {
   }
 
   public init(build: ZonelistBuild, topology: Topology, totalPages: Int?, notes: [String]) {
-    kernel = build.profile.version.series
-    provenOnRealKernel = build.profile.isProvenOnRealKernel
-    rulesAssumed = KernelReleases.assumedRules(for: build.profile.version)?.series
-    switch build.context {
+    var listIndex: [NodeID: Int] = [:]
+    for (index, lists) in build.lists.enumerated() where listIndex[lists.node] == nil { listIndex[lists.node] = index }
+    self.init(
+      profile: build.profile, context: build.context, zonelistOrder: build.zonelistOrder, nodeLoad: build.nodeLoad,
+      builtCount: build.builtCount, policyZone: build.policyZone, topology: topology, totalPages: totalPages, notes: notes
+    ) { node in
+      listIndex[node].map { build.lists[$0] }.map { (order: $0.nodeOrder, fallback: ZoneNames($0.fallback), thisNode: ZoneNames($0.thisNode)) }
+    }
+  }
+
+  /// The report of a build taken as far as the node orders (``ZonelistBuilder/nodeOrders()``),
+  /// as ``init(build:topology:totalPages:notes:)`` gives it for the same build: node-ordered
+  /// lists stay node orders until written (a 1024-node json never holds its million zones).
+  public init(orders: NodeOrders, builder: ZonelistBuilder, totalPages: Int?, notes: [String]) {
+    var orderIndex: [NodeID: Int] = [:]
+    for (index, order) in orders.orders.enumerated() where orderIndex[order.node] == nil { orderIndex[order.node] = index }
+    let dense = builder.dense
+    self.init(
+      profile: orders.profile, context: orders.context, zonelistOrder: orders.zonelistOrder, nodeLoad: orders.nodeLoad,
+      builtCount: orders.builtCount, policyZone: orders.policyZone, topology: builder.topology, totalPages: totalPages,
+      notes: notes
+    ) { node in
+      guard let nodeOrder = orderIndex[node].map({ orders.orders[$0] }) else { return nil }
+      let local = [dense.index(of: node)]
+      guard orders.zonelistOrder == .node else {
+        let lists = builder.zonelists(of: nodeOrder)
+        return (nodeOrder.order, ZoneNames(lists.fallback), ZoneNames(nodeOrder: local, of: dense.zonesByNode))
+      }
+      let fallback = ZoneNames(nodeOrder: nodeOrder.order.map(dense.index(of:)), of: dense.zonesByNode)
+      return (nodeOrder.order, fallback, ZoneNames(nodeOrder: local, of: dense.zonesByNode))
+    }
+  }
+
+  private init(
+    profile: KernelProfile, context buildContext: BuildContext, zonelistOrder order: KernelProfile.ZonelistOrder,
+    nodeLoad load: [NodeID: Int], builtCount: Int, policyZone zone: ZoneType, topology: Topology, totalPages: Int?,
+    notes: [String], listsOf: (NodeID) -> (order: [NodeID], fallback: ZoneNames, thisNode: ZoneNames)?
+  ) {
+    kernel = profile.version.series
+    provenOnRealKernel = profile.isProvenOnRealKernel
+    rulesAssumed = KernelReleases.assumedRules(for: profile.version)?.series
+    switch buildContext {
     case .boot: context = "boot"
     case .rebuild(let node?): context = "rebuild onlining node \(node)"
     case .rebuild(nil): context = "rebuild"
     }
-    zonelistOrder = build.zonelistOrder.rawValue
-    numa = build.profile.hasNUMA
-    var listIndex: [NodeID: Int] = [:]
-    for (index, lists) in build.lists.enumerated() where listIndex[lists.node] == nil { listIndex[lists.node] = index }
-    let listOf = { (node: NodeID) in listIndex[node].map { build.lists[$0] } }
+    zonelistOrder = order.rawValue
+    numa = profile.hasNUMA
+    var fallbackOf: [NodeID: ZoneNames] = [:]
     nodes = topology.possibleNodes.map { node in
-      let lists = listOf(node.id)
+      let lists = listsOf(node.id)
+      fallbackOf[node.id] = lists?.fallback
       return NodeReport(
         node: node.id.rawValue, online: node.isOnline, cpus: IDList.format(node.cpus), hasMemory: node.hasMemory,
         zones: Dictionary(uniqueKeysWithValues: node.zones.map { ($0.key.kernelName, $0.value) }),
-        fallbackOrder: lists?.nodeOrder.map(\.rawValue), fallback: lists.map { ZoneNames($0.fallback) },
-        thisNode: build.profile.hasNUMA ? lists.map { ZoneNames($0.thisNode) } : nil)
+        fallbackOrder: lists?.order.map(\.rawValue), fallback: lists?.fallback,
+        thisNode: profile.hasNUMA ? lists?.thisNode : nil)
     }
-    nodeLoad = Dictionary(uniqueKeysWithValues: build.nodeLoad.map { (String($0.key.rawValue), $0.value) })
-    builtZonelists = build.builtCount
+    nodeLoad = Dictionary(uniqueKeysWithValues: load.map { (String($0.key.rawValue), $0.value) })
+    self.builtZonelists = builtCount
     self.totalPages = totalPages
     mobilityGrouping = totalPages.map { $0 < TotalPages.mobilityGroupingThreshold ? "off" : "on" }
-    policyZone = build.profile.hasNUMA ? build.policyZone.kernelName : nil
+    policyZone = profile.hasNUMA ? zone.kernelName : nil
     // Kernel: cpu_to_node(), the lowest node holding the CPU (topology.node(ofCPU:)), for all at once.
     var nodeOfCPU: [CPUID: NodeID] = [:]
     for node in topology.possibleNodes {
@@ -85,7 +122,7 @@ public struct BuildReport: Hashable, Sendable, Codable {
     }
     cpus = nodeOfCPU.keys.sorted().map { cpu in
       let node = nodeOfCPU[cpu]!
-      let memoryNode = listOf(node)?.fallback.first { $0.type <= .normal }?.node
+      let memoryNode = fallbackOf[node]?.first { $0.type <= .normal }?.node
       return CPUReport(cpu: cpu, node: node.rawValue, memoryNode: memoryNode?.rawValue)
     }
     self.notes = notes
@@ -93,13 +130,63 @@ public struct BuildReport: Hashable, Sendable, Codable {
 }
 
 /// The zones of a list as the reports name them, `N:Zone` (``ZoneReference/description``),
-/// kept as references until written: a 1024-node build's json holds a million of them.
-/// Encoded as an array of those names.
+/// kept as references until written: a 1024-node build's json holds a million of them. A
+/// node-ordered list from ``BuildReport/init(orders:builder:totalPages:notes:)`` is kept as its
+/// node order and made only when asked for (``zones``). Encoded as an array of those names.
 public struct ZoneNames: Hashable, Sendable, Codable, ExpressibleByArrayLiteral {
-  public var zones: [ZoneReference]
+  private var storage: Storage
 
-  public init(_ zones: [ZoneReference]) { self.zones = zones }
-  public init(arrayLiteral zones: ZoneReference...) { self.zones = zones }
+  private enum Storage: Sendable {
+    case list([ZoneReference])
+    /// The zones of the nodes at these dense indices, node after node.
+    case nodeOrder([Int], ZonesByNode)
+  }
+
+  /// The zones, in list order.
+  public var zones: [ZoneReference] {
+    get {
+      switch storage {
+      case .list(let zones): zones
+      case .nodeOrder(let order, let zonesByNode): zonesByNode.list(inOrder: order)
+      }
+    }
+    set { storage = .list(newValue) }
+  }
+
+  public init(_ zones: [ZoneReference]) { storage = .list(zones) }
+  public init(arrayLiteral zones: ZoneReference...) { storage = .list(zones) }
+  init(nodeOrder: [Int], of zonesByNode: ZonesByNode) { storage = .nodeOrder(nodeOrder, zonesByNode) }
+
+  /// Calls `body` with each zone in list order, without making the list.
+  @inline(__always) func forEach(_ body: (ZoneReference) -> Void) {
+    switch storage {
+    case .list(let zones): for zone in zones { body(zone) }
+    case .nodeOrder(let order, let zonesByNode): zonesByNode.forEach(inOrder: order, body)
+    }
+  }
+
+  /// How many zones the list holds.
+  var count: Int {
+    switch storage {
+    case .list(let zones): zones.count
+    case .nodeOrder(let order, let zonesByNode): zonesByNode.count(inOrder: order)
+    }
+  }
+
+  /// The first zone that satisfies `predicate`, found without making the list.
+  func first(where predicate: (ZoneReference) -> Bool) -> ZoneReference? {
+    switch storage {
+    case .list(let zones): return zones.first(where: predicate)
+    case .nodeOrder(let order, let zonesByNode):
+      for index in order {
+        if let zone = zonesByNode.zones(ofIndex: index).first(where: predicate) { return zone }
+      }
+      return nil
+    }
+  }
+
+  public static func == (a: ZoneNames, b: ZoneNames) -> Bool { a.zones == b.zones }
+  public func hash(into hasher: inout Hasher) { hasher.combine(zones) }
 
   /// Each zone's `N:Zone`.
   public var names: [String] { zones.map(\.description) }
@@ -107,13 +194,14 @@ public struct ZoneNames: Hashable, Sendable, Codable, ExpressibleByArrayLiteral 
   public init(from decoder: any Decoder) throws {
     let container = try decoder.singleValueContainer()
     let names = try container.decode([String].self)
-    zones = try names.map { name in
-      let parts = name.split(separator: ":")
-      guard parts.count == 2, let node = Int(parts[0]), let type = ZoneType(kernelName: String(parts[1])) else {
-        throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(name)': expected N:Zone, like 0:Normal")
-      }
-      return ZoneReference(node: NodeID(node), type: type)
-    }
+    storage = .list(
+      try names.map { name in
+        let parts = name.split(separator: ":")
+        guard parts.count == 2, let node = Int(parts[0]), let type = ZoneType(kernelName: String(parts[1])) else {
+          throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(name)': expected N:Zone, like 0:Normal")
+        }
+        return ZoneReference(node: NodeID(node), type: type)
+      })
   }
 
   public func encode(to encoder: any Encoder) throws {

@@ -20,42 +20,65 @@ public enum ZoneinfoFormat {
     _ report: TuningReport, topology: Topology, profile: KernelProfile, onlineCPUs: [CPUID], to out: inout ByteWriter
   ) {
     let layout = ZoneinfoLayout(version: profile.version)
+    func line(_ label: String, _ value: Int) {
+      out.write(label)
+      out.write(value)
+      out.write(byte: UInt8(ascii: "\n"))
+    }
+    // Every CPU's page set of a zone prints the same figures, and most zones print the same
+    // ones: each zone's `pagesets` block (all CPUs) is made once per distinct figures and copied.
+    var blocks: [[UInt8]: [UInt8]] = [:]
     for node in topology.onlineNodes {
       for type in profile.zoneTypes {
         let reference = ZoneReference(node: node.id, type: type)
         guard let tuning = report.zones[reference] else { continue }
         let size = node[type]
-        let name = String(repeating: " ", count: Swift.max(0, 8 - type.kernelName.count)) + type.kernelName
-        out.write("Node \(node.id), zone \(name)\n")
-        if layout.hasBoostAndCMA { out.write("        boost    \(tuning.boost)\n") }
-        out.write("        min      \(tuning.min)\n")
-        out.write("        low      \(tuning.low)\n")
-        out.write("        high     \(tuning.high)\n")
-        if layout.hasPromo { out.write("        promo    \(tuning.promo)\n") }
-        out.write("        spanned  \(size.spanned)\n")
-        out.write("        present  \(size.present)\n")
-        out.write("        managed  \(size.managed)\n")
-        if layout.hasBoostAndCMA { out.write("        cma      \(size.cma ?? 0)\n") }
-        out.write("        protection: (" + tuning.protection.map(String.init).joined(separator: ", ") + ")\n")
+        out.write("Node ")
+        out.write(node.id.rawValue)
+        out.write(", zone ")
+        out.write(repeating: UInt8(ascii: " "), count: Swift.max(0, 8 - type.kernelName.utf8.count))
+        out.write(type.kernelName)
+        out.write(byte: UInt8(ascii: "\n"))
+        if layout.hasBoostAndCMA { line("        boost    ", tuning.boost) }
+        line("        min      ", tuning.min)
+        line("        low      ", tuning.low)
+        line("        high     ", tuning.high)
+        if layout.hasPromo { line("        promo    ", tuning.promo) }
+        line("        spanned  ", size.spanned.rawValue)
+        line("        present  ", size.present.rawValue)
+        line("        managed  ", size.managed.rawValue)
+        if layout.hasBoostAndCMA { line("        cma      ", size.cma?.rawValue ?? 0) }
+        out.write("        protection: (")
+        for (index, reserve) in tuning.protection.enumerated() {
+          if index > 0 { out.write(", ") }
+          out.write(reserve)
+        }
+        out.write(")\n")
         guard size.isPopulated else { continue }
         out.write("  pagesets\n")
-        // Every CPU's page set prints the same figures: written once, copied per CPU.
-        var pageset = ByteWriter()
-        if layout.hasHighMinMax {
-          pageset.write("              batch:    \(tuning.batch)\n")
-          pageset.write("              high_min: \(tuning.highMin)\n")
-          pageset.write("              high_max: \(tuning.highMax)\n")
-        } else {
-          if layout.pagesetHighIsStatic { pageset.write("              high:  \(tuning.highMin)\n") }
-          pageset.write("              batch: \(tuning.batch)\n")
+        let pageset = ByteWriter.text { pageset in
+          if layout.hasHighMinMax {
+            pageset.write("              batch:    \(tuning.batch)\n")
+            pageset.write("              high_min: \(tuning.highMin)\n")
+            pageset.write("              high_max: \(tuning.highMax)\n")
+          } else {
+            if layout.pagesetHighIsStatic { pageset.write("              high:  \(tuning.highMin)\n") }
+            pageset.write("              batch: \(tuning.batch)\n")
+          }
+          pageset.write("  vm stats threshold: \(tuning.statThreshold ?? 0)\n")
         }
-        pageset.write("  vm stats threshold: \(tuning.statThreshold ?? 0)\n")
-        for cpu in onlineCPUs {
-          out.write("    cpu: ")
-          out.write(cpu)
-          out.write(byte: UInt8(ascii: "\n"))
-          out.write(pageset.buffer)
+        let key = Array(pageset.utf8)
+        if blocks[key] == nil {
+          var block = ByteWriter()
+          for cpu in onlineCPUs {
+            block.write("    cpu: ")
+            block.write(cpu)
+            block.write(byte: UInt8(ascii: "\n"))
+            block.write(key)
+          }
+          blocks[key] = block.buffer
         }
+        out.write(blocks[key]!)
       }
     }
   }

@@ -68,7 +68,7 @@ public struct JSONWriter {
     guard let numbers else { return }
     key(name)
     beginArray()
-    writeElements(numbers, through: renderedNumbers, key: { $0 }, maximum: ByteWriter.maximumDecimalCount) {
+    writeElements({ numbers.forEach($0) }, through: renderedNumbers, key: { $0 }, maximum: ByteWriter.maximumDecimalCount) {
       ByteWriter.storeDecimal($0, at: $1)
     }
     endArray()
@@ -94,7 +94,7 @@ public struct JSONWriter {
         return bytes + 1 - start
       }
       writeElements(
-        zones.zones, through: renderedZones,
+        { zones.forEach($0) }, through: renderedZones,
         key: { $0.node.rawValue < RenderedElements.keyLimit / Self.zoneTypeCount ? $0.node.rawValue &* Self.zoneTypeCount &+ $0.type.rawValue : -1 },
         maximum: ByteWriter.maximumDecimalCount + Self.longestZoneName + 3, store)
     }
@@ -128,30 +128,36 @@ public struct JSONWriter {
 
   /// Array elements, each copied from its rendering in `table` under `key` (made the first time
   /// by `store`, which writes at most `maximum` bytes), or written by `store` when it has none.
-  /// Chunks of elements share one reservation of the output.
+  /// `elements` calls its argument with each element. Runs of elements share one reservation of
+  /// the output.
   @inline(__always) private mutating func writeElements<Element>(
-    _ elements: [Element], through table: RenderedElements, key: (Element) -> Int, maximum: Int,
+    _ elements: ((Element) -> Void) -> Void, through table: RenderedElements, key: (Element) -> Int, maximum: Int,
     _ store: (Element, UnsafeMutablePointer<UInt8>) -> Int
   ) {
     let indent = 2 * depth
     let room = max(RenderedElements.slotSize, 2 + indent + maximum)
+    let runRoom = 4096 * room
     table.forget(unless: depth)
-    withExtendedLifetime(table) {
-      elements.withUnsafeBufferPointer { elements in
-        var chunkStart = 0
-        while chunkStart < elements.count {
-          let chunkEnd = min(elements.count, chunkStart + 4096)
-          let start = out.reserving((chunkEnd - chunkStart) * room)
-          var end = start
-          for element in elements[chunkStart..<chunkEnd] {
-            let key = key(element)
-            if let slot = table.slot(key) ?? table.render(key, depth: depth, { store(element, $0) }) {
-              let first = empty ? 1 : 0
+    var start = out.reserving(runRoom)
+    var end = start
+    var first = empty ? 1 : 0
+    // The element closure is called, never kept, by `elements`.
+    withoutActuallyEscaping(store) { store in
+      withoutActuallyEscaping(key) { key in
+        withExtendedLifetime(table) {
+          elements { element in
+            if end - start > runRoom - room {
+              out.commit(end - start)
+              start = out.reserving(runRoom)
+              end = start
+            }
+            let slotKey = key(element)
+            if let slot = table.slot(slotKey) ?? table.render(slotKey, depth: depth, { store(element, $0) }) {
               let bytes = slot.loadUnaligned(fromByteOffset: first, as: SIMD32<UInt8>.self)
               UnsafeMutableRawPointer(end).storeBytes(of: bytes, as: SIMD32<UInt8>.self)
               end += Int(slot.load(fromByteOffset: RenderedElements.slotSize - 1, as: UInt8.self)) - first
             } else {
-              if !empty {
+              if first == 0 {
                 end[0] = UInt8(ascii: ",")
                 end += 1
               }
@@ -160,13 +166,13 @@ public struct JSONWriter {
               end += 1 + indent
               end += store(element, end)
             }
-            empty = false
+            first = 0
           }
-          out.commit(end - start)
-          chunkStart = chunkEnd
         }
       }
     }
+    out.commit(end - start)
+    empty = first == 1
   }
 
   /// `,` (after a member), LF and the indent, in one write.

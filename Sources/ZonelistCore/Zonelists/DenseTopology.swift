@@ -12,10 +12,8 @@ struct DenseTopology: Sendable {
   let hasMemory: [Bool]
   /// Kernel: `!cpumask_empty(cpumask_of_node(n))` at build time.
   let hasCPUs: [Bool]
-  /// Every node's zones that enter a list, highest type first, node after node (dense index
-  /// `i`'s from `zoneStart[i]` to `zoneStart[i + 1]`). Kernel: `build_zonerefs_node()`.
-  private let zones: [ZoneReference]
-  private let zoneStart: [Int]
+  /// Every node's zones that enter a list. Kernel: `build_zonerefs_node()`.
+  let zonesByNode: ZonesByNode
 
   init(topology: Topology, profile: KernelProfile, nodesWithCPUs: Set<NodeID>) {
     ids = topology.nodeIDs
@@ -53,31 +51,14 @@ struct DenseTopology: Sendable {
       }
       zoneStart.append(zones.count)
     }
-    self.zones = zones
-    self.zoneStart = zoneStart
+    zonesByNode = ZonesByNode(zones: zones, start: zoneStart)
   }
 
   /// The zones of the node at dense index `index` that enter a list, highest type first.
-  func zoneReferences(_ index: Int) -> ArraySlice<ZoneReference> { zones[zoneStart[index]..<zoneStart[index + 1]] }
+  func zoneReferences(_ index: Int) -> ArraySlice<ZoneReference> { zonesByNode.zones(ofIndex: index) }
 
   /// The zones of the nodes at dense indices `order`, node after node: a node-ordered list.
-  func zoneReferences(inOrder order: [Int]) -> [ZoneReference] {
-    zones.withUnsafeBufferPointer { zones in
-      zoneStart.withUnsafeBufferPointer { start in
-        var count = 0
-        for index in order { count += start[index + 1] - start[index] }
-        // Copied zone by zone: most nodes have one or two zones, too few for a memmove each.
-        return [ZoneReference](unsafeUninitializedCapacity: count) { list, initialized in
-          for index in order {
-            for zone in start[index]..<start[index + 1] {
-              (list.baseAddress! + initialized).initialize(to: zones[zone])
-              initialized += 1
-            }
-          }
-        }
-      }
-    }
-  }
+  func zoneReferences(inOrder order: [Int]) -> [ZoneReference] { zonesByNode.list(inOrder: order) }
 
   func index(of id: NodeID) -> Int { indexByID[id.rawValue] }
 
@@ -88,3 +69,39 @@ struct DenseTopology: Sendable {
   func distance(_ from: Int, _ to: Int) -> Int { Int(distances[from * count + to]) }
 }
 
+
+/// Every node's zones that enter a list, highest type first, node after node: dense index
+/// `i`'s from `start[i]` to `start[i + 1]`. Kernel: `build_zonerefs_node()`.
+struct ZonesByNode: Sendable {
+  let zones: [ZoneReference]
+  let start: [Int]
+
+  func zones(ofIndex index: Int) -> ArraySlice<ZoneReference> { zones[start[index]..<start[index + 1]] }
+
+  /// The zones of the nodes at dense indices `order`, node after node: a node-ordered list.
+  func list(inOrder order: [Int]) -> [ZoneReference] {
+    [ZoneReference](unsafeUninitializedCapacity: count(inOrder: order)) { list, initialized in
+      forEach(inOrder: order) { zone in
+        (list.baseAddress! + initialized).initialize(to: zone)
+        initialized += 1
+      }
+    }
+  }
+
+  /// How many zones the nodes at dense indices `order` have.
+  func count(inOrder order: [Int]) -> Int {
+    start.withUnsafeBufferPointer { start in order.reduce(0) { $0 + start[$1 + 1] - start[$1] } }
+  }
+
+  /// Calls `body` with the zones of the nodes at dense indices `order`, node after node,
+  /// without making the list (most nodes have one or two zones: no copy per node).
+  @inline(__always) func forEach(inOrder order: [Int], _ body: (ZoneReference) -> Void) {
+    zones.withUnsafeBufferPointer { zones in
+      start.withUnsafeBufferPointer { start in
+        for index in order {
+          for zone in start[index]..<start[index + 1] { body(zones[zone]) }
+        }
+      }
+    }
+  }
+}

@@ -22,27 +22,28 @@ struct BuildCommand: AsyncParsableCommand {
 
   func run() async throws {
     let input = try reportingErrors { try self.input.load() }
-    if format == .kernelLog {
-      // The kernel's own lines print the node orders only: no zone list is made.
-      let run = try reportingErrors {
-        try NodeOrderRun(input: input, context: contextOptions.buildContext, event: contextOptions.event)
-      }
-      return try KernelTextOutput.print(
-        .kernelLog, diagnostics: run.diagnostics, extra: run.reliances, available: { run.totalPages != nil }
-      ) { run.writeKernelLog(to: &$0) }
-    }
-    let outcome = try reportingErrors {
-      try ZonelistRun(input: input, context: contextOptions.buildContext, event: contextOptions.event)
+    // mminit prints every zone of every list; the other formats need the node orders only (a
+    // list is made when it is written).
+    func nodeOrders() throws -> NodeOrderRun {
+      try reportingErrors { try NodeOrderRun(input: input, context: contextOptions.buildContext, event: contextOptions.event) }
     }
     switch format {
     case .table:
-      Output.notes(outcome.notes)
-      Output.write { outcome.report.writeTable(to: &$0) }
+      let run = try nodeOrders()
+      Output.notes(run.diagnostics.map(\.description))
+      Output.write { run.report.writeTable(to: &$0) }
     case .json:
-      Output.json { outcome.report.writeJSON(to: &$0) }
+      let run = try nodeOrders()
+      Output.json { run.report.writeJSON(to: &$0) }
     case .kernelLog:
-      break  // above
+      let run = try nodeOrders()
+      try KernelTextOutput.print(
+        .kernelLog, diagnostics: run.diagnostics, extra: run.reliances, available: { run.totalPages != nil }
+      ) { run.writeKernelLog(to: &$0) }
     case .mminit:
+      let outcome = try reportingErrors {
+        try ZonelistRun(input: input, context: contextOptions.buildContext, event: contextOptions.event)
+      }
       try KernelTextOutput.print(.mminit, diagnostics: outcome.diagnostics, extra: outcome.reliances) {
         outcome.writeMminit(to: &$0)
       }
