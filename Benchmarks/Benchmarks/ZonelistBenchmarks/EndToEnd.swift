@@ -5,7 +5,7 @@ import ZonelistCore
 import ZonelistHarness
 
 /// The rows of issue 14's table, end to end through the CLI's own pipeline (`ModelInput`,
-/// `NodeOrderRun` for kernel-log, `ZonelistRun`/`ZoneinfoRun`, the byte writers), output into a writer that discards it, with
+/// `NodeOrderRun` for kernel-log and json, `ZoneinfoRun`, the byte writers), output into a writer that discards it, with
 /// the C transcription of the kernel's build measured in the same run on the same table.
 enum EndToEnd {
   static let inputs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -25,20 +25,25 @@ enum EndToEnd {
   }()
 
   /// What `baseline check committed` lets pass against `.benchmarkBaselines/…/committed`: the
-  /// median (p50) at most 35% slower in wall clock, 50% in CPU time (counted in 10 ms ticks); no
-  /// absolute tolerance (the package's `.relaxed` one, 10 µs, failed every run). Two runs of
-  /// unchanged code on this busy 2-core host differed by up to 33% in wall clock. Peak resident
-  /// memory is reported, not checked: it is the process's peak, set by whichever benchmark ran
-  /// before (82 and 110 MB for the same json run).
+  /// median (p50) at most 60% slower in wall clock and 75% in CPU time (counted in 10 ms ticks),
+  /// and at most 5% more mallocs, the one figure the host's load does not move (the same count
+  /// run after run). No absolute tolerance (the package's `.relaxed` one, 10 µs, failed every
+  /// run). Two runs of unchanged code on this busy 2-core host differed by up to 33% in wall
+  /// clock, and one at load 5 by 74%; a 50 ms sleep in the kernel-log pipeline shows as +134%.
+  /// Peak resident memory is reported, not checked: it is the process's peak, set by whichever
+  /// benchmark ran before (82 and 110 MB for the same json run). A baseline is one machine's:
+  /// record it again on a new one (`baseline update committed`); the ratios to the peer hold
+  /// across machines (`Scripts/whole-process.sh` with `CHECK=1`).
   static var thresholds: [BenchmarkMetric: BenchmarkThresholds] { [
-    .wallClock: BenchmarkThresholds(relative: [.p50: 35.0]),
-    .cpuTotal: BenchmarkThresholds(relative: [.p50: 50.0]),
+    .wallClock: BenchmarkThresholds(relative: [.p50: 60.0]),
+    .cpuTotal: BenchmarkThresholds(relative: [.p50: 75.0]),
+    .mallocCountTotal: BenchmarkThresholds(relative: [.p50: 5.0]),
     .peakMemoryResident: BenchmarkThresholds(relative: [:], absolute: [:]),
   ] }
 
   static func register() {
     let once = Benchmark.Configuration(
-      metrics: [.wallClock, .cpuTotal, .peakMemoryResident], timeUnits: .milliseconds, maxDuration: .seconds(20), maxIterations: 10,
+      metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident], timeUnits: .milliseconds, maxDuration: .seconds(20), maxIterations: 10,
       thresholds: thresholds)
     Benchmark("e2e build --sysroot 1024 nodes --format kernel-log", configuration: once) { benchmark in
       for _ in benchmark.scaledIterations {
@@ -50,7 +55,7 @@ enum EndToEnd {
     }
     Benchmark("e2e build --sysroot 1024 nodes --format json", configuration: once) { benchmark in
       for _ in benchmark.scaledIterations {
-        let run = try! ZonelistRun(input: ModelInput.load(sysroot: snapshot, topologyFile: nil, kernel: nil), context: .boot)
+        let run = try! NodeOrderRun(input: ModelInput.load(sysroot: snapshot, topologyFile: nil, kernel: nil), context: .boot)
         var json = JSONWriter(sink())
         run.report.writeJSON(to: &json)
         json.out.flush()

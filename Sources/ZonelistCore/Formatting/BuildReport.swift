@@ -75,13 +75,11 @@ public struct BuildReport: Hashable, Sendable, Codable {
       notes: notes
     ) { node in
       guard let nodeOrder = orderIndex[node].map({ orders.orders[$0] }) else { return nil }
-      let local = [dense.index(of: node)]
+      let thisNode = ZoneNames(nodeOrder: [node], of: dense.zonesByNode)
       guard orders.zonelistOrder == .node else {
-        let lists = builder.zonelists(of: nodeOrder)
-        return (nodeOrder.order, ZoneNames(lists.fallback), ZoneNames(nodeOrder: local, of: dense.zonesByNode))
+        return (nodeOrder.order, ZoneNames(builder.zonelists(of: nodeOrder).fallback), thisNode)
       }
-      let fallback = ZoneNames(nodeOrder: nodeOrder.order.map(dense.index(of:)), of: dense.zonesByNode)
-      return (nodeOrder.order, fallback, ZoneNames(nodeOrder: local, of: dense.zonesByNode))
+      return (nodeOrder.order, ZoneNames(nodeOrder: nodeOrder.order, of: dense.zonesByNode), thisNode)
     }
   }
 
@@ -138,8 +136,8 @@ public struct ZoneNames: Hashable, Sendable, Codable, ExpressibleByArrayLiteral 
 
   private enum Storage: Sendable {
     case list([ZoneReference])
-    /// The zones of the nodes at these dense indices, node after node.
-    case nodeOrder([Int], ZonesByNode)
+    /// The zones of these nodes, node after node.
+    case nodeOrder([NodeID], ZonesByNode)
   }
 
   /// The zones, in list order.
@@ -155,7 +153,7 @@ public struct ZoneNames: Hashable, Sendable, Codable, ExpressibleByArrayLiteral 
 
   public init(_ zones: [ZoneReference]) { storage = .list(zones) }
   public init(arrayLiteral zones: ZoneReference...) { storage = .list(zones) }
-  init(nodeOrder: [Int], of zonesByNode: ZonesByNode) { storage = .nodeOrder(nodeOrder, zonesByNode) }
+  init(nodeOrder: [NodeID], of zonesByNode: ZonesByNode) { storage = .nodeOrder(nodeOrder, zonesByNode) }
 
   /// Calls `body` with each zone in list order, without making the list.
   @inline(__always) func forEach(_ body: (ZoneReference) -> Void) {
@@ -178,8 +176,8 @@ public struct ZoneNames: Hashable, Sendable, Codable, ExpressibleByArrayLiteral 
     switch storage {
     case .list(let zones): return zones.first(where: predicate)
     case .nodeOrder(let order, let zonesByNode):
-      for index in order {
-        if let zone = zonesByNode.zones(ofIndex: index).first(where: predicate) { return zone }
+      for node in order {
+        if let zone = zonesByNode.zones(ofIndex: zonesByNode.indexByID[node.rawValue]).first(where: predicate) { return zone }
       }
       return nil
     }

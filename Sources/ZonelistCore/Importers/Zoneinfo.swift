@@ -82,8 +82,11 @@ extension Zoneinfo {
 
     enum SizeKey: Int, CaseIterable {
       case spanned, present, managed, high, cma, min, low, boost
+      /// Every key, kept: `allCases` makes a new array on each use.
+      static let all = allCases
       static let names = allCases.map { Array("\($0)".utf8) }
     }
+    static let zoneTypes = ZoneType.allCases
     static let node = Array("Node ".utf8), zone = Array("zone".utf8)
     static let pages = Array("pages".utf8), free = Array("free".utf8), cpu = Array("cpu:".utf8)
     static let count = Array("count:".utf8), pcpHigh = Array("high:".utf8), protection = Array("protection:".utf8)
@@ -94,7 +97,7 @@ extension Zoneinfo {
 
     mutating func finish() throws(ImportError) {
       guard let entry = current else { return }
-      for key in SizeKey.allCases.prefix(3) where seen & (1 << key.rawValue) == 0 {
+      for key in SizeKey.all.prefix(3) where seen & (1 << key.rawValue) == 0 {
         throw ImportError(
           file: file, line: entry.line, text: "Node \(entry.node), zone \(entry.type.kernelName)",
           expected: "a '\(key)' line in this zone's block")
@@ -115,32 +118,32 @@ extension Zoneinfo {
         current?.protection = values
         return
       }
-      guard words.count == 2, let key = SizeKey.allCases.first(where: { text.equals(words[0], SizeKey.names[$0.rawValue]) })
+      guard words.count == 2, let key = SizeKey.all.first(where: { text.equals(words[0], SizeKey.names[$0.rawValue]) })
       else { return }
-      guard var entry = current else {
+      guard current != nil else {
         if key.rawValue >= SizeKey.high.rawValue { return }
         throw fail(number, line, "a 'Node N, zone NAME' header before '\(key)'")
       }
       guard let value = text.integer(words[1]), value >= 0 else { throw fail(number, line, "'\(key)' followed by a page count") }
       guard value <= Pages.physicalLimit.rawValue else { throw fail(number, line, "'\(key)' \(Pages.physicalLimitText)") }
+      // The zone is changed in place (a copy of an entry and its per-CPU tables per line is most of the time).
       switch key {
-      case .spanned: entry.size.spanned = Pages(value)
+      case .spanned: current!.size.spanned = Pages(value)
       case .present:
-        entry.size.present = Pages(value)
+        current!.size.present = Pages(value)
         totalPresent += value
         guard totalPresent <= Pages.physicalLimit.rawValue else {
           throw fail(
             number, line, "present pages adding up to \(Pages.physicalLimitText) over all zones (\(totalPresent) so far)")
         }
-      case .managed: entry.size.managed = Pages(value)
-      case .high: entry.high = Pages(value)
-      case .cma: if value > 0 { entry.size.cma = Pages(value) }
-      case .min: entry.min = Pages(value)
-      case .low: entry.low = Pages(value)
-      case .boost: entry.boost = Pages(value)
+      case .managed: current!.size.managed = Pages(value)
+      case .high: current!.high = Pages(value)
+      case .cma: if value > 0 { current!.size.cma = Pages(value) }
+      case .min: current!.min = Pages(value)
+      case .low: current!.low = Pages(value)
+      case .boost: current!.boost = Pages(value)
       }
       seen |= 1 << key.rawValue
-      current = entry
     }
 
     /// "Node 0, zone      DMA"
@@ -153,7 +156,7 @@ extension Zoneinfo {
       let zonePart = text.trimmed((comma + 1)..<rest.upperBound)
       guard text.hasPrefix(zonePart, Self.zone) else { throw fail(number, line, "a 'Node N, zone NAME' header") }
       let name = text.trimmed((zonePart.lowerBound + Self.zone.count)..<zonePart.upperBound)
-      guard let type = ZoneType.allCases.first(where: { text.equalsIgnoringASCIICase(name, $0.kernelNameBytes) }) else {
+      guard let type = Self.zoneTypes.first(where: { text.equalsIgnoringASCIICase(name, $0.kernelNameBytes) }) else {
         throw fail(number, line, "a zone name (DMA, DMA32, Normal, HighMem, Movable, Device)")
       }
       guard !headers[id * 8 + type.rawValue] else { throw fail(number, line, "each node's zone once") }

@@ -51,14 +51,11 @@ struct DenseTopology: Sendable {
       }
       zoneStart.append(zones.count)
     }
-    zonesByNode = ZonesByNode(zones: zones, start: zoneStart)
+    zonesByNode = ZonesByNode(zones: zones, start: zoneStart, indexByID: indexByID)
   }
 
   /// The zones of the node at dense index `index` that enter a list, highest type first.
   func zoneReferences(_ index: Int) -> ArraySlice<ZoneReference> { zonesByNode.zones(ofIndex: index) }
-
-  /// The zones of the nodes at dense indices `order`, node after node: a node-ordered list.
-  func zoneReferences(inOrder order: [Int]) -> [ZoneReference] { zonesByNode.list(inOrder: order) }
 
   func index(of id: NodeID) -> Int { indexByID[id.rawValue] }
 
@@ -75,11 +72,13 @@ struct DenseTopology: Sendable {
 struct ZonesByNode: Sendable {
   let zones: [ZoneReference]
   let start: [Int]
+  /// Dense index by node id (-1 for an id that is not a possible node).
+  let indexByID: [Int]
 
   func zones(ofIndex index: Int) -> ArraySlice<ZoneReference> { zones[start[index]..<start[index + 1]] }
 
-  /// The zones of the nodes at dense indices `order`, node after node: a node-ordered list.
-  func list(inOrder order: [Int]) -> [ZoneReference] {
+  /// The zones of the nodes of `order`, node after node: a node-ordered list.
+  func list(inOrder order: [NodeID]) -> [ZoneReference] {
     [ZoneReference](unsafeUninitializedCapacity: count(inOrder: order)) { list, initialized in
       forEach(inOrder: order) { zone in
         (list.baseAddress! + initialized).initialize(to: zone)
@@ -88,18 +87,30 @@ struct ZonesByNode: Sendable {
     }
   }
 
-  /// How many zones the nodes at dense indices `order` have.
-  func count(inOrder order: [Int]) -> Int {
-    start.withUnsafeBufferPointer { start in order.reduce(0) { $0 + start[$1 + 1] - start[$1] } }
+  /// How many zones the nodes of `order` have.
+  func count(inOrder order: [NodeID]) -> Int {
+    var count = 0
+    forEachRange(inOrder: order) { count += $0.count }
+    return count
   }
 
-  /// Calls `body` with the zones of the nodes at dense indices `order`, node after node,
-  /// without making the list (most nodes have one or two zones: no copy per node).
-  @inline(__always) func forEach(inOrder order: [Int], _ body: (ZoneReference) -> Void) {
+  /// Calls `body` with the zones of the nodes of `order`, node after node, without making the
+  /// list (most nodes have one or two zones: no copy per node).
+  @inline(__always) func forEach(inOrder order: [NodeID], _ body: (ZoneReference) -> Void) {
     zones.withUnsafeBufferPointer { zones in
+      forEachRange(inOrder: order) { range in
+        for zone in range { body(zones[zone]) }
+      }
+    }
+  }
+
+  /// Calls `body` with where the zones of each node of `order` are in ``zones``.
+  @inline(__always) private func forEachRange(inOrder order: [NodeID], _ body: (Range<Int>) -> Void) {
+    indexByID.withUnsafeBufferPointer { indexByID in
       start.withUnsafeBufferPointer { start in
-        for index in order {
-          for zone in start[index]..<start[index + 1] { body(zones[zone]) }
+        for node in order {
+          let index = indexByID[node.rawValue]
+          body(start[index]..<start[index + 1])
         }
       }
     }

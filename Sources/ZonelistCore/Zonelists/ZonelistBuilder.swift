@@ -206,16 +206,15 @@ public struct ZonelistBuilder: Sendable {
   /// 4.14), `build_thisnode_zonelists()` and `build_zonelist_cache()` (2.6.20–4.3).
   public func zonelists(of nodeOrder: NodeOrder) -> NodeZonelists {
     let local = dense.index(of: nodeOrder.node)
-    let indices = nodeOrder.order.map { dense.index(of: $0) }
     func list(highest: ZoneType?) -> [ZoneReference] {
       switch zonelistOrder {
       case .node:
-        let list = dense.zoneReferences(inOrder: indices)
+        let list = dense.zonesByNode.list(inOrder: nodeOrder.order)
         guard let highest else { return list }
         return list.filter { $0.type <= highest }
       case .zone:
         return profile.zoneTypes.reversed().filter { highest == nil || $0 <= highest! }.flatMap { type in
-          indices.flatMap { dense.zoneReferences($0).filter { $0.type == type } }
+          nodeOrder.order.flatMap { dense.zoneReferences(dense.index(of: $0)).filter { $0.type == type } }
         }
       }
     }
