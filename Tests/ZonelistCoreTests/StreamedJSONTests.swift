@@ -65,6 +65,42 @@ import ZonelistHarness
     #expect(orders == (kernel == "6.12" || kernel == "4.9" ? ["node"] : ["node", "zone"]))
   }
 
+  /// Arrays of numbers and zones at every depth (deeper ones are written without the rendered
+  /// elements), with numbers and node ids beyond what is rendered once, repeated, negative, empty.
+  @Test func arraysAtEveryDepthAndOfEveryValue() throws {
+    final class Nest: Codable {
+      var inner: Nest?
+      var n: [Int]
+      var z: ZoneNames
+      init(inner: Nest?, n: [Int], z: ZoneNames) { (self.inner, self.n, self.z) = (inner, n, z) }
+      func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let inner {
+          json.key("inner")
+          inner.write(to: &json)
+        }
+        json.member("n", n)
+        json.member("z", z)
+        json.endObject()
+      }
+    }
+    let numbers = [0, 7, 7, 1023, 65_535, 65_536, -1, -1, Int.max, Int.min, 123_456_789_012]
+    let zones = ZoneNames([
+      ZoneReference(node: 0, type: .dma), ZoneReference(node: 1023, type: .normal), ZoneReference(node: 1023, type: .normal),
+      ZoneReference(node: 8191, type: .movable), ZoneReference(node: 8192, type: .normal), ZoneReference(node: 99_999, type: .device),
+      ZoneReference(node: 5, type: .highmem),
+    ])
+    var nest: Nest? = nil
+    for depth in 0..<12 {
+      nest = Nest(inner: nest, n: depth == 3 ? [] : numbers, z: depth == 4 ? [] : zones)
+    }
+    var json = JSONWriter(ByteWriter())
+    nest!.write(to: &json)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    #expect(json.out.string == String(decoding: try encoder.encode(nest!), as: UTF8.self))
+  }
+
   /// Strings needing escapes, absent optionals, empty containers, a node not built.
   @Test func escapesAndEmptyContainers() throws {
     let input = try ModelInput.load(sysroot: nil, topologyFile: Self.topologies.appendingPathComponent("03-two-nodes-default.yaml").path, kernel: "6.12")

@@ -95,13 +95,15 @@ public struct JSONWriter {
       }
       writeElements(
         { zones.forEach($0) }, through: renderedZones,
-        key: { $0.node.rawValue < RenderedElements.keyLimit / Self.zoneTypeCount ? $0.node.rawValue &* Self.zoneTypeCount &+ $0.type.rawValue : -1 },
+        // Type-major: a list's zones of one type (most are Normal) are neighbours in the table.
+        key: { $0.node.rawValue >= 0 && $0.node.rawValue < Self.nodesPerZoneType ? $0.type.rawValue &* Self.nodesPerZoneType &+ $0.node.rawValue : -1 },
         maximum: ByteWriter.maximumDecimalCount + Self.longestZoneName + 3, store)
     }
     endArray()
   }
 
-  private static let zoneTypeCount = ZoneType.allCases.count
+  /// Zones of nodes below this are rendered once (``RenderedElements``), keyed type-major.
+  private static let nodesPerZoneType = RenderedElements.keyLimit / 8
   private static let longestZoneName = ZoneType.allCases.map(\.kernelName.utf8.count).max()!
 
   /// Every zone type's name, one after the other, and where each starts (by raw value, then the end).
@@ -135,9 +137,16 @@ public struct JSONWriter {
     _ store: (Element, UnsafeMutablePointer<UInt8>) -> Int
   ) {
     let indent = 2 * depth
-    let room = max(RenderedElements.slotSize, 2 + indent + maximum)
+    let room = max(2 * RenderedElements.slotSize, 2 + indent + maximum)
     let runRoom = 4096 * room
-    table.forget(unless: depth)
+    // `,` LF and the indent as one 16-byte store (and LF and the indent, for the first element);
+    // a deeper array writes each element the long way.
+    let prefixLength = 2 + indent
+    let renders = prefixLength <= RenderedElements.slotSize
+    var prefix = SIMD16<UInt8>(repeating: UInt8(ascii: " "))
+    (prefix[0], prefix[1]) = (UInt8(ascii: ","), UInt8(ascii: "\n"))
+    var firstPrefix = SIMD16<UInt8>(repeating: UInt8(ascii: " "))
+    firstPrefix[0] = UInt8(ascii: "\n")
     var start = out.reserving(runRoom)
     var end = start
     var first = empty ? 1 : 0
@@ -151,11 +160,13 @@ public struct JSONWriter {
               start = out.reserving(runRoom)
               end = start
             }
-            let slotKey = key(element)
-            if let slot = table.slot(slotKey) ?? table.render(slotKey, depth: depth, { store(element, $0) }) {
-              let bytes = slot.loadUnaligned(fromByteOffset: first, as: SIMD32<UInt8>.self)
-              UnsafeMutableRawPointer(end).storeBytes(of: bytes, as: SIMD32<UInt8>.self)
-              end += Int(slot.load(fromByteOffset: RenderedElements.slotSize - 1, as: UInt8.self)) - first
+            let slotKey = renders ? key(element) : -1
+            if let slot = table.slot(slotKey) ?? table.render(slotKey, { store(element, $0) }) {
+              UnsafeMutableRawPointer(end).storeBytes(of: first == 1 ? firstPrefix : prefix, as: SIMD16<UInt8>.self)
+              end += prefixLength - first
+              let text = slot.load(as: SIMD16<UInt8>.self)
+              UnsafeMutableRawPointer(end).storeBytes(of: text, as: SIMD16<UInt8>.self)
+              end += Int(text[RenderedElements.slotSize - 1])
             } else {
               if first == 0 {
                 end[0] = UInt8(ascii: ",")
@@ -237,16 +248,15 @@ public struct JSONWriter {
   }
 }
 
-/// Array elements rendered once each, for writers that repeat them: `,` LF, the indent of one
-/// depth and the element's text, in a slot of ``slotSize`` bytes whose last byte is the length.
-/// Keys are small non-negative integers (below ``keyLimit``); an element that does not fit its
-/// slot, or a key out of range, is not kept and the caller writes it the long way.
+/// Array elements rendered once each, for writers that repeat them: each element's text in a
+/// slot of ``slotSize`` bytes whose last byte is its length (the separator and indent are the
+/// writer's). Keys are small non-negative integers (below ``keyLimit``); an element that does
+/// not fit its slot, or a key out of range, is not kept and the caller writes it the long way.
+/// Small slots keep a thousand nodes' renderings within the first-level cache.
 private final class RenderedElements {
-  static let slotSize = 32
+  static let slotSize = 16
   static let keyLimit = 1 << 16
-  private var depth = -1
-  /// `capacity` slots and one more, so that a load one byte past a slot stays inside.
-  private var slots = UnsafeMutableRawPointer.allocate(byteCount: slotSize, alignment: 32)
+  private var slots = UnsafeMutableRawPointer.allocate(byteCount: slotSize, alignment: slotSize)
   private var capacity = 0
 
   deinit { slots.deallocate() }
@@ -259,48 +269,32 @@ private final class RenderedElements {
     return length == 0 || length == UInt8.max ? nil : UnsafeRawPointer(slot)
   }
 
-  /// Renders `key` at `depth` with `render` (which stores the text at the pointer given and
-  /// returns its length) unless it was tried before; nil when it does not fit or `key` is out of range.
-  func render(_ key: Int, depth: Int, _ render: (UnsafeMutablePointer<UInt8>) -> Int) -> UnsafeRawPointer? {
+  /// Renders `key` with `render` (which stores the text at the pointer given and returns its
+  /// length) unless it was tried before; nil when it does not fit or `key` is out of range.
+  func render(_ key: Int, _ render: (UnsafeMutablePointer<UInt8>) -> Int) -> UnsafeRawPointer? {
     guard key >= 0, key < Self.keyLimit else { return nil }
-    if depth != self.depth || key >= capacity { prepare(toHold: key, depth: depth) }
+    if key >= capacity { prepare(toHold: key) }
     let slot = slots + key &* Self.slotSize
     if slot.load(fromByteOffset: Self.slotSize - 1, as: UInt8.self) != 0 { return self.slot(key) }
-    return fill(slot, render) ? UnsafeRawPointer(slot) : nil
-  }
-
-  /// Forgets every rendering unless they were made at `depth`.
-  func forget(unless depth: Int) {
-    if depth != self.depth { prepare(toHold: 0, depth: depth) }
-  }
-
-  /// Renders into `slot`; marks it as not fitting (length 255) when the text is too long.
-  private func fill(_ slot: UnsafeMutableRawPointer, _ render: (UnsafeMutablePointer<UInt8>) -> Int) -> Bool {
-    let header = 2 + 2 * depth
     // Rendered into a scratch buffer as large as any element: the slot keeps it only if it fits.
-    var scratch = (0..<(header + 64)).map { _ in UInt8(ascii: " ") }
-    let count = scratch.withUnsafeMutableBufferPointer { bytes in
-      bytes[0] = UInt8(ascii: ",")
-      bytes[1] = UInt8(ascii: "\n")
-      return header + render(bytes.baseAddress! + header)
-    }
+    var scratch = [UInt8](repeating: 0, count: 64)
+    let count = scratch.withUnsafeMutableBufferPointer { render($0.baseAddress!) }
     guard count < Self.slotSize else {
       slot.storeBytes(of: UInt8.max, toByteOffset: Self.slotSize - 1, as: UInt8.self)
-      return false
+      return nil
     }
     scratch.withUnsafeBytes { slot.copyMemory(from: $0.baseAddress!, byteCount: count) }
     slot.storeBytes(of: UInt8(count), toByteOffset: Self.slotSize - 1, as: UInt8.self)
-    return true
+    return UnsafeRawPointer(slot)
   }
 
-  /// Room for `key`; every slot forgotten when the depth changes.
-  private func prepare(toHold key: Int, depth: Int) {
-    let keep = depth == self.depth ? capacity : 0
-    let larger = depth == self.depth ? max(key + 1, capacity * 2) : max(key + 1, capacity)
-    let moved = UnsafeMutableRawPointer.allocate(byteCount: (larger + 1) * Self.slotSize, alignment: 32)
-    moved.initializeMemory(as: UInt8.self, repeating: 0, count: (larger + 1) * Self.slotSize)
-    moved.copyMemory(from: slots, byteCount: keep * Self.slotSize)
+  /// Room for `key`.
+  private func prepare(toHold key: Int) {
+    let larger = max(key + 1, capacity * 2)
+    let moved = UnsafeMutableRawPointer.allocate(byteCount: larger * Self.slotSize, alignment: Self.slotSize)
+    moved.initializeMemory(as: UInt8.self, repeating: 0, count: larger * Self.slotSize)
+    moved.copyMemory(from: slots, byteCount: capacity * Self.slotSize)
     slots.deallocate()
-    (slots, capacity, self.depth) = (moved, larger, depth)
+    (slots, capacity) = (moved, larger)
   }
 }
