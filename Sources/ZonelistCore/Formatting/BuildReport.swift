@@ -155,11 +155,39 @@ public struct ZoneNames: Hashable, Sendable, Codable, ExpressibleByArrayLiteral 
   public init(arrayLiteral zones: ZoneReference...) { storage = .list(zones) }
   init(nodeOrder: [NodeID], of zonesByNode: ZonesByNode) { storage = .nodeOrder(nodeOrder, zonesByNode) }
 
-  /// Calls `body` with each zone in list order, without making the list.
-  @inline(__always) func forEach(_ body: (ZoneReference) -> Void) {
+  /// The zones in list order, without making the list.
+  var walk: Walk {
     switch storage {
-    case .list(let zones): for zone in zones { body(zone) }
-    case .nodeOrder(let order, let zonesByNode): zonesByNode.forEach(inOrder: order, body)
+    case .list(let zones): Walk(zones: zones, order: nil, start: [], indexByID: [])
+    case .nodeOrder(let order, let zonesByNode):
+      Walk(zones: zonesByNode.zones, order: order, start: zonesByNode.start, indexByID: zonesByNode.indexByID)
+    }
+  }
+
+  /// The zones of a list, or of the nodes of an order node after node (``ZonesByNode``).
+  struct Walk: Sequence, IteratorProtocol {
+    let zones: [ZoneReference]
+    let order: [NodeID]?
+    let start: [Int]
+    let indexByID: [Int]
+    private var position = 0
+    private var zone = 0
+    private var end: Int
+
+    init(zones: [ZoneReference], order: [NodeID]?, start: [Int], indexByID: [Int]) {
+      (self.zones, self.order, self.start, self.indexByID) = (zones, order, start, indexByID)
+      end = order == nil ? zones.count : 0
+    }
+
+    mutating func next() -> ZoneReference? {
+      while zone == end {
+        guard let order, position < order.count else { return nil }
+        let index = indexByID[order[position].rawValue]
+        position += 1
+        (zone, end) = (start[index], start[index + 1])
+      }
+      defer { zone += 1 }
+      return zones[zone]
     }
   }
 

@@ -68,7 +68,7 @@ public struct JSONWriter {
     guard let numbers else { return }
     key(name)
     beginArray()
-    writeElements({ numbers.forEach($0) }, through: renderedNumbers, key: { $0 }, maximum: ByteWriter.maximumDecimalCount) {
+    writeElements(numbers, through: renderedNumbers, key: { $0 }, maximum: ByteWriter.maximumDecimalCount) {
       ByteWriter.storeDecimal($0, at: $1)
     }
     endArray()
@@ -94,7 +94,7 @@ public struct JSONWriter {
         return bytes + 1 - start
       }
       writeElements(
-        { zones.forEach($0) }, through: renderedZones,
+        zones.walk, through: renderedZones,
         // Type-major: a list's zones of one type (most are Normal) are neighbours in the table.
         key: { $0.node.rawValue >= 0 && $0.node.rawValue < Self.nodesPerZoneType ? $0.type.rawValue &* Self.nodesPerZoneType &+ $0.node.rawValue : -1 },
         maximum: ByteWriter.maximumDecimalCount + Self.longestZoneName + 3, store)
@@ -130,11 +130,10 @@ public struct JSONWriter {
 
   /// Array elements, each copied from its rendering in `table` under `key` (made the first time
   /// by `store`, which writes at most `maximum` bytes), or written by `store` when it has none.
-  /// `elements` calls its argument with each element. Runs of elements share one reservation of
-  /// the output.
-  @inline(__always) private mutating func writeElements<Element>(
-    _ elements: ((Element) -> Void) -> Void, through table: RenderedElements, key: (Element) -> Int, maximum: Int,
-    _ store: (Element, UnsafeMutablePointer<UInt8>) -> Int
+  /// Runs of elements share one reservation of the output.
+  @inline(__always) private mutating func writeElements<Elements: Sequence>(
+    _ elements: Elements, through table: RenderedElements, key: (Elements.Element) -> Int, maximum: Int,
+    _ store: (Elements.Element, UnsafeMutablePointer<UInt8>) -> Int
   ) {
     let indent = 2 * depth
     let room = max(2 * RenderedElements.slotSize, 2 + indent + maximum)
@@ -150,37 +149,30 @@ public struct JSONWriter {
     var start = out.reserving(runRoom)
     var end = start
     var first = empty ? 1 : 0
-    // The element closure is called, never kept, by `elements`.
-    withoutActuallyEscaping(store) { store in
-      withoutActuallyEscaping(key) { key in
-        withExtendedLifetime(table) {
-          elements { element in
-            if end - start > runRoom - room {
-              out.commit(end - start)
-              start = out.reserving(runRoom)
-              end = start
-            }
-            let slotKey = renders ? key(element) : -1
-            if let slot = table.slot(slotKey) ?? table.render(slotKey, { store(element, $0) }) {
-              UnsafeMutableRawPointer(end).storeBytes(of: first == 1 ? firstPrefix : prefix, as: SIMD16<UInt8>.self)
-              end += prefixLength - first
-              let text = slot.load(as: SIMD16<UInt8>.self)
-              UnsafeMutableRawPointer(end).storeBytes(of: text, as: SIMD16<UInt8>.self)
-              end += Int(text[RenderedElements.slotSize - 1])
-            } else {
-              if first == 0 {
-                end[0] = UInt8(ascii: ",")
-                end += 1
-              }
-              end[0] = UInt8(ascii: "\n")
-              (end + 1).update(repeating: UInt8(ascii: " "), count: indent)
-              end += 1 + indent
-              end += store(element, end)
-            }
-            first = 0
-          }
-        }
+    for element in elements {
+      if end - start > runRoom - room {
+        out.commit(end - start)
+        start = out.reserving(runRoom)
+        end = start
       }
+      let slotKey = renders ? key(element) : -1
+      if let slot = table.slot(slotKey) ?? table.render(slotKey, { store(element, $0) }) {
+        UnsafeMutableRawPointer(end).storeBytes(of: first == 1 ? firstPrefix : prefix, as: SIMD16<UInt8>.self)
+        end += prefixLength - first
+        let text = slot.load(as: SIMD16<UInt8>.self)
+        UnsafeMutableRawPointer(end).storeBytes(of: text, as: SIMD16<UInt8>.self)
+        end += Int(text[RenderedElements.slotSize - 1])
+      } else {
+        if first == 0 {
+          end[0] = UInt8(ascii: ",")
+          end += 1
+        }
+        end[0] = UInt8(ascii: "\n")
+        (end + 1).update(repeating: UInt8(ascii: " "), count: indent)
+        end += 1 + indent
+        end += store(element, end)
+      }
+      first = 0
     }
     out.commit(end - start)
     empty = first == 1
