@@ -156,38 +156,11 @@ public struct ZoneNames: Hashable, Sendable, Codable, ExpressibleByArrayLiteral 
   init(nodeOrder: [NodeID], of zonesByNode: ZonesByNode) { storage = .nodeOrder(nodeOrder, zonesByNode) }
 
   /// The zones in list order, without making the list.
-  var walk: Walk {
+  var walk: ZonesByNode.Walk {
     switch storage {
-    case .list(let zones): Walk(zones: zones, order: nil, start: [], indexByID: [])
+    case .list(let zones): ZonesByNode.Walk(zones: zones, order: nil)
     case .nodeOrder(let order, let zonesByNode):
-      Walk(zones: zonesByNode.zones, order: order, start: zonesByNode.start, indexByID: zonesByNode.indexByID)
-    }
-  }
-
-  /// The zones of a list, or of the nodes of an order node after node (``ZonesByNode``).
-  struct Walk: Sequence, IteratorProtocol {
-    let zones: [ZoneReference]
-    let order: [NodeID]?
-    let start: [Int]
-    let indexByID: [Int]
-    private var position = 0
-    private var zone = 0
-    private var end: Int
-
-    init(zones: [ZoneReference], order: [NodeID]?, start: [Int], indexByID: [Int]) {
-      (self.zones, self.order, self.start, self.indexByID) = (zones, order, start, indexByID)
-      end = order == nil ? zones.count : 0
-    }
-
-    mutating func next() -> ZoneReference? {
-      while zone == end {
-        guard let order, position < order.count else { return nil }
-        let index = indexByID[order[position].rawValue]
-        position += 1
-        (zone, end) = (start[index], start[index + 1])
-      }
-      defer { zone += 1 }
-      return zones[zone]
+      ZonesByNode.Walk(zones: zonesByNode.zones, order: order, start: zonesByNode.start, indexByID: zonesByNode.indexByID)
     }
   }
 

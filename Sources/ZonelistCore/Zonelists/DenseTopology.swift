@@ -80,7 +80,7 @@ struct ZonesByNode: Sendable {
   /// The zones of the nodes of `order`, node after node: a node-ordered list.
   func list(inOrder order: [NodeID]) -> [ZoneReference] {
     [ZoneReference](unsafeUninitializedCapacity: count(inOrder: order)) { list, initialized in
-      forEach(inOrder: order) { zone in
+      for zone in Walk(zones: zones, order: order, start: start, indexByID: indexByID) {
         (list.baseAddress! + initialized).initialize(to: zone)
         initialized += 1
       }
@@ -89,30 +89,38 @@ struct ZonesByNode: Sendable {
 
   /// How many zones the nodes of `order` have.
   func count(inOrder order: [NodeID]) -> Int {
-    var count = 0
-    forEachRange(inOrder: order) { count += $0.count }
-    return count
-  }
-
-  /// Calls `body` with the zones of the nodes of `order`, node after node, without making the
-  /// list (most nodes have one or two zones: no copy per node).
-  @inline(__always) func forEach(inOrder order: [NodeID], _ body: (ZoneReference) -> Void) {
-    zones.withUnsafeBufferPointer { zones in
-      forEachRange(inOrder: order) { range in
-        for zone in range { body(zones[zone]) }
-      }
+    order.reduce(0) { count, node in
+      let index = indexByID[node.rawValue]
+      return count + start[index + 1] - start[index]
     }
   }
 
-  /// Calls `body` with where the zones of each node of `order` are in ``zones``.
-  @inline(__always) private func forEachRange(inOrder order: [NodeID], _ body: (Range<Int>) -> Void) {
-    indexByID.withUnsafeBufferPointer { indexByID in
-      start.withUnsafeBufferPointer { start in
-        for node in order {
-          let index = indexByID[node.rawValue]
-          body(start[index]..<start[index + 1])
-        }
+  /// The zones of a list, or of the nodes of an order node after node, without making the list.
+  struct Walk: Sequence, IteratorProtocol {
+    let zones: [ZoneReference]
+    let order: [NodeID]?
+    let start: [Int]
+    let indexByID: [Int]
+    private var position = 0
+    private var zone = 0
+    private var end: Int
+
+    /// The zones of `order`'s nodes (`start` and `indexByID` as ``ZonesByNode`` has them), or
+    /// `zones` themselves when `order` is nil.
+    init(zones: [ZoneReference], order: [NodeID]?, start: [Int] = [], indexByID: [Int] = []) {
+      (self.zones, self.order, self.start, self.indexByID) = (zones, order, start, indexByID)
+      end = order == nil ? zones.count : 0
+    }
+
+    mutating func next() -> ZoneReference? {
+      while zone == end {
+        guard let order, position < order.count else { return nil }
+        let index = indexByID[order[position].rawValue]
+        position += 1
+        (zone, end) = (start[index], start[index + 1])
       }
+      defer { zone += 1 }
+      return zones[zone]
     }
   }
 }
