@@ -63,7 +63,16 @@ import Testing
       let help = try Tool.run([command, "--help"])
       let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
       #expect(words.contains("65 a kernel-text format (kernel-log, mminit, zoneinfo) refused"), "\(command): \(help.stdout)")
+      #expect(words.contains("74 standard output could not be written"), "\(command): \(help.stdout)")
     }
+  }
+
+  /// Output that cannot be written ends the run with a message and 74, in every build format.
+  @Test(arguments: ["table", "json", "kernel-log", "mminit"])
+  func anUnwritableStandardOutputIsExit74(_ format: String) throws {
+    let result = try Tool.shell("zonelist build --topology Examples/two-sockets-cxl.yaml --format \(format) > /dev/full")
+    #expect(result.status == 74, "\(result.stderr)")
+    #expect(result.stderr.contains("zonelist: standard output: No space left on device"), "\(result.stderr)")
   }
 }
 

@@ -48,6 +48,6 @@ enum KernelTextOutput {
     options (the message names the file, line and what was expected); 65 a kernel-text \
     format (kernel-log, mminit, zoneinfo) refused because a line would rest on an assumed \
     value (the notes say which); table and json never refuse for that and list every \
-    assumption.
+    assumption; 74 standard output could not be written (the message says why).
     """
 }
