@@ -74,6 +74,8 @@ extension Zoneinfo {
     var entries: [Entry] = []
     /// The zone being read, and which of its size lines were seen (bits of ``SizeKey``).
     var current: Entry? = nil
+    /// Whether ``current`` holds a zone (asked on every line: testing `current` copies the entry).
+    var inZone = false
     var seen: UInt8 = 0
     /// Which node and zone headers were seen, by `node * 8 + zone type`.
     var headers = [Bool](repeating: false, count: Topology.maxNumNodes * 8)
@@ -112,15 +114,15 @@ extension Zoneinfo {
         return
       }
       let words = text.words(line)
-      if current != nil, try perCPU(words, line, number: number) { return }
-      if current != nil, words.count >= 2, text.equals(words[0], Self.protection) {
+      if inZone, try perCPU(words, line, number: number) { return }
+      if inZone, words.count >= 2, text.equals(words[0], Self.protection) {
         let values = try protection(words[0].upperBound..<line.upperBound, line, number: number)
         current?.protection = values
         return
       }
       guard words.count == 2, let key = SizeKey.all.first(where: { text.equals(words[0], SizeKey.names[$0.rawValue]) })
       else { return }
-      guard current != nil else {
+      guard inZone else {
         if key.rawValue >= SizeKey.high.rawValue { return }
         throw fail(number, line, "a 'Node N, zone NAME' header before '\(key)'")
       }
@@ -162,6 +164,7 @@ extension Zoneinfo {
       guard !headers[id * 8 + type.rawValue] else { throw fail(number, line, "each node's zone once") }
       headers[id * 8 + type.rawValue] = true
       current = Entry(node: NodeID(id), type: type, size: .empty, high: nil, line: number)
+      inZone = true
       seen = 0
       currentCPU = nil
     }
