@@ -120,7 +120,7 @@ public struct BuildReport: Hashable, Sendable, Codable {
     }
     cpus = nodeOfCPU.keys.sorted().map { cpu in
       let node = nodeOfCPU[cpu]!
-      let memoryNode = fallbackOf[node]?.first { $0.type <= .normal }?.node
+      let memoryNode = fallbackOf[node]?.walk.first { $0.type <= .normal }?.node
       return CPUReport(cpu: cpu, node: node.rawValue, memoryNode: memoryNode?.rawValue)
     }
     self.notes = notes
@@ -159,28 +159,7 @@ public struct ZoneNames: Hashable, Sendable, Codable, ExpressibleByArrayLiteral 
   var walk: ZonesByNode.Walk {
     switch storage {
     case .list(let zones): ZonesByNode.Walk(zones: zones, order: nil)
-    case .nodeOrder(let order, let zonesByNode):
-      ZonesByNode.Walk(zones: zonesByNode.zones, order: order, start: zonesByNode.start, indexByID: zonesByNode.indexByID)
-    }
-  }
-
-  /// How many zones the list holds.
-  var count: Int {
-    switch storage {
-    case .list(let zones): zones.count
-    case .nodeOrder(let order, let zonesByNode): zonesByNode.count(inOrder: order)
-    }
-  }
-
-  /// The first zone that satisfies `predicate`, found without making the list.
-  func first(where predicate: (ZoneReference) -> Bool) -> ZoneReference? {
-    switch storage {
-    case .list(let zones): return zones.first(where: predicate)
-    case .nodeOrder(let order, let zonesByNode):
-      for node in order {
-        if let zone = zonesByNode.zones(ofIndex: zonesByNode.indexByID[node.rawValue]).first(where: predicate) { return zone }
-      }
-      return nil
+    case .nodeOrder(let order, let zonesByNode): zonesByNode.walk(inOrder: order)
     }
   }
 

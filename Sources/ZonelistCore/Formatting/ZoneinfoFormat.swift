@@ -56,7 +56,7 @@ public enum ZoneinfoFormat {
         out.write(")\n")
         guard size.isPopulated else { continue }
         out.write("  pagesets\n")
-        let pageset = ByteWriter.text { pageset in
+        let key = ByteWriter.bytes { pageset in
           if layout.hasHighMinMax {
             pageset.write("              batch:    \(tuning.batch)\n")
             pageset.write("              high_min: \(tuning.highMin)\n")
@@ -67,7 +67,6 @@ public enum ZoneinfoFormat {
           }
           pageset.write("  vm stats threshold: \(tuning.statThreshold ?? 0)\n")
         }
-        let key = Array(pageset.utf8)
         if blocks[key] == nil {
           var block = ByteWriter()
           for cpu in onlineCPUs {

@@ -172,6 +172,13 @@ public struct ByteWriter {
     return lines
   }
 
+  /// The bytes a body writes.
+  public static func bytes(_ body: (inout ByteWriter) -> Void) -> [UInt8] {
+    var writer = ByteWriter()
+    body(&writer)
+    return writer.buffer
+  }
+
   /// The text a body writes.
   public static func text(_ body: (inout ByteWriter) -> Void) -> String {
     var writer = ByteWriter()

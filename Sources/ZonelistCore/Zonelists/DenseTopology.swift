@@ -66,7 +66,6 @@ struct DenseTopology: Sendable {
   func distance(_ from: Int, _ to: Int) -> Int { Int(distances[from * count + to]) }
 }
 
-
 /// Every node's zones that enter a list, highest type first, node after node: dense index
 /// `i`'s from `start[i]` to `start[i + 1]`. Kernel: `build_zonerefs_node()`.
 struct ZonesByNode: Sendable {
@@ -80,12 +79,15 @@ struct ZonesByNode: Sendable {
   /// The zones of the nodes of `order`, node after node: a node-ordered list.
   func list(inOrder order: [NodeID]) -> [ZoneReference] {
     [ZoneReference](unsafeUninitializedCapacity: count(inOrder: order)) { list, initialized in
-      for zone in Walk(zones: zones, order: order, start: start, indexByID: indexByID) {
+      for zone in walk(inOrder: order) {
         (list.baseAddress! + initialized).initialize(to: zone)
         initialized += 1
       }
     }
   }
+
+  /// The zones of the nodes of `order`, node after node, without making the list.
+  func walk(inOrder order: [NodeID]) -> Walk { Walk(zones: zones, order: order, start: start, indexByID: indexByID) }
 
   /// How many zones the nodes of `order` have.
   func count(inOrder order: [NodeID]) -> Int {

@@ -59,8 +59,9 @@ enum Output {
     for note in notes { FileHandle.standardError.write(("note: " + note + "\n").data(using: .utf8)!) }
   }
   /// Standard output through the one buffered byte writer, written straight to file descriptor 1
-  /// (no copy into a `Data` per chunk: a 1024-node json is 37 MB). A write that fails (a closed
-  /// pipe, a full disk) ends the process with a message and exit code 74 (`EX_IOERR`).
+  /// (no copy into a `Data` per chunk: a 1024-node json is 37 MB). A write that fails (a full
+  /// disk) ends the process with a message and exit code 74 (`EX_IOERR`); a closed pipe ends it
+  /// by SIGPIPE first, as before.
   static func standardOutput() -> ByteWriter {
     ByteWriter { bytes in
       var rest = bytes
